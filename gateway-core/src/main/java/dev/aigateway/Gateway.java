@@ -1,0 +1,393 @@
+package dev.aigateway;
+
+import dev.aigateway.admin.GatewayAdmin;
+import dev.aigateway.catalog.ProviderCatalog;
+import dev.aigateway.config.AccessKeyConfiguration;
+import dev.aigateway.internal.AccessTokens;
+import dev.aigateway.internal.Authenticator;
+import dev.aigateway.internal.BodyScanner;
+import dev.aigateway.internal.CompiledConfiguration;
+import dev.aigateway.internal.Ids;
+import dev.aigateway.internal.ModelResolver;
+import dev.aigateway.internal.RoutingView;
+import dev.aigateway.internal.SecretDigest;
+import dev.aigateway.resource.AccessKey;
+import dev.aigateway.spi.Clock;
+import dev.aigateway.spi.CreditLedger;
+import dev.aigateway.spi.CredentialResolver;
+import dev.aigateway.spi.GatewayListener;
+import dev.aigateway.spi.KeyStore;
+import dev.aigateway.spi.ResourceType;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.random.RandomGenerator;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The gateway: authenticates access keys, checks their scope, and plans each request's route through
+ * the configured routing steps, offline and in-process.
+ *
+ * <pre>{@code
+ * Gateway gateway = Gateway.builder()
+ *     .keyStore(KeyStore.inMemory())
+ *     .build();
+ * CreatedAccessKey created = gateway.admin().createAccessKey(AccessKeyCreate.builder().name("web").build());
+ * RoutePlan plan = gateway.plan(GatewayRequest.of(Surface.CHAT_COMPLETIONS, created.token(),
+ *     "{\"model\":\"gpt-4o\",\"messages\":[]}"));
+ * System.out.println(plan.explain());
+ * }</pre>
+ *
+ * <p>Thread-safe. Changes made through {@link #admin()} (or to the store, which notifies the gateway)
+ * take effect on the next request.
+ */
+public final class Gateway {
+  private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+
+  private final KeyStore store;
+  private final CredentialResolver credentials;
+  private final CreditLedger ledger;
+  private final GatewayListener listener;
+  private final Clock clock;
+  private final ProviderCatalog catalog;
+  private final Authenticator authenticator;
+  private final KeyCooldowns cooldowns;
+  private final Planner planner;
+  private final GatewayAdmin admin;
+  private final Limits limits;
+  private final Object stateLock = new Object();
+  private volatile @Nullable RoutingState state;
+
+  private Gateway(Builder b) {
+    this.store = b.store != null ? b.store : KeyStore.inMemory();
+    this.credentials = b.credentials;
+    this.ledger = b.ledger;
+    this.listener = b.listener;
+    this.clock = b.clock;
+    ProviderCatalog cat = b.catalog;
+    for (Map.Entry<String, String> e : b.baseUrls.entrySet()) {
+      cat = cat.withBaseUrl(e.getKey(), e.getValue());
+    }
+    this.catalog = cat;
+    this.limits = new Limits(b.maxRequestBytes, b.totalTimeout, b.perAttemptTimeout, b.maxAttempts, b.maxRetryWait);
+    this.authenticator = new Authenticator(new AccessTokens(b.tokenPrefix, Ids.ACCESS_KEY),
+        new SecretDigest(b.pepper), store, clock, b.maxCachedKeys);
+    this.cooldowns = new KeyCooldowns(clock);
+    this.planner = new Planner(credentials, cooldowns, b.random);
+    this.store.addListener(this::onStoreChange);
+    this.admin = new GatewayAdmin(store, clock, authenticator.tokens(), authenticator.digest(), new RoutingView() {
+      @Override
+      public ModelResolver resolver() {
+        return state().resolver;
+      }
+
+      @Override
+      public CompiledConfiguration compileStrict(AccessKeyConfiguration c) {
+        return state().compile(c, true);
+      }
+    });
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Plans a request without any network: authenticates the access key, reads the body's {@code model},
+   * {@code models} and {@code stream}, resolves and access-checks each candidate, and orders the
+   * attempts of each through the matching routing rule.
+   *
+   * @throws GatewayException with the code and status of the first problem ({@code invalid_access_key},
+   *     {@code request_too_large}, {@code invalid_request_body}, {@code insufficient_credits}, or a
+   *     {@link RequestRejectedException} when no candidate can be tried)
+   */
+  public RoutePlan plan(GatewayRequest request) {
+    Objects.requireNonNull(request, "request");
+    String requestId = Ids.newRequestId();
+    try {
+      AccessKey key = authenticator.authenticate(request.accessToken());
+      byte[] body = request.body();
+      if (body.length > limits.maxRequestBytes()) {
+        throw new GatewayException(ErrorCode.REQUEST_TOO_LARGE, "Request body is " + body.length
+            + " bytes; the limit is " + limits.maxRequestBytes() + ".");
+      }
+      BodyScanner.Result scanned = BodyScanner.scan(body, 0, body.length);
+      if (ledger.balance(key.id()) <= 0) {
+        throw new GatewayException(ErrorCode.INSUFFICIENT_CREDITS, "The credit balance is exhausted.");
+      }
+      RoutePlan plan = planner.plan(requestId, request, key, state(), scanned);
+      notifyPlanned(plan);
+      return plan;
+    } catch (RequestRejectedException e) {
+      notifyRejected(requestId, e);
+      throw e;
+    } catch (GatewayException e) {
+      notifyRejected(requestId, e);
+      throw new RequestRejectedException(e.code(), e.getMessage(), requestId, java.util.List.of());
+    }
+  }
+
+  /** Authenticates a token alone; throws {@code invalid_access_key} for any bad token. */
+  public AccessKey authenticate(@Nullable String token) {
+    return authenticator.authenticate(token);
+  }
+
+  /** The management API (create, list, update, delete every resource). */
+  public GatewayAdmin admin() {
+    return admin;
+  }
+
+  /** Credential cooldowns shared by every request. */
+  public KeyCooldowns cooldowns() {
+    return cooldowns;
+  }
+
+  /** The built-in catalog with base URL overrides (custom providers come from the store). */
+  public ProviderCatalog catalog() {
+    return catalog;
+  }
+
+  /** The catalog including the store's custom providers, as routing sees it now. */
+  public ProviderCatalog effectiveCatalog() {
+    return state().resolver.catalog();
+  }
+
+  public KeyStore keyStore() {
+    return store;
+  }
+
+  public CredentialResolver credentials() {
+    return credentials;
+  }
+
+  public CreditLedger creditLedger() {
+    return ledger;
+  }
+
+  public Clock clock() {
+    return clock;
+  }
+
+  public Limits limits() {
+    return limits;
+  }
+
+  RoutingState state() {
+    RoutingState s = state;
+    if (s != null) {
+      return s;
+    }
+    synchronized (stateLock) {
+      s = state;
+      if (s == null) {
+        s = new RoutingState(catalog, store);
+        state = s;
+      }
+      return s;
+    }
+  }
+
+  private void onStoreChange(ResourceType type, String id) {
+    if (type == ResourceType.ACCESS_KEY) {
+      authenticator.invalidate(id);
+      return;
+    }
+    synchronized (stateLock) {
+      state = null;
+    }
+  }
+
+  private void notifyPlanned(RoutePlan plan) {
+    if (listener == GatewayListener.NONE) {
+      return;
+    }
+    try {
+      listener.planned(plan);
+    } catch (RuntimeException e) {
+      LOG.warn("GatewayListener.planned threw; ignored", e);
+    }
+  }
+
+  private void notifyRejected(String requestId, GatewayException error) {
+    if (listener == GatewayListener.NONE) {
+      return;
+    }
+    try {
+      listener.rejected(requestId, error);
+    } catch (RuntimeException e) {
+      LOG.warn("GatewayListener.rejected threw; ignored", e);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "Gateway[store=" + store + ", limits=" + limits + "]";
+  }
+
+  /** Builder; {@link #build()} copies every setting. */
+  public static final class Builder {
+    private @Nullable KeyStore store;
+    private CredentialResolver credentials = CredentialResolver.storeValues();
+    private CreditLedger ledger = CreditLedger.unlimited();
+    private GatewayListener listener = GatewayListener.NONE;
+    private Clock clock = Clock.system();
+    private ProviderCatalog catalog = ProviderCatalog.builtIn();
+    private final Map<String, String> baseUrls = new LinkedHashMap<>();
+    private String tokenPrefix = "ng-";
+    private byte @Nullable [] pepper;
+    private long maxCachedKeys = 100_000;
+    private long maxRequestBytes = 20L << 20;
+    private Duration totalTimeout = Duration.ofSeconds(120);
+    private Duration perAttemptTimeout = Duration.ofSeconds(60);
+    private int maxAttempts = 10;
+    private Duration maxRetryWait = Duration.ofSeconds(2);
+    private @Nullable RandomGenerator random;
+
+    private Builder() {}
+
+    /** Where resources live; default {@link KeyStore#inMemory()}. */
+    public Builder keyStore(KeyStore store) {
+      this.store = Objects.requireNonNull(store, "store");
+      return this;
+    }
+
+    /** Where upstream secrets come from; default {@link CredentialResolver#storeValues()}. */
+    public Builder credentialResolver(CredentialResolver credentials) {
+      this.credentials = Objects.requireNonNull(credentials, "credentials");
+      return this;
+    }
+
+    /** Default {@link CreditLedger#unlimited()}. */
+    public Builder creditLedger(CreditLedger ledger) {
+      this.ledger = Objects.requireNonNull(ledger, "ledger");
+      return this;
+    }
+
+    public Builder listener(GatewayListener listener) {
+      this.listener = Objects.requireNonNull(listener, "listener");
+      return this;
+    }
+
+    /** Default {@link Clock#system()}; tests pass a {@code FakeClock}. */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** The built-in providers; default {@link ProviderCatalog#builtIn()}. */
+    public Builder catalog(ProviderCatalog catalog) {
+      this.catalog = Objects.requireNonNull(catalog, "catalog");
+      return this;
+    }
+
+    /** Overrides a built-in provider's base URL (including its version segment). */
+    public Builder baseUrl(String providerId, String baseUrl) {
+      Objects.requireNonNull(providerId, "providerId");
+      Objects.requireNonNull(baseUrl, "baseUrl");
+      if (!catalog.isKnown(providerId)) {
+        throw new IllegalArgumentException("unknown provider '" + providerId + "'");
+      }
+      baseUrls.put(providerId, baseUrl);
+      return this;
+    }
+
+    /** The access token prefix; default {@code ng-}. */
+    public Builder tokenPrefix(String tokenPrefix) {
+      Objects.requireNonNull(tokenPrefix, "tokenPrefix");
+      new AccessTokens(tokenPrefix, Ids.ACCESS_KEY); // validates
+      this.tokenPrefix = tokenPrefix;
+      return this;
+    }
+
+    /**
+     * A server-side secret mixed into token digests (HMAC-SHA-256 instead of SHA-256). Keys created with
+     * one pepper only verify with the same pepper.
+     */
+    public Builder pepper(byte[] pepper) {
+      Objects.requireNonNull(pepper, "pepper");
+      if (pepper.length < 16) {
+        throw new IllegalArgumentException("pepper must be at least 16 bytes but was " + pepper.length);
+      }
+      this.pepper = pepper.clone();
+      return this;
+    }
+
+    /** How many authenticated keys stay cached; default 100,000. */
+    public Builder maxCachedKeys(long maxCachedKeys) {
+      if (maxCachedKeys < 0) {
+        throw new IllegalArgumentException("maxCachedKeys must be >= 0 but was " + maxCachedKeys);
+      }
+      this.maxCachedKeys = maxCachedKeys;
+      return this;
+    }
+
+    /** Largest request body; default 20 MiB. */
+    public Builder maxRequestBytes(long maxRequestBytes) {
+      if (maxRequestBytes <= 0 || maxRequestBytes > Integer.MAX_VALUE - 8) {
+        throw new IllegalArgumentException("maxRequestBytes must be from 1 to 2^31-9 but was " + maxRequestBytes);
+      }
+      this.maxRequestBytes = maxRequestBytes;
+      return this;
+    }
+
+    /** One deadline for the whole request, across attempts; default 120 s. */
+    public Builder totalTimeout(Duration totalTimeout) {
+      this.totalTimeout = positive(totalTimeout, "totalTimeout");
+      return this;
+    }
+
+    /** Deadline of each upstream attempt; default 60 s. */
+    public Builder perAttemptTimeout(Duration perAttemptTimeout) {
+      this.perAttemptTimeout = positive(perAttemptTimeout, "perAttemptTimeout");
+      return this;
+    }
+
+    /** Most upstream attempts per request; default 10. */
+    public Builder maxAttempts(int maxAttempts) {
+      if (maxAttempts <= 0) {
+        throw new IllegalArgumentException("maxAttempts must be > 0 but was " + maxAttempts);
+      }
+      this.maxAttempts = maxAttempts;
+      return this;
+    }
+
+    /** Longest single wait for a cooling key when every key is cooling; default 2 s. */
+    public Builder maxRetryWait(Duration maxRetryWait) {
+      Objects.requireNonNull(maxRetryWait, "maxRetryWait");
+      if (maxRetryWait.isNegative()) {
+        throw new IllegalArgumentException("maxRetryWait must be >= 0 but was " + maxRetryWait);
+      }
+      this.maxRetryWait = maxRetryWait;
+      return this;
+    }
+
+    /** Randomness for the {@code weighted} strategy; default a thread-local generator. */
+    public Builder random(RandomGenerator random) {
+      this.random = Objects.requireNonNull(random, "random");
+      return this;
+    }
+
+    public Gateway build() {
+      if (perAttemptTimeout.compareTo(totalTimeout) > 0) {
+        throw new IllegalStateException("perAttemptTimeout (" + perAttemptTimeout + ") must not exceed totalTimeout ("
+            + totalTimeout + ")");
+      }
+      return new Gateway(this);
+    }
+
+    private static Duration positive(Duration d, String name) {
+      Objects.requireNonNull(d, name);
+      if (d.isNegative() || d.isZero()) {
+        throw new IllegalArgumentException(name + " must be > 0 but was " + d);
+      }
+      return d;
+    }
+  }
+
+  /** The request limits in force. */
+  public record Limits(long maxRequestBytes, Duration totalTimeout, Duration perAttemptTimeout, int maxAttempts,
+      Duration maxRetryWait) {}
+}

@@ -1,0 +1,166 @@
+package dev.aigateway;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One client request as the gateway sees it: the surface, the client's headers (which carry the access
+ * key), the raw body and the query string. Immutable; the body array is not copied, so callers must not
+ * change it after {@link Builder#body(byte[])}.
+ */
+public final class GatewayRequest {
+  private final Surface surface;
+  private final List<String> headerNames;
+  private final List<String> headerValues;
+  private final byte[] body;
+  private final @Nullable String query;
+
+  private GatewayRequest(Builder b) {
+    this.surface = Objects.requireNonNull(b.surface, "surface");
+    this.headerNames = List.copyOf(b.headerNames);
+    this.headerValues = List.copyOf(b.headerValues);
+    this.body = b.body;
+    this.query = b.query;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A request on {@code surface} with a Bearer access token and a JSON body. */
+  public static GatewayRequest of(Surface surface, String accessToken, String jsonBody) {
+    return builder().surface(surface).header("Authorization", "Bearer " + accessToken).body(jsonBody).build();
+  }
+
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.surface = surface;
+    b.headerNames.addAll(headerNames);
+    b.headerValues.addAll(headerValues);
+    b.body = body;
+    b.query = query;
+    return b;
+  }
+
+  public Surface surface() {
+    return surface;
+  }
+
+  /** The first value of a header, by case-insensitive name; null if absent. */
+  public @Nullable String header(String name) {
+    for (int i = 0; i < headerNames.size(); i++) {
+      if (headerNames.get(i).equalsIgnoreCase(name)) {
+        return headerValues.get(i);
+      }
+    }
+    return null;
+  }
+
+  /** Header names in arrival order (a name appears once per value). */
+  public List<String> headerNames() {
+    return headerNames;
+  }
+
+  /** Header values, parallel to {@link #headerNames()}. */
+  public List<String> headerValues() {
+    return headerValues;
+  }
+
+  /**
+   * The access token: from {@code Authorization: Bearer <token>}, else from {@code x-api-key}; null if
+   * neither is present.
+   */
+  public @Nullable String accessToken() {
+    String auth = header("Authorization");
+    if (auth != null) {
+      if (auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
+        return auth.substring(7).trim();
+      }
+      return auth.trim();
+    }
+    String key = header("x-api-key");
+    return key == null ? null : key.trim();
+  }
+
+  /** The raw body bytes (not copied). */
+  public byte[] body() {
+    return body;
+  }
+
+  /** The query string without {@code ?}, or null. */
+  public @Nullable String query() {
+    return query;
+  }
+
+  @Override
+  public String toString() {
+    return "GatewayRequest[" + surface.id() + ", " + body.length + " bytes]";
+  }
+
+  public static final class Builder {
+    private @Nullable Surface surface;
+    private final List<String> headerNames = new ArrayList<>();
+    private final List<String> headerValues = new ArrayList<>();
+    private byte[] body = new byte[0];
+    private @Nullable String query;
+
+    private Builder() {}
+
+    public Builder surface(Surface surface) {
+      this.surface = Objects.requireNonNull(surface, "surface");
+      return this;
+    }
+
+    /** Sets the surface from a gateway path such as {@code /v1/chat/completions}. */
+    public Builder path(String path) {
+      Surface s = Surface.fromPath(Objects.requireNonNull(path, "path"));
+      if (s == null) {
+        throw new GatewayException(ErrorCode.UNSUPPORTED_SURFACE, "Unsupported API surface \"" + safePath(path) + "\"");
+      }
+      this.surface = s;
+      return this;
+    }
+
+    /** Adds a header value (headers may repeat). */
+    public Builder header(String name, String value) {
+      headerNames.add(Objects.requireNonNull(name, "name"));
+      headerValues.add(Objects.requireNonNull(value, "value"));
+      return this;
+    }
+
+    public Builder headers(Map<String, List<String>> headers) {
+      headers.forEach((name, values) -> values.forEach(v -> header(name, v)));
+      return this;
+    }
+
+    public Builder body(byte[] body) {
+      this.body = Objects.requireNonNull(body, "body");
+      return this;
+    }
+
+    public Builder body(String json) {
+      return body(json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    public Builder query(@Nullable String query) {
+      this.query = query;
+      return this;
+    }
+
+    public GatewayRequest build() {
+      if (surface == null) {
+        throw new IllegalStateException("surface is required");
+      }
+      return new GatewayRequest(this);
+    }
+
+    private static String safePath(String path) {
+      String p = path.length() > 100 ? path.substring(0, 100) : path;
+      return p.replaceAll("[^\\x20-\\x7e]", "?");
+    }
+  }
+}

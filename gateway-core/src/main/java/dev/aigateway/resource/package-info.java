@@ -1,0 +1,7 @@
+/**
+ * The stored resources: access keys, provider keys, custom providers, virtual models.
+ */
+@NullMarked
+package dev.aigateway.resource;
+
+import org.jspecify.annotations.NullMarked;

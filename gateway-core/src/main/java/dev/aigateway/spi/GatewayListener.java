@@ -1,0 +1,28 @@
+package dev.aigateway.spi;
+
+import dev.aigateway.GatewayException;
+import dev.aigateway.RoutePlan;
+
+/**
+ * Told what the gateway decides, for metrics, audit logs and tests. Methods do nothing by default, so new
+ * events never break an implementation. A listener that throws is logged and ignored: a callback never
+ * breaks a request.
+ *
+ * <p>Thread-safety: called concurrently from request threads; implementations must be thread-safe and
+ * fast (they run on the request path).
+ */
+public abstract class GatewayListener {
+  /** A listener that ignores everything. */
+  public static final GatewayListener NONE = new GatewayListener() {
+    @Override
+    public String toString() {
+      return "GatewayListener.NONE";
+    }
+  };
+
+  /** A plan was made. */
+  public void planned(RoutePlan plan) {}
+
+  /** A request was refused before any upstream call (bad key, scope, body, credits, ...). */
+  public void rejected(String requestId, GatewayException error) {}
+}

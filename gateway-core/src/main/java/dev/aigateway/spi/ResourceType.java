@@ -1,0 +1,10 @@
+package dev.aigateway.spi;
+
+/** The kinds of resource a {@link KeyStore} holds. */
+public enum ResourceType {
+  ACCESS_KEY,
+  CONFIGURATION,
+  PROVIDER_KEY,
+  PROVIDER,
+  VIRTUAL_MODEL
+}
