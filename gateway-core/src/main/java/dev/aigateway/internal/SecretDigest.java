@@ -16,6 +16,18 @@ public final class SecretDigest {
   private final byte @Nullable [] pepper;
   private final ThreadLocal<MessageDigest> sha;
   private final @Nullable ThreadLocal<Mac> hmac;
+  private final ThreadLocal<Scratch> scratch;
+
+  private static final class Scratch {
+    final MessageDigest sha = newSha();
+    final @Nullable Mac mac;
+    final byte[] in = new byte[64];
+    final byte[] out = new byte[32];
+
+    Scratch(byte @Nullable [] pepper) {
+      this.mac = pepper == null ? null : newMac(pepper);
+    }
+  }
 
   public SecretDigest(byte @Nullable [] pepper) {
     this.pepper = pepper == null ? null : pepper.clone();
@@ -26,6 +38,8 @@ public final class SecretDigest {
     } else {
       this.hmac = null;
     }
+    byte[] p = this.pepper;
+    this.scratch = ThreadLocal.withInitial(() -> new Scratch(p));
   }
 
   /** Digest of the characters {@code [from, to)} of {@code s}, which must be ASCII. */
@@ -50,8 +64,29 @@ public final class SecretDigest {
     return digest(s, 0, s.length());
   }
 
-  public boolean matches(byte[] expected, CharSequence s, int from, int to) {
-    return MessageDigest.isEqual(expected, digest(s, from, to));
+  /**
+   * Whether the digest of {@code s[from, to)} satisfies {@code check}, computed in per-thread scratch
+   * buffers (no allocation on the request path). The array passed to {@code check} must not escape.
+   */
+  public boolean matches(CharSequence s, int from, int to, java.util.function.Predicate<byte[]> check) {
+    Scratch sc = scratch.get();
+    int n = to - from;
+    byte[] in = n <= sc.in.length ? sc.in : new byte[n];
+    for (int i = from; i < to; i++) {
+      in[i - from] = (byte) s.charAt(i);
+    }
+    try {
+      if (sc.mac != null) {
+        sc.mac.update(in, 0, n);
+        sc.mac.doFinal(sc.out, 0);
+      } else {
+        sc.sha.update(in, 0, n);
+        sc.sha.digest(sc.out, 0, sc.out.length);
+      }
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("digest failed", e);
+    }
+    return check.test(sc.out);
   }
 
   private static MessageDigest newSha() {
