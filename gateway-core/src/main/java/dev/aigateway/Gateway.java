@@ -4,6 +4,7 @@ import dev.aigateway.admin.GatewayAdmin;
 import dev.aigateway.catalog.ProviderCatalog;
 import dev.aigateway.config.AccessKeyConfiguration;
 import dev.aigateway.internal.AccessTokens;
+import dev.aigateway.internal.AdminAccess;
 import dev.aigateway.internal.Authenticator;
 import dev.aigateway.internal.BodyScanner;
 import dev.aigateway.internal.CompiledConfiguration;
@@ -78,7 +79,7 @@ public final class Gateway {
     this.cooldowns = new KeyCooldowns(clock);
     this.planner = new Planner(credentials, cooldowns, b.random);
     this.store.addListener(this::onStoreChange);
-    this.admin = new GatewayAdmin(store, clock, authenticator.tokens(), authenticator.digest(), new RoutingView() {
+    this.admin = AdminAccess.create(store, clock, authenticator.tokens(), authenticator.digest(), new RoutingView() {
       @Override
       public ModelResolver resolver() {
         return state().resolver;

@@ -12,6 +12,7 @@ import dev.aigateway.config.RoutingRule;
 import dev.aigateway.config.RoutingStep;
 import dev.aigateway.config.StepKey;
 import dev.aigateway.internal.AccessTokens;
+import dev.aigateway.internal.AdminAccess;
 import dev.aigateway.internal.Ids;
 import dev.aigateway.internal.Json;
 import dev.aigateway.internal.ModelResolver;
@@ -66,8 +67,12 @@ public final class GatewayAdmin {
   private final RoutingView routing;
   private final Object lock = new Object();
 
+  static {
+    AdminAccess.register(GatewayAdmin::new);
+  }
+
   /** Made by the gateway; use {@code gateway.admin()}. */
-  public GatewayAdmin(KeyStore store, Clock clock, AccessTokens tokens, SecretDigest digest, RoutingView routing) {
+  private GatewayAdmin(KeyStore store, Clock clock, AccessTokens tokens, SecretDigest digest, RoutingView routing) {
     this.store = Objects.requireNonNull(store, "store");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.tokens = Objects.requireNonNull(tokens, "tokens");
@@ -258,13 +263,17 @@ public final class GatewayAdmin {
     }
     if (o.has("access")) {
       Json.Obj access = o.optObj("access");
-      b.access(access == null ? null : ConfigurationJson.readAccess(access));
+      b.access(access == null ? null : ConfigurationJson.readAccess(node(o, "access"), "access"));
     }
     if (o.has("router")) {
       Json.Obj router = o.optObj("router");
-      b.rules(router == null ? null : ConfigurationJson.readRouter(router));
+      b.rules(router == null ? null : ConfigurationJson.readRouter(node(o, "router"), "router"));
     }
     return updateConfiguration(id, b.build());
+  }
+
+  private static com.fasterxml.jackson.databind.JsonNode node(Json.Obj o, String field) {
+    return Objects.requireNonNull(o.raw(field));
   }
 
   /** Deletes a configuration; refused with {@code conflict} while an access key links to it. */

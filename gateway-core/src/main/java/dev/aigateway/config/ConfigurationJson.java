@@ -69,8 +69,17 @@ public final class ConfigurationJson {
     return b.build();
   }
 
-  /** Reads an {@code access} object. */
-  public static AccessScope readAccess(Json.Obj access) {
+  /** Reads an {@code access} object found at {@code path}. */
+  public static AccessScope readAccess(com.fasterxml.jackson.databind.JsonNode node, String path) {
+    return readAccess(Json.Obj.of(node, path));
+  }
+
+  /** Reads a {@code router} object found at {@code path} into its rules. */
+  public static List<RoutingRule> readRouter(com.fasterxml.jackson.databind.JsonNode node, String path) {
+    return readRouter(Json.Obj.of(node, path));
+  }
+
+  static AccessScope readAccess(Json.Obj access) {
     access.allowOnly(ACCESS);
     return AccessScope.of(readDimension(access.optObj("providers")), readDimension(access.optObj("models")));
   }
@@ -87,8 +96,7 @@ public final class ConfigurationJson {
     return allow;
   }
 
-  /** Reads a {@code router} object into its rules. */
-  public static List<RoutingRule> readRouter(Json.Obj router) {
+  static List<RoutingRule> readRouter(Json.Obj router) {
     router.allowOnly(ROUTER);
     List<Json.Element> rules = router.optArray("rules");
     if (rules == null) {

@@ -20,6 +20,8 @@ public abstract class GatewayListener {
     }
   };
 
+  protected GatewayListener() {}
+
   /** A plan was made. */
   public void planned(RoutePlan plan) {}
 
