@@ -60,6 +60,8 @@ public final class Gateway {
   private final GatewayAdmin admin;
   private final Limits limits;
   private final Object stateLock = new Object();
+  private final @Nullable AttemptLoop loop;
+  private final com.github.benmanes.caffeine.cache.Cache<String, RequestRecord> requestLog;
   private volatile @Nullable RoutingState state;
 
   private Gateway(Builder b) {
@@ -78,6 +80,9 @@ public final class Gateway {
         new SecretDigest(b.pepper), store, clock, b.maxCachedKeys);
     this.cooldowns = new KeyCooldowns(clock);
     this.planner = new Planner(credentials, cooldowns, b.random);
+    this.loop = b.upstream == null ? null : new AttemptLoop(this, b.upstream, b.policy, credentials, ledger, clock,
+        cooldowns, b.maxResponseBytes);
+    this.requestLog = com.github.benmanes.caffeine.cache.Caffeine.newBuilder().maximumSize(b.requestLogSize).build();
     this.store.addListener(this::onStoreChange);
     this.admin = AdminAccess.create(store, clock, authenticator.tokens(), authenticator.digest(), new RoutingView() {
       @Override
@@ -128,6 +133,63 @@ public final class Gateway {
     } catch (GatewayException e) {
       notifyRejected(requestId, e);
       throw new RequestRejectedException(e.code(), e.getMessage(), requestId, java.util.List.of());
+    }
+  }
+
+  /**
+   * Plans and executes a request: the attempt loop walks the plan's attempts against the upstream,
+   * failing over as the {@link FailoverPolicy} says, until a response goes to the client.
+   *
+   * @return the serving provider's response (2xx, or the 4xx of a request it rejected); close it
+   * @throws RequestRejectedException when the request is refused before any upstream call
+   * @throws FailoverExhaustedException when every attempt failed ({@code rate_limited},
+   *     {@code all_providers_failed}, {@code gateway_timeout})
+   * @throws IllegalStateException when the gateway was built without an {@code Upstream}
+   */
+  public GatewayResponse handle(GatewayRequest request) {
+    return execute(plan(request));
+  }
+
+  /** Executes a plan made by {@link #plan}; see {@link #handle}. */
+  public GatewayResponse execute(RoutePlan plan) {
+    Objects.requireNonNull(plan, "plan");
+    if (loop == null) {
+      throw new IllegalStateException("this gateway has no Upstream: set Gateway.builder().upstream(...)");
+    }
+    try {
+      return loop.execute(plan, state());
+    } catch (FailoverExhaustedException e) {
+      throw e;
+    } catch (GatewayException e) {
+      notifyRejected(plan.requestId(), e);
+      throw new RequestRejectedException(e.code(), e.getMessage(), plan.requestId(), plan.rejected());
+    }
+  }
+
+  /** A recent request and its attempts (the last {@code requestLogSize}, default 10,000), or null. */
+  public @Nullable RequestRecord request(String requestId) {
+    return requestLog.getIfPresent(Objects.requireNonNull(requestId, "requestId"));
+  }
+
+  void log(RequestRecord record) {
+    requestLog.put(record.requestId(), record);
+    if (listener != GatewayListener.NONE && record.status() != 0) {
+      try {
+        listener.completed(record);
+      } catch (RuntimeException e) {
+        LOG.warn("GatewayListener.completed threw; ignored", e);
+      }
+    }
+  }
+
+  void notifyAttempt(RoutePlan plan, AttemptRecord attempt) {
+    if (listener == GatewayListener.NONE) {
+      return;
+    }
+    try {
+      listener.attempt(plan, attempt);
+    } catch (RuntimeException e) {
+      LOG.warn("GatewayListener.attempt threw; ignored", e);
     }
   }
 
@@ -246,8 +308,42 @@ public final class Gateway {
     private int maxAttempts = 10;
     private Duration maxRetryWait = Duration.ofSeconds(2);
     private @Nullable RandomGenerator random;
+    private dev.aigateway.spi.@Nullable Upstream upstream;
+    private FailoverPolicy policy = FailoverPolicy.defaults();
+    private long maxResponseBytes = 64L << 20;
+    private long requestLogSize = 10_000;
 
     private Builder() {}
+
+    /** The transport to providers ({@code OkHttpUpstream} in gateway-okhttp); needed by {@link Gateway#handle}. */
+    public Builder upstream(dev.aigateway.spi.Upstream upstream) {
+      this.upstream = Objects.requireNonNull(upstream, "upstream");
+      return this;
+    }
+
+    /** Verdicts and cooldowns per upstream status; default {@link FailoverPolicy#defaults()}. */
+    public Builder failoverPolicy(FailoverPolicy policy) {
+      this.policy = Objects.requireNonNull(policy, "policy");
+      return this;
+    }
+
+    /** Largest non-streamed response body kept in memory; default 64 MiB. */
+    public Builder maxResponseBytes(long maxResponseBytes) {
+      if (maxResponseBytes <= 0) {
+        throw new IllegalArgumentException("maxResponseBytes must be > 0 but was " + maxResponseBytes);
+      }
+      this.maxResponseBytes = maxResponseBytes;
+      return this;
+    }
+
+    /** How many recent requests {@link Gateway#request(String)} remembers; default 10,000. */
+    public Builder requestLogSize(long requestLogSize) {
+      if (requestLogSize < 0) {
+        throw new IllegalArgumentException("requestLogSize must be >= 0 but was " + requestLogSize);
+      }
+      this.requestLogSize = requestLogSize;
+      return this;
+    }
 
     /** Where resources live; default {@link KeyStore#inMemory()}. */
     public Builder keyStore(KeyStore store) {

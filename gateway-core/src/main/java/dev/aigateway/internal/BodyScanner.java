@@ -26,16 +26,38 @@ public final class BodyScanner {
   private static final byte[] MODELS = "models".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] STREAM = "stream".getBytes(StandardCharsets.US_ASCII);
 
-  /** What the scan found. */
+  /** What the scan found, with the byte positions a rewrite needs. */
   public static final class Result {
     public final @Nullable String model;
     public final @Nullable List<String> models;
     public final boolean stream;
+    /** Position of the top-level object's opening brace. */
+    public final int objectStart;
+    /** Number of top-level members. */
+    public final int members;
+    /** The {@code model} value's span (quotes included); -1 when absent. */
+    public final int modelValueStart;
+    public final int modelValueEnd;
+    /** The {@code models} member's span (key to end of value) and its neighbouring commas; -1 when absent. */
+    public final int modelsMemberStart;
+    public final int modelsMemberEnd;
+    public final int modelsCommaBefore;
+    public final int modelsCommaAfter;
 
-    Result(@Nullable String model, @Nullable List<String> models, boolean stream) {
+    Result(@Nullable String model, @Nullable List<String> models, boolean stream, int objectStart, int members,
+        int modelValueStart, int modelValueEnd, int modelsMemberStart, int modelsMemberEnd, int modelsCommaBefore,
+        int modelsCommaAfter) {
       this.model = model;
       this.models = models;
       this.stream = stream;
+      this.objectStart = objectStart;
+      this.members = members;
+      this.modelValueStart = modelValueStart;
+      this.modelValueEnd = modelValueEnd;
+      this.modelsMemberStart = modelsMemberStart;
+      this.modelsMemberEnd = modelsMemberEnd;
+      this.modelsCommaBefore = modelsCommaBefore;
+      this.modelsCommaAfter = modelsCommaAfter;
     }
   }
 
@@ -61,6 +83,14 @@ public final class BodyScanner {
     List<String> models = null;
     boolean stream = false;
     int seen = 0;
+    int members = 0;
+    int modelStart = -1;
+    int modelEnd = -1;
+    int modelsStart = -1;
+    int modelsEnd = -1;
+    int modelsBefore = -1;
+    int modelsAfter = -1;
+    int lastComma = -1;
     ws();
     if (i >= end) {
       throw invalid("the body is empty");
@@ -68,6 +98,7 @@ public final class BodyScanner {
     if (b[i] != '{') {
       throw invalid("the body must be a JSON object");
     }
+    int objectStart = i;
     i++;
     ws();
     if (peek() == '}') {
@@ -75,6 +106,8 @@ public final class BodyScanner {
     } else {
       while (true) {
         ws();
+        int memberStart = i;
+        members++;
         expect('"');
         int keyStart = i;
         boolean escaped = skipStringBody();
@@ -86,11 +119,16 @@ public final class BodyScanner {
         switch (which) {
           case 1:
             seen = once(seen, 1, "model");
+            modelStart = i;
             model = stringOrNull("model must be a string");
+            modelEnd = i;
             break;
           case 2:
             seen = once(seen, 2, "models");
             models = stringArrayOrNull();
+            modelsStart = memberStart;
+            modelsEnd = i;
+            modelsBefore = lastComma;
             break;
           case 4:
             seen = once(seen, 4, "stream");
@@ -108,13 +146,18 @@ public final class BodyScanner {
         if (c != ',') {
           throw invalid("expected ',' or '}' at byte " + (i - 1));
         }
+        lastComma = i - 1;
+        if (which == 2) {
+          modelsAfter = lastComma;
+        }
       }
     }
     ws();
     if (i != end) {
       throw invalid("trailing content after the JSON object");
     }
-    return new Result(model, models, stream);
+    return new Result(model, models, stream, objectStart, members, modelStart, modelEnd, modelsStart, modelsEnd,
+        modelsBefore, modelsAfter);
   }
 
   private static int once(int seen, int bit, String name) {

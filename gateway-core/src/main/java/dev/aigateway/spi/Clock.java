@@ -14,6 +14,17 @@ public interface Clock {
   /** A monotonic time in nanoseconds, for measuring intervals only. */
   long nanoTime();
 
+  /**
+   * Waits {@code duration} (the gateway waits at most once per request, for a rate-limited key). A fake
+   * clock advances instead of sleeping.
+   */
+  default void sleep(java.time.Duration duration) throws InterruptedException {
+    long nanos = duration.toNanos();
+    if (nanos > 0) {
+      Thread.sleep(nanos / 1_000_000, (int) (nanos % 1_000_000));
+    }
+  }
+
   /** The system clock: {@link Instant#now()} and {@link System#nanoTime()}. */
   static Clock system() {
     return SystemClock.INSTANCE;

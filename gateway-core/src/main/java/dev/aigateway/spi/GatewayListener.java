@@ -2,6 +2,8 @@ package dev.aigateway.spi;
 
 import dev.aigateway.GatewayException;
 import dev.aigateway.RoutePlan;
+import dev.aigateway.AttemptRecord;
+import dev.aigateway.RequestRecord;
 
 /**
  * Told what the gateway decides, for metrics, audit logs and tests. Methods do nothing by default, so new
@@ -27,4 +29,13 @@ public abstract class GatewayListener {
 
   /** A request was refused before any upstream call (bad key, scope, body, credits, ...). */
   public void rejected(String requestId, GatewayException error) {}
+
+  /** An upstream attempt ended with a verdict. */
+  public void attempt(RoutePlan plan, AttemptRecord attempt) {}
+
+  /**
+   * A request finished: its response was returned, its stream ended or broke, or failover ran out. For
+   * a stream this comes when the stream ends.
+   */
+  public void completed(RequestRecord request) {}
 }

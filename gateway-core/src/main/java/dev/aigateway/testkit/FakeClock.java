@@ -39,6 +39,14 @@ public final class FakeClock implements Clock {
     nanos.addAndGet(d.toNanos());
   }
 
+  /** Advances the clock instead of sleeping. */
+  @Override
+  public void sleep(Duration duration) {
+    if (!duration.isNegative()) {
+      advance(duration);
+    }
+  }
+
   @Override
   public Instant now() {
     return origin.plusNanos(nanos.get());

@@ -1,0 +1,37 @@
+package dev.aigateway.spi;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A provider's response: status, headers, and the body as a stream read as it arrives. Closing it
+ * releases the connection (and cancels the call if the body was not read to the end).
+ */
+public interface UpstreamResponse extends Closeable {
+  int status();
+
+  /** Header names, parallel to {@link #headerValues()}. */
+  List<String> headerNames();
+
+  List<String> headerValues();
+
+  /** The first value of a header (case-insensitive), or null. */
+  default @Nullable String header(String name) {
+    List<String> names = headerNames();
+    for (int i = 0; i < names.size(); i++) {
+      if (names.get(i).equalsIgnoreCase(name)) {
+        return headerValues().get(i);
+      }
+    }
+    return null;
+  }
+
+  /** The body; {@code read(byte[])} returns what has arrived, blocking only when nothing has. */
+  InputStream body();
+
+  @Override
+  void close() throws IOException;
+}
