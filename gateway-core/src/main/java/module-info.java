@@ -6,12 +6,14 @@ module dev.aigateway.core {
   requires transitive com.fasterxml.jackson.databind;
   requires com.github.benmanes.caffeine;
   requires org.slf4j;
+  requires transitive jdk.httpserver;
   requires static transitive org.jspecify;
 
   exports dev.aigateway;
   exports dev.aigateway.admin;
   exports dev.aigateway.catalog;
   exports dev.aigateway.config;
+  exports dev.aigateway.http;
   exports dev.aigateway.resource;
   exports dev.aigateway.spi;
   exports dev.aigateway.testkit;

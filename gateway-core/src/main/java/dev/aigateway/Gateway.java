@@ -193,6 +193,58 @@ public final class Gateway {
     }
   }
 
+  /**
+   * The models this key may call, as {@code provider/model} (catalog models and pass-through models its
+   * allow list names), then the virtual models with at least one allowed target. For {@code GET /v1/models}.
+   */
+  public java.util.List<String> models(@Nullable String token) {
+    AccessKey key = authenticator.authenticate(token);
+    RoutingState s = state();
+    CompiledConfiguration cfg = null;
+    if (key.configurationId() != null) {
+      cfg = s.configuration(key.configurationId());
+      if (cfg == null) {
+        return java.util.List.of();
+      }
+    }
+    java.util.LinkedHashSet<String> out = new java.util.LinkedHashSet<>();
+    for (dev.aigateway.catalog.Provider p : s.resolver.catalog().providers()) {
+      if (cfg != null && !cfg.providerAllowed(p.id())) {
+        continue;
+      }
+      for (String m : p.models()) {
+        if (cfg == null || cfg.modelAllowed(p.id(), m.toLowerCase(java.util.Locale.ROOT))) {
+          out.add(p.id() + "/" + m);
+        }
+      }
+      if (cfg != null && cfg.allowedModels() != null) {
+        java.util.Set<String> extra = cfg.allowedModels().get(p.id());
+        if (extra != null) {
+          new java.util.TreeSet<>(extra).forEach(m -> {
+            if (p.canonicalModel(m) == null) {
+              out.add(p.id() + "/" + m);
+            }
+          });
+        }
+      }
+    }
+    for (dev.aigateway.resource.VirtualModel vm : s.virtualByName.values()) {
+      for (String target : vm.targets()) {
+        try {
+          ModelResolver.Resolved r = s.resolver.resolve(target, null, cfg == null ? ModelResolver.NO_HINTS : cfg);
+          if (cfg == null || (cfg.providerAllowed(r.provider().id())
+              && cfg.modelAllowed(r.provider().id(), r.model().toLowerCase(java.util.Locale.ROOT)))) {
+            out.add(vm.name());
+            break;
+          }
+        } catch (GatewayException e) {
+          // a target that no longer resolves is simply not offered
+        }
+      }
+    }
+    return java.util.List.copyOf(out);
+  }
+
   /** Authenticates a token alone; throws {@code invalid_access_key} for any bad token. */
   public AccessKey authenticate(@Nullable String token) {
     return authenticator.authenticate(token);

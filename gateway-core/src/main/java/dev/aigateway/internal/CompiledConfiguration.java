@@ -131,6 +131,11 @@ public final class CompiledConfiguration implements ModelResolver.Hints {
     return hints.getOrDefault(lowercaseModel, List.of());
   }
 
+  /** Allowed models by provider (lowercase ids); null when the models dimension is unrestricted. */
+  public @Nullable Map<String, Set<String>> allowedModels() {
+    return allowedModels;
+  }
+
   public boolean providerAllowed(String providerId) {
     return allowedProviders == null || allowedProviders.contains(providerId);
   }
