@@ -6,7 +6,6 @@ import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
-import dev.aigateway.AttemptRecord;
 import dev.aigateway.ErrorCode;
 import dev.aigateway.FailoverExhaustedException;
 import dev.aigateway.Gateway;
@@ -16,6 +15,7 @@ import dev.aigateway.GatewayResponse;
 import dev.aigateway.RejectedCandidate;
 import dev.aigateway.RequestRejectedException;
 import dev.aigateway.Surface;
+import dev.aigateway.internal.ErrorBodies;
 import dev.aigateway.internal.Ids;
 import dev.aigateway.internal.Json;
 import java.io.ByteArrayOutputStream;
@@ -290,27 +290,8 @@ public final class GatewayHttpHandler implements HttpHandler {
 
   private void error(HttpExchange exchange, Surface.Format format, String requestId, GatewayException e,
       @Nullable List<RejectedCandidate> rejected, int statusOverride) throws IOException {
-    ErrorCode code = e.code();
-    int status = statusOverride != 0 ? statusOverride : code.status();
-    ObjectNode root = Json.MAPPER.createObjectNode();
-    if (format == Surface.Format.ANTHROPIC) {
-      root.put("type", "error");
-      ObjectNode err = root.putObject("error");
-      err.put("type", code.type());
-      err.put("message", e.getMessage());
-      err.put("code", code.code());
-      attempts(err, e);
-      root.put("request_id", requestId);
-    } else {
-      ObjectNode err = root.putObject("error");
-      err.put("message", e.getMessage());
-      err.put("type", code.type());
-      err.put("code", code.code());
-      err.putNull("param");
-      attempts(err, e);
-      root.put("request_id", requestId);
-    }
-    byte[] bytes = Json.MAPPER.writeValueAsBytes(root);
+    int status = statusOverride != 0 ? statusOverride : e.code().status();
+    byte[] bytes = ErrorBodies.json(format, requestId, e);
     Headers out = exchange.getResponseHeaders();
     out.set("Content-Type", "application/json");
     int attempts = e instanceof FailoverExhaustedException ? ((FailoverExhaustedException) e).attempts().size() : 0;
@@ -322,28 +303,6 @@ public final class GatewayHttpHandler implements HttpHandler {
     exchange.sendResponseHeaders(status, bytes.length);
     try (OutputStream os = exchange.getResponseBody()) {
       os.write(bytes);
-    }
-  }
-
-  private static void attempts(ObjectNode err, GatewayException e) {
-    if (!(e instanceof FailoverExhaustedException)) {
-      return;
-    }
-    ArrayNode list = err.putArray("attempts");
-    for (AttemptRecord a : ((FailoverExhaustedException) e).attempts()) {
-      ObjectNode n = list.addObject();
-      n.put("attemptNumber", a.attemptNumber());
-      n.put("provider", a.provider());
-      n.put("model", a.model());
-      if (a.providerKeyId() == null) {
-        n.putNull("providerKeyId");
-      } else {
-        n.put("providerKeyId", a.providerKeyId());
-      }
-      n.put("keySource", a.keySource());
-      n.put("statusCode", a.statusCode());
-      n.put("retryAction", a.retryAction().json());
-      n.put("completion", a.completion());
     }
   }
 

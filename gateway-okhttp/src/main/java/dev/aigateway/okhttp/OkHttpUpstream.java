@@ -1,0 +1,271 @@
+package dev.aigateway.okhttp;
+
+import dev.aigateway.spi.Upstream;
+import dev.aigateway.spi.UpstreamCall;
+import dev.aigateway.spi.UpstreamRequest;
+import dev.aigateway.spi.UpstreamResponse;
+import dev.aigateway.spi.UpstreamTimeoutException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import okhttp3.Call;
+import okhttp3.ConnectionPool;
+import okhttp3.Dispatcher;
+import okhttp3.Headers;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The gateway's {@link Upstream} on OkHttp. Takes any {@link Call.Factory}, so the host brings its own
+ * configured client (proxy, TLS, event listener, connection pool). When that factory is an
+ * {@link OkHttpClient}, a client sharing its pool and dispatcher is derived with redirects and OkHttp's
+ * own retries turned off: the gateway is the one retry layer and never follows a redirect with a
+ * credential.
+ *
+ * <p>Each attempt's timeout is enforced by a watchdog that cancels the call: until the headers arrive,
+ * and for a non-streaming request until the body is read. A stream, once it has headers, may run as long
+ * as it keeps producing bytes (the client's read timeout applies between reads).
+ *
+ * <p>Thread-safe.
+ */
+public final class OkHttpUpstream implements Upstream {
+  private static final ScheduledExecutorService WATCHDOG = watchdog();
+
+  private final Call.Factory calls;
+
+  private OkHttpUpstream(Call.Factory calls) {
+    this.calls = calls;
+  }
+
+  /** On {@link #defaultClient()}. */
+  public static OkHttpUpstream create() {
+    return new OkHttpUpstream(defaultClient());
+  }
+
+  /** On the host's own client or call factory (see the class description for what is enforced). */
+  public static OkHttpUpstream create(Call.Factory calls) {
+    Objects.requireNonNull(calls, "calls");
+    if (calls instanceof OkHttpClient) {
+      OkHttpClient c = (OkHttpClient) calls;
+      if (c.followRedirects() || c.followSslRedirects() || c.retryOnConnectionFailure()) {
+        calls = c.newBuilder().followRedirects(false).followSslRedirects(false).retryOnConnectionFailure(false)
+            .build();
+      }
+    }
+    return new OkHttpUpstream(calls);
+  }
+
+  /**
+   * A client sized for a gateway: no redirects, no retries, 128 concurrent requests (256 idle
+   * connections kept 5 minutes), 10 s to connect, 5 minutes between bytes of a response, no call timeout
+   * (the gateway's own deadlines apply).
+   */
+  public static OkHttpClient defaultClient() {
+    Dispatcher dispatcher = new Dispatcher();
+    dispatcher.setMaxRequests(1024);
+    dispatcher.setMaxRequestsPerHost(512);
+    return new OkHttpClient.Builder()
+        .followRedirects(false)
+        .followSslRedirects(false)
+        .retryOnConnectionFailure(false)
+        .dispatcher(dispatcher)
+        .connectionPool(new ConnectionPool(256, 5, TimeUnit.MINUTES))
+        .connectTimeout(Duration.ofSeconds(10))
+        .readTimeout(Duration.ofMinutes(5))
+        .writeTimeout(Duration.ofMinutes(1))
+        .callTimeout(Duration.ZERO)
+        .build();
+  }
+
+  @Override
+  public UpstreamCall newCall(UpstreamRequest request) {
+    Headers.Builder headers = new Headers.Builder();
+    MediaType type = null;
+    for (int i = 0; i < request.headerNames().size(); i++) {
+      String name = request.headerNames().get(i);
+      String value = request.headerValues().get(i);
+      if (name.equalsIgnoreCase("content-type")) {
+        type = MediaType.parse(value);
+      }
+      headers.addUnsafeNonAscii(name, value);
+    }
+    RequestBody body = request.method().equals("GET") ? null
+        : RequestBody.create(request.body(), type, request.bodyOffset(), request.bodyLength());
+    Request okRequest = new Request.Builder().url(request.url()).headers(headers.build())
+        .method(request.method(), body).build();
+    return new OkCall(calls.newCall(okRequest), request.timeout(), request.stream());
+  }
+
+  @Override
+  public String toString() {
+    return "OkHttpUpstream[" + calls.getClass().getSimpleName() + "]";
+  }
+
+  private static final class OkCall implements UpstreamCall {
+    private final Call call;
+    private final Duration timeout;
+    private final boolean stream;
+    private volatile boolean timedOut;
+    private volatile @Nullable ScheduledFuture<?> watchdog;
+
+    OkCall(Call call, Duration timeout, boolean stream) {
+      this.call = call;
+      this.timeout = timeout;
+      this.stream = stream;
+    }
+
+    @Override
+    public UpstreamResponse execute() throws IOException {
+      watchdog = WATCHDOG.schedule(() -> {
+        timedOut = true;
+        call.cancel();
+      }, Math.max(1, timeout.toNanos()), TimeUnit.NANOSECONDS);
+      Response response;
+      try {
+        response = call.execute();
+      } catch (IOException e) {
+        disarm();
+        if (timedOut) {
+          throw timeoutException(e);
+        }
+        throw e;
+      }
+      boolean eventStream = stream || isEventStream(response);
+      if (eventStream) {
+        disarm(); // a stream with headers may run as long as it keeps producing bytes
+      }
+      return new OkResponse(response, this);
+    }
+
+    void disarm() {
+      ScheduledFuture<?> w = watchdog;
+      if (w != null) {
+        w.cancel(false);
+      }
+    }
+
+    IOException translate(IOException e) {
+      return timedOut ? timeoutException(e) : e;
+    }
+
+    private UpstreamTimeoutException timeoutException(IOException cause) {
+      UpstreamTimeoutException t = new UpstreamTimeoutException("no answer within " + timeout.toMillis() + " ms");
+      t.initCause(cause);
+      return t;
+    }
+
+    @Override
+    public void cancel() {
+      disarm();
+      call.cancel();
+    }
+
+    private static boolean isEventStream(Response r) {
+      String type = r.header("Content-Type");
+      return type != null && type.regionMatches(true, 0, "text/event-stream", 0, 17);
+    }
+  }
+
+  private static final class OkResponse implements UpstreamResponse {
+    private final Response response;
+    private final OkCall call;
+    private final List<String> names;
+    private final List<String> values;
+    private final InputStream body;
+
+    OkResponse(Response response, OkCall call) {
+      this.response = response;
+      this.call = call;
+      Headers h = response.headers();
+      this.names = new ArrayList<>(h.size());
+      this.values = new ArrayList<>(h.size());
+      for (int i = 0; i < h.size(); i++) {
+        names.add(h.name(i));
+        values.add(h.value(i));
+      }
+      ResponseBody rb = response.body();
+      InputStream raw = rb.byteStream();
+      this.body = new InputStream() {
+        @Override
+        public int read() throws IOException {
+          try {
+            int b = raw.read();
+            if (b < 0) {
+              call.disarm();
+            }
+            return b;
+          } catch (IOException e) {
+            throw call.translate(e);
+          }
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+          try {
+            int n = raw.read(b, off, len);
+            if (n < 0) {
+              call.disarm();
+            }
+            return n;
+          } catch (IOException e) {
+            throw call.translate(e);
+          }
+        }
+
+        @Override
+        public void close() throws IOException {
+          call.disarm();
+          raw.close();
+        }
+      };
+    }
+
+    @Override
+    public int status() {
+      return response.code();
+    }
+
+    @Override
+    public List<String> headerNames() {
+      return names;
+    }
+
+    @Override
+    public List<String> headerValues() {
+      return values;
+    }
+
+    @Override
+    public InputStream body() {
+      return body;
+    }
+
+    @Override
+    public void close() {
+      call.disarm();
+      response.close();
+    }
+  }
+
+  private static ScheduledExecutorService watchdog() {
+    ScheduledThreadPoolExecutor s = new ScheduledThreadPoolExecutor(1, r -> {
+      Thread t = new Thread(r, "aigateway-okhttp-watchdog");
+      t.setDaemon(true);
+      return t;
+    });
+    s.setRemoveOnCancelPolicy(true);
+    return s;
+  }
+}
