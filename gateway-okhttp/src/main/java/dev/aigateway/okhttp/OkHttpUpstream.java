@@ -11,9 +11,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import okhttp3.Call;
 import okhttp3.ConnectionPool;
@@ -41,7 +38,7 @@ import org.jspecify.annotations.Nullable;
  * <p>Thread-safe.
  */
 public final class OkHttpUpstream implements Upstream {
-  private static final ScheduledExecutorService WATCHDOG = watchdog();
+  private static final Watchdog WATCHDOG = new Watchdog();
 
   private final Call.Factory calls;
 
@@ -118,7 +115,7 @@ public final class OkHttpUpstream implements Upstream {
     private final Duration timeout;
     private final boolean stream;
     private volatile boolean timedOut;
-    private volatile @Nullable ScheduledFuture<?> watchdog;
+    private volatile long deadline;
 
     OkCall(Call call, Duration timeout, boolean stream) {
       this.call = call;
@@ -128,10 +125,8 @@ public final class OkHttpUpstream implements Upstream {
 
     @Override
     public UpstreamResponse execute() throws IOException {
-      watchdog = WATCHDOG.schedule(() -> {
-        timedOut = true;
-        call.cancel();
-      }, Math.max(1, timeout.toNanos()), TimeUnit.NANOSECONDS);
+      deadline = System.nanoTime() + Math.max(1, timeout.toNanos());
+      WATCHDOG.watch(this);
       Response response;
       try {
         response = call.execute();
@@ -150,10 +145,13 @@ public final class OkHttpUpstream implements Upstream {
     }
 
     void disarm() {
-      ScheduledFuture<?> w = watchdog;
-      if (w != null) {
-        w.cancel(false);
-      }
+      WATCHDOG.forget(this);
+    }
+
+    /** Called by the watchdog when the deadline has passed. */
+    void expire() {
+      timedOut = true;
+      call.cancel();
     }
 
     IOException translate(IOException e) {
@@ -259,13 +257,43 @@ public final class OkHttpUpstream implements Upstream {
     }
   }
 
-  private static ScheduledExecutorService watchdog() {
-    ScheduledThreadPoolExecutor s = new ScheduledThreadPoolExecutor(1, r -> {
-      Thread t = new Thread(r, "aigateway-okhttp-watchdog");
+  /**
+   * Cancels calls whose deadline passed. One daemon thread polls the set of calls in flight every 10 ms,
+   * so starting and finishing a call costs a set insert and remove, never a thread wake-up (a timer
+   * queue would signal its thread on every earlier deadline). Deadlines are met within 10 ms.
+   */
+  private static final class Watchdog implements Runnable {
+    private final java.util.Set<OkCall> calls = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    Watchdog() {
+      Thread t = new Thread(this, "aigateway-okhttp-watchdog");
       t.setDaemon(true);
-      return t;
-    });
-    s.setRemoveOnCancelPolicy(true);
-    return s;
+      t.start();
+    }
+
+    void watch(OkCall call) {
+      calls.add(call);
+    }
+
+    void forget(OkCall call) {
+      calls.remove(call);
+    }
+
+    @Override
+    public void run() {
+      while (true) {
+        try {
+          Thread.sleep(10);
+        } catch (InterruptedException e) {
+          return;
+        }
+        long now = System.nanoTime();
+        for (OkCall c : calls) {
+          if (now - c.deadline >= 0 && calls.remove(c)) {
+            c.expire();
+          }
+        }
+      }
+    }
   }
 }
