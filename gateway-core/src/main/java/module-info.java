@@ -16,6 +16,7 @@ module dev.aigateway.core {
   exports dev.aigateway.http;
   exports dev.aigateway.resource;
   exports dev.aigateway.spi;
+  exports dev.aigateway.store;
   exports dev.aigateway.testkit;
   exports dev.aigateway.internal to dev.aigateway.okhttp;
 }

@@ -21,7 +21,7 @@ final class ModuleTest {
       exports.put(e.source(), e.targets());
     }
     assertThat(exports).containsOnlyKeys("dev.aigateway", "dev.aigateway.admin", "dev.aigateway.catalog",
-        "dev.aigateway.config", "dev.aigateway.http", "dev.aigateway.resource", "dev.aigateway.spi", "dev.aigateway.testkit",
+        "dev.aigateway.config", "dev.aigateway.http", "dev.aigateway.resource", "dev.aigateway.spi", "dev.aigateway.store", "dev.aigateway.testkit",
         "dev.aigateway.internal");
     assertThat(exports.get("dev.aigateway.internal")).containsExactly("dev.aigateway.okhttp");
     exports.remove("dev.aigateway.internal");
