@@ -58,7 +58,7 @@ public final class Gateway {
   private final KeyCooldowns cooldowns;
   private final Planner planner;
   private final GatewayAdmin admin;
-  private final Limits limits;
+  private volatile Limits limits;
   private final Object stateLock = new Object();
   private final @Nullable AttemptLoop loop;
   private final com.github.benmanes.caffeine.cache.Cache<String, RequestRecord> requestLog;
@@ -288,6 +288,17 @@ public final class Gateway {
 
   public Limits limits() {
     return limits;
+  }
+
+  /** Replaces the request limits; requests that start afterwards use the new ones. */
+  public void updateLimits(Limits newLimits) {
+    Objects.requireNonNull(newLimits, "newLimits");
+    if (newLimits.perAttemptTimeout().compareTo(newLimits.totalTimeout()) > 0 || newLimits.maxAttempts() < 1
+        || newLimits.maxRequestBytes() < 1 || newLimits.totalTimeout().isNegative() || newLimits.totalTimeout().isZero()
+        || newLimits.perAttemptTimeout().isNegative() || newLimits.perAttemptTimeout().isZero()) {
+      throw new IllegalArgumentException("inconsistent limits: " + newLimits);
+    }
+    this.limits = newLimits;
   }
 
   RoutingState state() {

@@ -1,0 +1,357 @@
+package dev.aigateway.examples.server;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpServer;
+import dev.aigateway.Gateway;
+import dev.aigateway.GatewayException;
+import dev.aigateway.GatewayRequest;
+import dev.aigateway.GatewayResponse;
+import dev.aigateway.RoutePlan;
+import dev.aigateway.Surface;
+import dev.aigateway.AttemptRecord;
+import dev.aigateway.admin.AccessKeyChange;
+import dev.aigateway.admin.AdminKeys;
+import dev.aigateway.admin.GatewayAdmin;
+import dev.aigateway.admin.ProviderKeyChange;
+import dev.aigateway.config.AccessKeyConfiguration;
+import dev.aigateway.http.AdminHttpHandler;
+import dev.aigateway.http.GatewayHttpHandler;
+import dev.aigateway.okhttp.OkHttpUpstream;
+import dev.aigateway.resource.AccessKey;
+import dev.aigateway.resource.ProviderKey;
+import dev.aigateway.spi.CredentialResolver;
+import dev.aigateway.store.DataDirectoryKeyStore;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+
+/**
+ * The runnable gateway server: the gateway surface ({@code /v1/...}) and the management API on one port,
+ * a data directory that survives restarts, and a {@code --demo} that shows a failover without any real
+ * provider key.
+ *
+ * <pre>java -jar gateway-examples/target/gateway-server.jar [--port 8080] [--host 127.0.0.1]
+ *     [--data ./aigateway-data] [--upstream PROVIDER=URL]... [--allow-private-upstreams]
+ *     [--managed PROVIDER=ENVVAR]... [--demo]</pre>
+ */
+public final class GatewayServer implements AutoCloseable {
+  static final String USAGE = String.join("\n",
+      "usage: java -jar gateway-server.jar [options]",
+      "  --port N                    listen port; 0 picks a free one (default 8080)",
+      "  --host H                    bind address (default 127.0.0.1)",
+      "  --data DIR                  data directory, created if missing (default ./aigateway-data)",
+      "  --upstream PROVIDER=URL     override a built-in provider's base URL (repeatable)",
+      "  --allow-private-upstreams   allow loopback/private base URLs (refused otherwise)",
+      "  --managed PROVIDER=ENVVAR   managed credential for a built-in provider, from that env var (repeatable)",
+      "  --demo                      start simulated providers, provision a demo key, show a failover",
+      "environment: AIGATEWAY_ADMIN_KEY (admin API key), AIGATEWAY_MASTER_KEY (base64, 32 bytes)");
+
+  private final HttpServer server;
+  private final ExecutorService pool;
+  private final DataDirectoryKeyStore store;
+  private final Gateway gateway;
+  private final DemoProviders demo;
+  private final String url;
+
+  private GatewayServer(HttpServer server, ExecutorService pool, DataDirectoryKeyStore store, Gateway gateway,
+      DemoProviders demo, String url) {
+    this.server = server;
+    this.pool = pool;
+    this.store = store;
+    this.gateway = gateway;
+    this.demo = demo;
+    this.url = url;
+  }
+
+  public static void main(String[] args) {
+    GatewayServer s;
+    try {
+      s = start(args, System.getenv(), System.out);
+    } catch (UsageException e) {
+      System.err.println("error: " + e.getMessage());
+      System.err.println(USAGE);
+      System.exit(2);
+      return;
+    } catch (IllegalStateException | IOException | GatewayException e) {
+      System.err.println("error: " + e.getMessage());
+      System.exit(1);
+      return;
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      System.out.println("shutting down: finishing requests in flight");
+      s.close();
+    }, "aigateway-shutdown"));
+  }
+
+  /** The gateway's base URL ({@code http://HOST:PORT}). */
+  public String url() {
+    return url;
+  }
+
+  public Gateway gateway() {
+    return gateway;
+  }
+
+  /** Parses the flags, opens the data directory, starts listening; prints {@code listening on ...}. */
+  public static GatewayServer start(String[] args, Map<String, String> env, PrintStream out) throws IOException {
+    Options o = Options.parse(args);
+    DataDirectoryKeyStore store = DataDirectoryKeyStore.open(o.data, env.get("AIGATEWAY_MASTER_KEY"));
+    try {
+      Map<String, String> managedVars = new LinkedHashMap<>(o.managed);
+      CredentialResolver credentials = CredentialResolver.managedFromEnv(managedVars, env::get);
+      Gateway.Builder builder = Gateway.builder().keyStore(store).credentialResolver(credentials)
+          .upstream(OkHttpUpstream.create());
+      for (Map.Entry<String, String> e : o.upstreams.entrySet()) {
+        UpstreamGuard.check(e.getKey(), e.getValue(), o.allowPrivate, UpstreamGuard.SYSTEM_RESOLVER);
+        builder.baseUrl(e.getKey(), e.getValue());
+      }
+      DemoProviders demo = null;
+      if (o.demo) {
+        demo = new DemoProviders();
+        builder.baseUrl("openai", demo.openAiBaseUrl()).baseUrl("anthropic", demo.anthropicBaseUrl());
+      }
+      Gateway gateway = builder.build();
+      restoreLimits(store, gateway);
+
+      AdminKeys adminKeys = new AdminKeys();
+      String adminEnv = env.get("AIGATEWAY_ADMIN_KEY");
+      if (adminEnv != null && !adminEnv.isBlank()) {
+        adminKeys.allowToken(adminEnv.trim());
+      }
+      for (ObjectNode n : store.records("adminKey")) {
+        adminKeys.allowDigest(Base64.getDecoder().decode(n.path("digest").asText()));
+      }
+      if (adminKeys.isEmpty()) {
+        String token = AdminKeys.newToken();
+        ObjectNode rec = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
+        rec.put("id", token.substring(0, token.indexOf('_', 6)));
+        rec.put("digest", Base64.getEncoder().encodeToString(adminKeys.digestOf(token)));
+        rec.put("createdAt", Instant.now().toString());
+        store.putRecord("adminKey", rec);
+        adminKeys.allowToken(token);
+        out.println("admin API key (shown once, only its hash is kept): " + token);
+      }
+
+      ExecutorService pool = GatewayHttpHandler.newExecutor(256);
+      HttpServer server = GatewayHttpHandler.newServer(new InetSocketAddress(o.host, o.port), 256);
+      server.setExecutor(pool);
+      AdminHttpHandler adminHandler = AdminHttpHandler.create(gateway, adminKeys, limits -> saveLimits(store, limits));
+      server.createContext("/", GatewayHttpHandler.wrap(gateway, adminHandler));
+      server.start();
+      String host = o.host.contains(":") ? "[" + o.host + "]" : o.host;
+      String url = "http://" + host + ":" + server.getAddress().getPort();
+      out.println("listening on " + url);
+      out.println("data directory: " + o.data.toAbsolutePath());
+      GatewayServer s = new GatewayServer(server, pool, store, gateway, demo, url);
+      if (demo != null) {
+        s.runDemo(out);
+      }
+      return s;
+    } catch (IOException | RuntimeException e) {
+      store.close();
+      throw e;
+    }
+  }
+
+  private void runDemo(PrintStream out) {
+    GatewayAdmin admin = gateway.admin();
+    // start from a clean demo each time; other resources in the data directory are left alone
+    for (AccessKey k : gateway.keyStore().accessKeys(null, Integer.MAX_VALUE)) {
+      if ("demo".equals(k.name())) {
+        admin.deleteAccessKey(k.id());
+      }
+    }
+    for (AccessKeyConfiguration c : gateway.keyStore().configurations()) {
+      if ("Demo: OpenAI with failover".equals(c.name())) {
+        admin.deleteConfiguration(c.id());
+      }
+    }
+    for (ProviderKey k : gateway.keyStore().providerKeys()) {
+      if (k.name().startsWith("demo-")) {
+        admin.deleteProviderKey(k.id());
+      }
+    }
+    String limited = admin.createProviderKey(ProviderKeyChange.builder().providerId("openai").name("demo-primary")
+        .value("sk-demo-rate-limited-0000").build()).id();
+    String healthy = admin.createProviderKey(ProviderKeyChange.builder().providerId("openai").name("demo-backup")
+        .value("sk-demo-healthy-00000000").build()).id();
+    admin.createProviderKey(ProviderKeyChange.builder().providerId("anthropic").name("demo-anthropic")
+        .value("sk-ant-demo-healthy-0000").build());
+    String config = admin.createConfiguration("{\"name\":\"Demo: OpenAI with failover\","
+        + "\"access\":{\"providers\":{\"allow\":[\"openai\",\"anthropic\"]}},"
+        + "\"router\":{\"rules\":[{\"provider\":\"openai\",\"steps\":[{\"type\":\"user\",\"keySelectionStrategy\":\"ordered\","
+        + "\"keys\":[{\"id\":\"" + limited + "\"},{\"id\":\"" + healthy + "\"}]}]}]}}").id();
+    String token = admin.createAccessKey(AccessKeyChange.builder().name("demo").configurationId(config).build())
+        .token();
+    out.println();
+    out.println("demo: simulated OpenAI and Anthropic providers at " + demo.openAiBaseUrl() + " and "
+        + demo.anthropicBaseUrl());
+    out.println("demo: access key (shown once): " + token);
+    out.println("demo: try it:");
+    out.println("  curl -s " + url + "/v1/chat/completions -H 'Authorization: Bearer " + token + "' \\");
+    out.println("    -H 'Content-Type: application/json' -d '{\"model\":\"gpt-4o\",\"messages\":"
+        + "[{\"role\":\"user\",\"content\":\"Hello\"}]}' -i");
+    out.println();
+    RoutePlan plan = gateway.plan(GatewayRequest.of(Surface.CHAT_COMPLETIONS, token,
+        "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"Hello\"}]}"));
+    out.println("demo: the plan for one request");
+    plan.explain().lines().forEach(l -> out.println("  " + l));
+    try (GatewayResponse r = gateway.execute(plan)) {
+      out.println("demo: what happened");
+      for (AttemptRecord a : r.attempts()) {
+        out.println("  attempt " + a.attemptNumber() + ": " + a.provider() + "/" + a.model() + " with "
+            + (a.providerKeyId() == null ? "managed credential" : a.providerKeyId()) + " -> " + a.statusCode() + " "
+            + a.retryAction().json());
+      }
+      out.println("  served by " + r.provider() + "/" + r.model() + ": " + r.bodyString());
+    } catch (IOException e) {
+      out.println("demo: reading the response failed: " + e.getMessage());
+    }
+    out.println();
+  }
+
+  private static void restoreLimits(DataDirectoryKeyStore store, Gateway gateway) {
+    for (ObjectNode n : store.records("gatewayConfig")) {
+      Gateway.Limits l = gateway.limits();
+      gateway.updateLimits(new Gateway.Limits(n.path("maxRequestBytes").asLong(l.maxRequestBytes()),
+          Duration.ofMillis(n.path("totalTimeoutMs").asLong(l.totalTimeout().toMillis())),
+          Duration.ofMillis(n.path("perRequestTimeoutMs").asLong(l.perAttemptTimeout().toMillis())),
+          n.path("maxAttempts").asInt(l.maxAttempts()),
+          Duration.ofMillis(n.path("maxRetryWaitMs").asLong(l.maxRetryWait().toMillis()))));
+    }
+  }
+
+  private static void saveLimits(DataDirectoryKeyStore store, Gateway.Limits l) {
+    ObjectNode n = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
+    n.put("id", "default");
+    n.put("maxRequestBytes", l.maxRequestBytes());
+    n.put("totalTimeoutMs", l.totalTimeout().toMillis());
+    n.put("perRequestTimeoutMs", l.perAttemptTimeout().toMillis());
+    n.put("maxAttempts", l.maxAttempts());
+    n.put("maxRetryWaitMs", l.maxRetryWait().toMillis());
+    store.putRecord("gatewayConfig", n);
+  }
+
+  /** Stops accepting, lets requests in flight finish (up to 10 s), and flushes the data directory. */
+  @Override
+  public void close() {
+    server.stop(10);
+    pool.shutdown();
+    try {
+      pool.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (demo != null) {
+      demo.close();
+    }
+    try {
+      store.close();
+    } catch (IOException e) {
+      System.err.println("closing the data directory: " + e.getMessage());
+    }
+  }
+
+  /** A flag the server does not understand. */
+  static final class UsageException extends IllegalArgumentException {
+    private static final long serialVersionUID = 1L;
+
+    UsageException(String message) {
+      super(message);
+    }
+  }
+
+  /** Parsed command-line flags (DESIGN §6). */
+  static final class Options {
+    int port = 8080;
+    String host = "127.0.0.1";
+    Path data = Path.of("aigateway-data");
+    final Map<String, String> upstreams = new LinkedHashMap<>();
+    final Map<String, String> managed = new LinkedHashMap<>();
+    boolean allowPrivate;
+    boolean demo;
+
+    static Options parse(String[] args) {
+      Options o = new Options();
+      for (int i = 0; i < args.length; i++) {
+        String a = args[i];
+        switch (a) {
+          case "--port": {
+            String v = value(args, ++i, a);
+            try {
+              o.port = Integer.parseInt(v);
+            } catch (NumberFormatException e) {
+              throw new UsageException("--port must be a number from 0 to 65535 but was '" + v + "'");
+            }
+            if (o.port < 0 || o.port > 65535) {
+              throw new UsageException("--port must be a number from 0 to 65535 but was " + o.port);
+            }
+            break;
+          }
+          case "--host":
+            o.host = value(args, ++i, a);
+            break;
+          case "--data":
+            o.data = Path.of(value(args, ++i, a));
+            break;
+          case "--upstream": {
+            String[] kv = pair(value(args, ++i, a), a);
+            o.upstreams.put(kv[0], kv[1]);
+            break;
+          }
+          case "--managed": {
+            String[] kv = pair(value(args, ++i, a), a);
+            o.managed.put(kv[0], kv[1]);
+            break;
+          }
+          case "--allow-private-upstreams":
+            o.allowPrivate = true;
+            break;
+          case "--demo":
+            o.demo = true;
+            break;
+          case "--help":
+          case "-h":
+            throw new UsageException("help");
+          default:
+            throw new UsageException("unknown option '" + a + "'");
+        }
+      }
+      for (String p : o.upstreams.keySet()) {
+        if (!dev.aigateway.catalog.ProviderCatalog.builtIn().isKnown(p)) {
+          throw new UsageException("--upstream: '" + p + "' is not a built-in provider");
+        }
+      }
+      for (String p : o.managed.keySet()) {
+        if (!dev.aigateway.catalog.ProviderCatalog.builtIn().isKnown(p)) {
+          throw new UsageException("--managed: '" + p + "' is not a built-in provider");
+        }
+      }
+      return o;
+    }
+
+    private static String value(String[] args, int i, String flag) {
+      if (i >= args.length || args[i].startsWith("--")) {
+        throw new UsageException(flag + " needs a value");
+      }
+      return args[i];
+    }
+
+    private static String[] pair(String v, String flag) {
+      int eq = v.indexOf('=');
+      if (eq <= 0 || eq == v.length() - 1) {
+        throw new UsageException(flag + " takes PROVIDER=VALUE but was '" + v + "'");
+      }
+      return new String[] {v.substring(0, eq), v.substring(eq + 1)};
+    }
+  }
+}
