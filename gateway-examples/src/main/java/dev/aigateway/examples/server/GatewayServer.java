@@ -61,15 +61,17 @@ public final class GatewayServer implements AutoCloseable {
   private final Gateway gateway;
   private final DemoProviders demo;
   private final String url;
+  private final java.util.concurrent.atomic.AtomicInteger active;
 
   private GatewayServer(HttpServer server, ExecutorService pool, DataDirectoryKeyStore store, Gateway gateway,
-      DemoProviders demo, String url) {
+      DemoProviders demo, String url, java.util.concurrent.atomic.AtomicInteger active) {
     this.server = server;
     this.pool = pool;
     this.store = store;
     this.gateway = gateway;
     this.demo = demo;
     this.url = url;
+    this.active = active;
   }
 
   public static void main(String[] args) {
@@ -145,13 +147,22 @@ public final class GatewayServer implements AutoCloseable {
       HttpServer server = GatewayHttpHandler.newServer(new InetSocketAddress(o.host, o.port), 256);
       server.setExecutor(pool);
       AdminHttpHandler adminHandler = AdminHttpHandler.create(gateway, adminKeys, limits -> saveLimits(store, limits));
-      server.createContext("/", GatewayHttpHandler.wrap(gateway, adminHandler));
+      java.util.concurrent.atomic.AtomicInteger active = new java.util.concurrent.atomic.AtomicInteger();
+      com.sun.net.httpserver.HttpHandler handler = GatewayHttpHandler.wrap(gateway, adminHandler);
+      server.createContext("/", exchange -> {
+        active.incrementAndGet();
+        try {
+          handler.handle(exchange);
+        } finally {
+          active.decrementAndGet();
+        }
+      });
       server.start();
       String host = o.host.contains(":") ? "[" + o.host + "]" : o.host;
       String url = "http://" + host + ":" + server.getAddress().getPort();
       out.println("listening on " + url);
       out.println("data directory: " + o.data.toAbsolutePath());
-      GatewayServer s = new GatewayServer(server, pool, store, gateway, demo, url);
+      GatewayServer s = new GatewayServer(server, pool, store, gateway, demo, url, active);
       if (demo != null) {
         s.runDemo(out);
       }
@@ -241,10 +252,24 @@ public final class GatewayServer implements AutoCloseable {
     store.putRecord("gatewayConfig", n);
   }
 
-  /** Stops accepting, lets requests in flight finish (up to 10 s), and flushes the data directory. */
+  /**
+   * Stops taking requests, lets those in flight finish (up to 10 s), then stops the server and flushes
+   * the data directory. (The JDK 17 server's own {@code stop(delay)} always waits the whole delay, so
+   * the wait is done here.)
+   */
   @Override
   public void close() {
-    server.stop(10);
+    server.removeContext("/");
+    long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (active.get() > 0 && System.nanoTime() < until) {
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    server.stop(0);
     pool.shutdown();
     try {
       pool.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);

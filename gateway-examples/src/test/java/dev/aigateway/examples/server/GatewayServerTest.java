@@ -1,0 +1,249 @@
+package dev.aigateway.examples.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The runnable server: flags, the demo, the management API with the reference's bodies, restarts. */
+final class GatewayServerTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String ADMIN = "aigak_test_admin_key_0123456789abcdef";
+  private final HttpClient http = HttpClient.newHttpClient();
+  @TempDir
+  Path data;
+  private GatewayServer server;
+  private final ByteArrayOutputStream printed = new ByteArrayOutputStream();
+
+  @AfterEach
+  void stop() {
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  private GatewayServer start(Map<String, String> env, String... extra) throws Exception {
+    String[] args = new String[extra.length + 4];
+    args[0] = "--port";
+    args[1] = "0";
+    args[2] = "--data";
+    args[3] = data.toString();
+    System.arraycopy(extra, 0, args, 4, extra.length);
+    server = GatewayServer.start(args, env, new PrintStream(printed, true, StandardCharsets.UTF_8));
+    return server;
+  }
+
+  private HttpResponse<String> call(String method, String path, String token, String body) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(server.url() + path))
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    if (token != null) {
+      b.header("Authorization", "Bearer " + token);
+    }
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private JsonNode json(HttpResponse<String> r) throws Exception {
+    return JSON.readTree(r.body());
+  }
+
+  @Test
+  void demo_printsTheListeningLine_theTokenOnce_andAVisibleFailover() throws Exception {
+    start(Map.of(), "--demo");
+    String out = printed.toString(StandardCharsets.UTF_8);
+    assertThat(out).containsPattern("listening on http://127\\.0\\.0\\.1:\\d+");
+    assertThat(out).contains("admin API key (shown once");
+    assertThat(out).contains("attempt 1: openai/gpt-4o with aigpk_").contains("-> 429 next_key");
+    assertThat(out).contains("-> 200 succeeded");
+    Matcher m = Pattern.compile("access key \\(shown once\\): (ng-\\S+)").matcher(out);
+    assertThat(m.find()).isTrue();
+    String token = m.group(1);
+    HttpResponse<String> r = call("POST", "/v1/chat/completions", token,
+        "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.body()).contains("Hello from the demo provider!");
+    HttpResponse<String> messages = call("POST", "/v1/messages", token,
+        "{\"model\":\"claude-sonnet-4-6\",\"max_tokens\":20,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+    assertThat(messages.statusCode()).isEqualTo(200);
+    assertThat(messages.headers().firstValue("AIG-Provider")).hasValue("anthropic");
+    // the token printed once is never stored
+    try (var files = Files.walk(data)) {
+      for (Path p : files.filter(Files::isRegularFile).toList()) {
+        assertThat(Files.readString(p, StandardCharsets.ISO_8859_1)).doesNotContain(token.substring(29, 61));
+      }
+    }
+  }
+
+  @Test
+  void managementApi_acceptsTheReferenceBodiesVerbatim() throws Exception {
+    start(Map.of("AIGATEWAY_ADMIN_KEY", ADMIN));
+    HttpResponse<String> pk = call("POST", "/provider-keys", ADMIN,
+        "{\"providerId\":\"openai\",\"name\":\"primary\",\"value\":\"sk-live-0123456789abcdef\"}");
+    assertThat(pk.statusCode()).isEqualTo(201);
+    String pkId = json(pk).get("id").asText();
+    assertThat(json(pk).get("keyRedacted").asText()).contains("***");
+    assertThat(pk.body()).doesNotContain("sk-live-0123456789abcdef");
+
+    String create = new String(getClass().getResourceAsStream("/reference-create-configuration.json").readAllBytes(),
+        StandardCharsets.UTF_8).replace("aigpk_xxxxx", pkId);
+    HttpResponse<String> cfg = call("POST", "/access-key-configurations", ADMIN, create);
+    assertThat(cfg.statusCode()).isEqualTo(201);
+    JsonNode c = json(cfg);
+    assertThat(c.get("id").asText()).startsWith("aigac_");
+    assertThat(c.at("/router/rules/0/steps/0/keys/0/id").asText()).isEqualTo(pkId);
+    assertThat(c.at("/router/rules/0/steps/0/keys/0/name").asText()).isEqualTo("primary");
+    assertThat(c.at("/router/rules/0/steps/0/keys/0/keyRedacted").asText()).contains("***");
+
+    HttpResponse<String> key = call("POST", "/access-keys", ADMIN, "{ \"name\": \"Production web app\" }");
+    assertThat(key.statusCode()).isEqualTo(201);
+    String keyId = json(key).get("id").asText();
+    String token = json(key).get("token").asText();
+    assertThat(token).startsWith("ng-");
+    HttpResponse<String> linked = call("PATCH", "/access-keys/" + keyId, ADMIN,
+        "{ \"accessKeyConfigurationId\": \"" + c.get("id").asText() + "\" }");
+    assertThat(json(linked).at("/accessKeyConfiguration/name").asText()).isEqualTo("Production OpenAI BYOK");
+    assertThat(json(linked).has("token")).isFalse();
+    assertThat(json(call("GET", "/access-keys/" + keyId, ADMIN, null)).has("token")).isFalse();
+
+    // deleting what is still referenced is a conflict, in the management error shape
+    HttpResponse<String> conflict = call("DELETE", "/access-key-configurations/" + c.get("id").asText(), ADMIN, null);
+    assertThat(conflict.statusCode()).isEqualTo(409);
+    assertThat(json(conflict).get("errorCode").asText()).isEqualTo("conflict");
+    assertThat(json(conflict).get("statusCode").asInt()).isEqualTo(409);
+    assertThat(json(conflict).has("msg")).isTrue();
+    assertThat(json(conflict).has("details")).isTrue();
+    assertThat(call("DELETE", "/provider-keys/" + pkId, ADMIN, null).statusCode()).isEqualTo(409);
+
+    // PATCH: null clears, omitted stays
+    HttpResponse<String> cleared = call("PATCH", "/access-keys/" + keyId, ADMIN, "{\"accessKeyConfigurationId\":null}");
+    assertThat(json(cleared).get("accessKeyConfiguration").isNull()).isTrue();
+    assertThat(json(cleared).get("name").asText()).isEqualTo("Production web app");
+    assertThat(call("DELETE", "/access-keys/" + keyId, ADMIN, null).statusCode()).isEqualTo(204);
+    assertThat(call("GET", "/access-keys/" + keyId, ADMIN, null).statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void managementApi_refusesAccessKeys_badBodiesByPath_andPages() throws Exception {
+    start(Map.of("AIGATEWAY_ADMIN_KEY", ADMIN));
+    String token = json(call("POST", "/access-keys", ADMIN, "{}")).get("token").asText();
+    assertThat(call("GET", "/access-keys", token, null).statusCode()).isEqualTo(401);
+    assertThat(call("GET", "/access-keys", null, null).statusCode()).isEqualTo(401);
+
+    HttpResponse<String> bad = call("POST", "/access-key-configurations", ADMIN,
+        "{\"name\":\"x\",\"router\":{\"rules\":[{\"provider\":\"openai\",\"steps\":[{\"type\":\"user\",\"keys\":[]}]}]}}");
+    assertThat(bad.statusCode()).isEqualTo(400);
+    assertThat(json(bad).get("msg").asText())
+        .isEqualTo("router.rules[0].steps[0].keys: must not be empty for a user step");
+    assertThat(json(bad).at("/details/path").asText()).isEqualTo("router.rules[0].steps[0].keys");
+    assertThat(call("POST", "/access-key-configurations", ADMIN, "{not json").statusCode()).isEqualTo(400);
+    assertThat(json(call("GET", "/access-key-configurations", ADMIN, null)).get("aiGatewayAccessKeyConfigurations"))
+        .isEmpty();
+
+    for (int i = 0; i < 4; i++) {
+      call("POST", "/access-keys", ADMIN, "{\"name\":\"k" + i + "\"}");
+    }
+    JsonNode page1 = json(call("GET", "/access-keys?limit=2", ADMIN, null));
+    assertThat(page1.get("aiGatewayAccessKeys")).hasSize(2);
+    String next = page1.get("nextPageUri").asText();
+    assertThat(next).startsWith("/access-keys?beforeId=aigk_");
+    JsonNode page2 = json(call("GET", next, ADMIN, null));
+    assertThat(page2.get("aiGatewayAccessKeys")).hasSize(2);
+    JsonNode page3 = json(call("GET", page2.get("nextPageUri").asText(), ADMIN, null));
+    assertThat(page3.get("aiGatewayAccessKeys")).hasSize(1);
+    assertThat(page3.get("nextPageUri").isNull()).isTrue();
+    assertThat(call("GET", "/access-keys?limit=101", ADMIN, null).statusCode()).isEqualTo(400);
+  }
+
+  @Test
+  void everythingAcknowledged_survivesARestart_includingGatewayConfig() throws Exception {
+    start(Map.of("AIGATEWAY_ADMIN_KEY", ADMIN));
+    call("POST", "/provider-keys", ADMIN, "{\"providerId\":\"anthropic\",\"name\":\"a\",\"value\":\"sk-ant-000111222333\"}");
+    String token = json(call("POST", "/access-keys", ADMIN, "{\"name\":\"persist\"}")).get("token").asText();
+    HttpResponse<String> patched = call("PATCH", "/gateway-config", ADMIN,
+        "{\"totalTimeout\":\"90s\",\"perRequestTimeout\":\"30s\"}");
+    assertThat(json(patched).get("totalTimeout").asText()).isEqualTo("90s");
+    assertThat(call("PATCH", "/gateway-config", ADMIN, "{\"totalTimeout\":\"soon\"}").statusCode()).isEqualTo(400);
+    server.close();
+    server = null;
+    start(Map.of("AIGATEWAY_ADMIN_KEY", ADMIN));
+    assertThat(json(call("GET", "/access-keys", ADMIN, null)).get("aiGatewayAccessKeys")).hasSize(1);
+    assertThat(json(call("GET", "/gateway-config", ADMIN, null)).get("perRequestTimeout").asText()).isEqualTo("30s");
+    assertThat(server.gateway().authenticate(token).name()).isEqualTo("persist");
+    assertThat(server.gateway().keyStore().providerKeys().get(0).value().reveal()).isEqualTo("sk-ant-000111222333");
+  }
+
+  @Test
+  void aGeneratedAdminKey_isPrintedOnce_andWorksAfterARestart() throws Exception {
+    start(Map.of());
+    Matcher m = Pattern.compile("admin API key \\(shown once, only its hash is kept\\): (\\S+)")
+        .matcher(printed.toString(StandardCharsets.UTF_8));
+    assertThat(m.find()).isTrue();
+    String admin = m.group(1);
+    server.close();
+    printed.reset();
+    server = null;
+    start(Map.of());
+    assertThat(printed.toString(StandardCharsets.UTF_8)).doesNotContain("admin API key");
+    assertThat(call("GET", "/access-keys", admin, null).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void flags_areCheckedWithClearMessages() {
+    assertThatThrownBy(() -> GatewayServer.Options.parse(new String[] {"--port", "99999"}))
+        .hasMessage("--port must be a number from 0 to 65535 but was 99999");
+    assertThatThrownBy(() -> GatewayServer.Options.parse(new String[] {"--bogus"}))
+        .hasMessage("unknown option '--bogus'");
+    assertThatThrownBy(() -> GatewayServer.Options.parse(new String[] {"--upstream", "openai"}))
+        .hasMessage("--upstream takes PROVIDER=VALUE but was 'openai'");
+    assertThatThrownBy(() -> GatewayServer.Options.parse(new String[] {"--upstream", "nope=https://x"}))
+        .hasMessage("--upstream: 'nope' is not a built-in provider");
+    assertThatThrownBy(() -> GatewayServer.Options.parse(new String[] {"--data"}))
+        .hasMessage("--data needs a value");
+    GatewayServer.Options o = GatewayServer.Options.parse(new String[] {"--managed", "openai=OPENAI_API_KEY",
+        "--upstream", "openai=https://proxy.example.com/v1", "--allow-private-upstreams", "--host", "0.0.0.0"});
+    assertThat(o.managed).containsEntry("openai", "OPENAI_API_KEY");
+    assertThat(o.upstreams).containsEntry("openai", "https://proxy.example.com/v1");
+    assertThat(o.allowPrivate).isTrue();
+    assertThat(o.port).isEqualTo(8080);
+  }
+
+  @Test
+  void upstreamGuard_refusesPrivateAndLocalTargets_withAStubResolver() throws Exception {
+    Map<String, String> dns = Map.ofEntries(
+        Map.entry("loop.test", "127.0.0.1"), Map.entry("ten.test", "10.1.2.3"), Map.entry("cgnat.test", "100.64.0.1"),
+        Map.entry("link.test", "169.254.169.254"), Map.entry("ula.test", "fd00::1"),
+        Map.entry("mapped.test", "::ffff:192.168.1.1"), Map.entry("sixtofour.test", "2002:c0a8:0101::1"),
+        Map.entry("public.test", "93.184.216.34"));
+    UpstreamGuard.Resolver stub = host -> List.of(InetAddress.getByName(dns.get(host)));
+    for (String host : List.of("loop.test", "ten.test", "cgnat.test", "link.test", "ula.test", "mapped.test",
+        "sixtofour.test")) {
+      assertThatThrownBy(() -> UpstreamGuard.check("openai", "https://" + host + "/v1", false, stub))
+          .as(host).hasMessageContaining("private or local address");
+      UpstreamGuard.check("openai", "https://" + host + "/v1", true, stub);
+    }
+    UpstreamGuard.check("openai", "https://public.test/v1", false, stub);
+    assertThatThrownBy(() -> UpstreamGuard.check("openai", "http://public.test/v1", false, stub))
+        .hasMessageContaining("only https");
+    assertThatThrownBy(() -> UpstreamGuard.check("openai", "https://u:p@public.test/v1", false, stub))
+        .hasMessageContaining("user info");
+    assertThatThrownBy(() -> UpstreamGuard.check("openai", "https://public.test/v1\r\nX: y", false, stub))
+        .hasMessageContaining("control characters");
+  }
+}
