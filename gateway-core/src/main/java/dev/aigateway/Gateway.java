@@ -94,7 +94,7 @@ public final class Gateway {
       public CompiledConfiguration compileStrict(AccessKeyConfiguration c) {
         return state().compile(c, true);
       }
-    });
+    }, b.guard);
   }
 
   public static Builder builder() {
@@ -375,8 +375,19 @@ public final class Gateway {
     private FailoverPolicy policy = FailoverPolicy.defaults();
     private long maxResponseBytes = 64L << 20;
     private long requestLogSize = 10_000;
+    private dev.aigateway.spi.BaseUrlGuard guard = dev.aigateway.spi.BaseUrlGuard.syntaxOnly();
 
     private Builder() {}
+
+    /**
+     * Which custom provider base URLs the admin API accepts; default {@link
+     * dev.aigateway.spi.BaseUrlGuard#syntaxOnly()}. Use {@code BaseUrlGuard.publicHttpsOnly(Resolver.system())}
+     * when the management API is exposed to anyone you would not give network access.
+     */
+    public Builder baseUrlGuard(dev.aigateway.spi.BaseUrlGuard guard) {
+      this.guard = Objects.requireNonNull(guard, "guard");
+      return this;
+    }
 
     /** The transport to providers ({@code OkHttpUpstream} in gateway-okhttp); needed by {@link Gateway#handle}. */
     public Builder upstream(dev.aigateway.spi.Upstream upstream) {

@@ -26,8 +26,6 @@ import dev.aigateway.resource.SurfaceSupport;
 import dev.aigateway.resource.VirtualModel;
 import dev.aigateway.spi.Clock;
 import dev.aigateway.spi.KeyStore;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -65,6 +63,7 @@ public final class GatewayAdmin {
   private final AccessTokens tokens;
   private final SecretDigest digest;
   private final RoutingView routing;
+  private final dev.aigateway.spi.BaseUrlGuard guard;
   private final Object lock = new Object();
 
   static {
@@ -72,12 +71,14 @@ public final class GatewayAdmin {
   }
 
   /** Made by the gateway; use {@code gateway.admin()}. */
-  private GatewayAdmin(KeyStore store, Clock clock, AccessTokens tokens, SecretDigest digest, RoutingView routing) {
+  private GatewayAdmin(KeyStore store, Clock clock, AccessTokens tokens, SecretDigest digest, RoutingView routing,
+      dev.aigateway.spi.BaseUrlGuard guard) {
     this.store = Objects.requireNonNull(store, "store");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.tokens = Objects.requireNonNull(tokens, "tokens");
     this.digest = Objects.requireNonNull(digest, "digest");
     this.routing = Objects.requireNonNull(routing, "routing");
+    this.guard = Objects.requireNonNull(guard, "guard");
   }
 
   // ---------------------------------------------------------------- access keys
@@ -602,14 +603,14 @@ public final class GatewayAdmin {
     return false;
   }
 
-  private static void checkProvider(CustomProvider p) {
+  private void checkProvider(CustomProvider p) {
     if (!PROVIDER_ID.matcher(p.providerId()).matches()) {
       throw new ConfigurationException("providerId", "must be 1 to 255 characters of a-z, 0-9, '.', '_', '-' "
           + "starting with a letter or digit");
     }
     text(p.name(), "name", MAX_NAME);
     text(p.metadata(), "metadata", MAX_METADATA);
-    checkBaseUrl(p.baseUrl());
+    guard.check("baseUrl", p.baseUrl());
     Set<Surface> seen = new HashSet<>();
     for (int i = 0; i < p.supportedApiSurfaces().size(); i++) {
       SurfaceSupport s = p.supportedApiSurfaces().get(i);
@@ -632,32 +633,6 @@ public final class GatewayAdmin {
     }
     if (p.authValuePrefix() != null && !p.authValuePrefix().matches("[\\x20-\\x7e]{0,64}")) {
       throw new ConfigurationException("authValuePrefix", "must be at most 64 printable ASCII characters");
-    }
-  }
-
-  /** Base URL syntax: http(s), a host, no user info, no fragment, no control characters. */
-  static void checkBaseUrl(String baseUrl) {
-    if (baseUrl.isEmpty() || baseUrl.length() > 2048) {
-      throw new ConfigurationException("baseUrl", "must be 1 to 2048 characters");
-    }
-    for (int i = 0; i < baseUrl.length(); i++) {
-      char c = baseUrl.charAt(i);
-      if (c <= 0x20 || c == 0x7f) {
-        throw new ConfigurationException("baseUrl", "must not contain spaces or control characters");
-      }
-    }
-    URI uri;
-    try {
-      uri = new URI(baseUrl);
-    } catch (URISyntaxException e) {
-      throw new ConfigurationException("baseUrl", "is not a valid URL");
-    }
-    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-    if (!scheme.equals("https") && !scheme.equals("http")) {
-      throw new ConfigurationException("baseUrl", "must be an https URL");
-    }
-    if (uri.getHost() == null || uri.getRawUserInfo() != null || uri.getRawFragment() != null) {
-      throw new ConfigurationException("baseUrl", "must have a host and no user info or fragment");
     }
   }
 

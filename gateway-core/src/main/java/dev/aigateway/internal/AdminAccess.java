@@ -13,7 +13,8 @@ public final class AdminAccess {
   /** Builds an admin. */
   @FunctionalInterface
   public interface Factory {
-    GatewayAdmin create(KeyStore store, Clock clock, AccessTokens tokens, SecretDigest digest, RoutingView routing);
+    GatewayAdmin create(KeyStore store, Clock clock, AccessTokens tokens, SecretDigest digest, RoutingView routing,
+        dev.aigateway.spi.BaseUrlGuard guard);
   }
 
   private static volatile @Nullable Factory factory;
@@ -25,7 +26,7 @@ public final class AdminAccess {
   }
 
   public static GatewayAdmin create(KeyStore store, Clock clock, AccessTokens tokens, SecretDigest digest,
-      RoutingView routing) {
+      RoutingView routing, dev.aigateway.spi.BaseUrlGuard guard) {
     Factory f = factory;
     if (f == null) {
       try {
@@ -38,6 +39,6 @@ public final class AdminAccess {
     if (f == null) {
       throw new IllegalStateException("GatewayAdmin did not register its factory");
     }
-    return f.create(store, clock, tokens, digest, routing);
+    return f.create(store, clock, tokens, digest, routing, guard);
   }
 }

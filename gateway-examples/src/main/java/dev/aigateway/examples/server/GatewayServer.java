@@ -19,6 +19,7 @@ import dev.aigateway.http.GatewayHttpHandler;
 import dev.aigateway.okhttp.OkHttpUpstream;
 import dev.aigateway.resource.AccessKey;
 import dev.aigateway.resource.ProviderKey;
+import dev.aigateway.spi.BaseUrlGuard;
 import dev.aigateway.spi.CredentialResolver;
 import dev.aigateway.store.DataDirectoryKeyStore;
 import java.io.IOException;
@@ -112,8 +113,11 @@ public final class GatewayServer implements AutoCloseable {
       CredentialResolver credentials = CredentialResolver.managedFromEnv(managedVars, env::get);
       Gateway.Builder builder = Gateway.builder().keyStore(store).credentialResolver(credentials)
           .upstream(OkHttpUpstream.create());
+      BaseUrlGuard guard = o.allowPrivate ? BaseUrlGuard.syntaxOnly()
+          : BaseUrlGuard.publicHttpsOnly(BaseUrlGuard.Resolver.system());
+      builder.baseUrlGuard(guard);
       for (Map.Entry<String, String> e : o.upstreams.entrySet()) {
-        UpstreamGuard.check(e.getKey(), e.getValue(), o.allowPrivate, UpstreamGuard.SYSTEM_RESOLVER);
+        guard.check("--upstream " + e.getKey(), e.getValue());
         builder.baseUrl(e.getKey(), e.getValue());
       }
       DemoProviders demo = null;

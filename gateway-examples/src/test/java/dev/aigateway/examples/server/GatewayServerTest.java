@@ -225,25 +225,21 @@ final class GatewayServerTest {
   }
 
   @Test
-  void upstreamGuard_refusesPrivateAndLocalTargets_withAStubResolver() throws Exception {
-    Map<String, String> dns = Map.ofEntries(
-        Map.entry("loop.test", "127.0.0.1"), Map.entry("ten.test", "10.1.2.3"), Map.entry("cgnat.test", "100.64.0.1"),
-        Map.entry("link.test", "169.254.169.254"), Map.entry("ula.test", "fd00::1"),
-        Map.entry("mapped.test", "::ffff:192.168.1.1"), Map.entry("sixtofour.test", "2002:c0a8:0101::1"),
-        Map.entry("public.test", "93.184.216.34"));
-    UpstreamGuard.Resolver stub = host -> List.of(InetAddress.getByName(dns.get(host)));
-    for (String host : List.of("loop.test", "ten.test", "cgnat.test", "link.test", "ula.test", "mapped.test",
-        "sixtofour.test")) {
-      assertThatThrownBy(() -> UpstreamGuard.check("openai", "https://" + host + "/v1", false, stub))
-          .as(host).hasMessageContaining("private or local address");
-      UpstreamGuard.check("openai", "https://" + host + "/v1", true, stub);
-    }
-    UpstreamGuard.check("openai", "https://public.test/v1", false, stub);
-    assertThatThrownBy(() -> UpstreamGuard.check("openai", "http://public.test/v1", false, stub))
-        .hasMessageContaining("only https");
-    assertThatThrownBy(() -> UpstreamGuard.check("openai", "https://u:p@public.test/v1", false, stub))
-        .hasMessageContaining("user info");
-    assertThatThrownBy(() -> UpstreamGuard.check("openai", "https://public.test/v1\r\nX: y", false, stub))
-        .hasMessageContaining("control characters");
+  void customProvidersWithPrivateBaseUrls_areRefused_unlessAllowed() throws Exception {
+    start(Map.of("AIGATEWAY_ADMIN_KEY", ADMIN));
+    HttpResponse<String> refused = call("POST", "/providers", ADMIN,
+        "{\"providerId\":\"metadata\",\"baseUrl\":\"https://169.254.169.254/v1\"}");
+    assertThat(refused.statusCode()).isEqualTo(400);
+    assertThat(json(refused).get("msg").asText()).contains("private or local address");
+    assertThat(call("POST", "/providers", ADMIN, "{\"providerId\":\"plain\",\"baseUrl\":\"http://8.8.8.8/v1\"}")
+        .statusCode()).isEqualTo(400);
+    server.close();
+    server = null;
+    start(Map.of("AIGATEWAY_ADMIN_KEY", ADMIN), "--allow-private-upstreams");
+    HttpResponse<String> allowed = call("POST", "/providers", ADMIN,
+        "{\"providerId\":\"local-vllm\",\"baseUrl\":\"http://127.0.0.1:9/v1\",\"models\":[{\"modelId\":\"llama3.2\"}],"
+            + "\"supportedApiSurfaces\":[{\"format\":\"openai\",\"surface\":\"chat-completions\"}]}");
+    assertThat(allowed.statusCode()).isEqualTo(201);
+    assertThat(json(allowed).at("/models/0/modelId").asText()).isEqualTo("llama3.2");
   }
 }
