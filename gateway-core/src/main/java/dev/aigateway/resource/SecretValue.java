@@ -27,16 +27,17 @@ public final class SecretValue {
   }
 
   /**
-   * Display form: the first characters, {@code ***}, then the last 4 (at most a third of the secret
-   * shown, so short secrets show less).
+   * Display form: at most the first 6 characters, {@code ***}, then at most the last 4, never more than
+   * a quarter of the secret in all (so no 8-character piece of a secret is ever shown, and short secrets
+   * show nothing): {@code sk-pro***9f2a}.
    */
   public String redacted() {
     int n = value.length();
-    if (n < 12) {
+    if (n < 16) {
       return "***";
     }
-    int head = Math.min(10, n / 3 - 4 > 0 ? n / 3 - 4 : 0);
-    int tail = Math.min(4, n / 6);
+    int head = Math.min(6, n / 8);
+    int tail = Math.min(4, n / 8);
     return value.substring(0, head) + "***" + value.substring(n - tail);
   }
 
