@@ -52,6 +52,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class GatewayHttpHandler implements HttpHandler {
   private static final Logger LOG = LoggerFactory.getLogger(GatewayHttpHandler.class);
+  /** Largest total size of request headers accepted; more is answered 431 before anything else. */
+  public static final int MAX_HEADER_BYTES = 64 * 1024;
 
   private final Gateway gateway;
   private final @Nullable HttpHandler fallback;
@@ -157,6 +159,18 @@ public final class GatewayHttpHandler implements HttpHandler {
       drain(exchange);
       error(exchange, format, Ids.newRequestId(), new GatewayException(ErrorCode.UNSUPPORTED_SURFACE,
           "Unsupported API surface \"" + path.replaceAll("[^\\x21-\\x7e]", "?") + "\"."), null, 0);
+      return;
+    }
+    long headerBytes = 0;
+    for (Map.Entry<String, List<String>> h : exchange.getRequestHeaders().entrySet()) {
+      for (String v : h.getValue()) {
+        headerBytes += h.getKey().length() + v.length() + 4;
+      }
+    }
+    if (headerBytes > MAX_HEADER_BYTES) {
+      drain(exchange);
+      error(exchange, format, Ids.newRequestId(), new GatewayException(ErrorCode.REQUEST_TOO_LARGE,
+          "Request headers are larger than " + MAX_HEADER_BYTES + " bytes."), null, 431);
       return;
     }
     if (!method.equals("POST")) {

@@ -216,4 +216,18 @@ final class GatewayHttpHandlerTest {
     assertThat(r.headers().firstValue("X-Gw-Request-Id")).isPresent();
     assertThat(r.headers().firstValue("AIG-Request-Id")).isEmpty();
   }
+
+  @Test
+  void oversizedHeaders_are431_withNoUpstreamCall() throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + "/v1/chat/completions"))
+        .header("Authorization", "Bearer " + token);
+    for (int i = 0; i < 20; i++) {
+      b.header("X-Big-" + i, "v".repeat(4000));
+    }
+    HttpResponse<String> r = client.send(b.POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"gpt-4o\"}")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).isEqualTo(431);
+    assertThat(JSON.readTree(r.body()).at("/error/code").asText()).isEqualTo("request_too_large");
+    assertThat(upstream.requests()).isEmpty();
+  }
 }
