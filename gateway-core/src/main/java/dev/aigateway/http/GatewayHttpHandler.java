@@ -17,6 +17,7 @@ import dev.aigateway.RequestRejectedException;
 import dev.aigateway.Surface;
 import dev.aigateway.internal.ErrorBodies;
 import dev.aigateway.internal.Ids;
+import dev.aigateway.internal.ReportHeaders;
 import dev.aigateway.internal.Json;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -308,12 +309,7 @@ public final class GatewayHttpHandler implements HttpHandler {
     byte[] bytes = ErrorBodies.json(format, requestId, e);
     Headers out = exchange.getResponseHeaders();
     out.set("Content-Type", "application/json");
-    int attempts = e instanceof FailoverExhaustedException ? ((FailoverExhaustedException) e).attempts().size() : 0;
-    report(out, requestId, attempts, null, null, rejected);
-    if (e instanceof FailoverExhaustedException && ((FailoverExhaustedException) e).retryAfter() != null) {
-      long ms = ((FailoverExhaustedException) e).retryAfter().toMillis();
-      out.set("Retry-After", String.valueOf(Math.max(1, (ms + 999) / 1000)));
-    }
+    ReportHeaders.writeError(prefix, requestId, e, rejected, out::set);
     exchange.sendResponseHeaders(status, bytes.length);
     try (OutputStream os = exchange.getResponseBody()) {
       os.write(bytes);
@@ -322,21 +318,7 @@ public final class GatewayHttpHandler implements HttpHandler {
 
   private void report(Headers out, String requestId, int attempts, @Nullable String model, @Nullable String provider,
       @Nullable List<RejectedCandidate> rejected) {
-    out.set(prefix + "Request-Id", requestId);
-    out.set(prefix + "Attempts", String.valueOf(attempts));
-    if (model != null) {
-      out.set(prefix + "Model", model);
-    }
-    if (provider != null) {
-      out.set(prefix + "Provider", provider);
-    }
-    if (rejected != null && !rejected.isEmpty()) {
-      List<String> names = new ArrayList<>(rejected.size());
-      for (RejectedCandidate r : rejected) {
-        names.add(r.requested().replaceAll("[^\\x20-\\x7e]|,", "?"));
-      }
-      out.set(prefix + "Rejected-Models", String.join(", ", names));
-    }
+    ReportHeaders.write(prefix, requestId, attempts, model, provider, rejected, out::set);
   }
 
   private static byte[] readBody(InputStream in, long max) throws IOException {

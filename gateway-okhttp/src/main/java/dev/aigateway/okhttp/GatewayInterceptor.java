@@ -10,6 +10,7 @@ import dev.aigateway.RequestRejectedException;
 import dev.aigateway.Surface;
 import dev.aigateway.internal.ErrorBodies;
 import dev.aigateway.internal.Ids;
+import dev.aigateway.internal.ReportHeaders;
 import java.io.IOException;
 import java.util.List;
 import java.util.Objects;
@@ -94,7 +95,7 @@ public final class GatewayInterceptor implements Interceptor {
     for (int i = 0; i < r.headerNames().size(); i++) {
       out.addUnsafeNonAscii(r.headerNames().get(i), r.headerValues().get(i));
     }
-    report(out, r.requestId(), r.attempts().size(), r.model(), r.provider(), r.rejected());
+    ReportHeaders.write("AIG-", r.requestId(), r.attempts().size(), r.model(), r.provider(), r.rejected(), out::set);
     String type = r.header("Content-Type");
     ResponseBody responseBody = ResponseBody.create(Okio.buffer(Okio.source(r.body())),
         type == null ? null : MediaType.parse(type), r.isStream() ? -1 : r.bodyBytes().length);
@@ -113,36 +114,9 @@ public final class GatewayInterceptor implements Interceptor {
   private static Response error(Request request, Surface surface, String requestId, GatewayException e,
       @Nullable List<RejectedCandidate> rejected) {
     Headers.Builder out = new Headers.Builder();
-    int attempts = e instanceof FailoverExhaustedException ? ((FailoverExhaustedException) e).attempts().size() : 0;
-    report(out, requestId, attempts, null, null, rejected);
-    if (e instanceof FailoverExhaustedException && ((FailoverExhaustedException) e).retryAfter() != null) {
-      long ms = ((FailoverExhaustedException) e).retryAfter().toMillis();
-      out.add("Retry-After", String.valueOf(Math.max(1, (ms + 999) / 1000)));
-    }
+    ReportHeaders.writeError("AIG-", requestId, e, rejected, out::set);
     return new Response.Builder().request(request).protocol(Protocol.HTTP_1_1).code(e.status()).message("")
         .headers(out.build()).body(ResponseBody.create(ErrorBodies.json(surface.format(), requestId, e), JSON))
         .build();
-  }
-
-  private static void report(Headers.Builder out, String requestId, int attempts, @Nullable String model,
-      @Nullable String provider, @Nullable List<RejectedCandidate> rejected) {
-    out.set("AIG-Request-Id", requestId);
-    out.set("AIG-Attempts", String.valueOf(attempts));
-    if (model != null) {
-      out.set("AIG-Model", model);
-    }
-    if (provider != null) {
-      out.set("AIG-Provider", provider);
-    }
-    if (rejected != null && !rejected.isEmpty()) {
-      StringBuilder sb = new StringBuilder();
-      for (RejectedCandidate c : rejected) {
-        if (sb.length() > 0) {
-          sb.append(", ");
-        }
-        sb.append(c.requested().replaceAll("[^\\x20-\\x7e]|,", "?"));
-      }
-      out.set("AIG-Rejected-Models", sb.toString());
-    }
   }
 }
