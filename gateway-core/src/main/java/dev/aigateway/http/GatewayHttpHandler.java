@@ -91,7 +91,8 @@ public final class GatewayHttpHandler implements HttpHandler {
    * (a stream holds one for its whole length) and a queue of {@code threads} waiting exchanges; beyond
    * that the server answers nothing new until a thread frees up. Turns Nagle's algorithm off
    * ({@code sun.net.httpserver.nodelay}) unless the property was set explicitly, so small SSE chunks are
-   * not held back.
+   * not held back. After {@code server.stop(...)}, shut the pool down:
+   * {@code ((ExecutorService) server.getExecutor()).shutdown()}.
    */
   public static HttpServer newServer(InetSocketAddress address, int threads) throws IOException {
     if (threads < 1) {

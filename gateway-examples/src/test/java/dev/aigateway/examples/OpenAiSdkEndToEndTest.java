@@ -75,6 +75,7 @@ final class OpenAiSdkEndToEndTest {
   void tearDown() {
     client.close();
     server.stop(0);
+    ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdownNow();
     provider.close();
   }
 

@@ -147,9 +147,8 @@ public final class GatewayServer implements AutoCloseable {
         out.println("admin API key (shown once, only its hash is kept): " + token);
       }
 
-      ExecutorService pool = GatewayHttpHandler.newExecutor(256);
       HttpServer server = GatewayHttpHandler.newServer(new InetSocketAddress(o.host, o.port), 256);
-      server.setExecutor(pool);
+      ExecutorService pool = (ExecutorService) server.getExecutor();
       AdminHttpHandler adminHandler = AdminHttpHandler.create(gateway, adminKeys, limits -> saveLimits(store, limits));
       java.util.concurrent.atomic.AtomicInteger active = new java.util.concurrent.atomic.AtomicInteger();
       com.sun.net.httpserver.HttpHandler handler = GatewayHttpHandler.wrap(gateway, adminHandler);
