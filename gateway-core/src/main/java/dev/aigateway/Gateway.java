@@ -1,6 +1,9 @@
 package dev.aigateway;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.aigateway.admin.GatewayAdmin;
+import dev.aigateway.catalog.Provider;
 import dev.aigateway.catalog.ProviderCatalog;
 import dev.aigateway.config.AccessKeyConfiguration;
 import dev.aigateway.internal.AccessTokens;
@@ -13,16 +16,24 @@ import dev.aigateway.internal.ModelResolver;
 import dev.aigateway.internal.RoutingView;
 import dev.aigateway.internal.SecretDigest;
 import dev.aigateway.resource.AccessKey;
+import dev.aigateway.resource.VirtualModel;
+import dev.aigateway.spi.BaseUrlGuard;
 import dev.aigateway.spi.Clock;
-import dev.aigateway.spi.CreditLedger;
 import dev.aigateway.spi.CredentialResolver;
+import dev.aigateway.spi.CreditLedger;
 import dev.aigateway.spi.GatewayListener;
 import dev.aigateway.spi.KeyStore;
 import dev.aigateway.spi.ResourceType;
+import dev.aigateway.spi.Upstream;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.random.RandomGenerator;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -61,7 +72,7 @@ public final class Gateway {
   private volatile Limits limits;
   private final Object stateLock = new Object();
   private final @Nullable AttemptLoop loop;
-  private final com.github.benmanes.caffeine.cache.Cache<String, RequestRecord> requestLog;
+  private final Cache<String, RequestRecord> requestLog;
   private volatile @Nullable RoutingState state;
 
   private Gateway(Builder b) {
@@ -82,7 +93,7 @@ public final class Gateway {
     this.planner = new Planner(credentials, cooldowns, b.random);
     this.loop = b.upstream == null ? null : new AttemptLoop(this, b.upstream, b.policy, credentials, ledger, clock,
         cooldowns, b.maxResponseBytes);
-    this.requestLog = com.github.benmanes.caffeine.cache.Caffeine.newBuilder().maximumSize(b.requestLogSize).build();
+    this.requestLog = Caffeine.newBuilder().maximumSize(b.requestLogSize).build();
     this.store.addListener(this::onStoreChange);
     this.admin = AdminAccess.create(store, clock, authenticator.tokens(), authenticator.digest(), new RoutingView() {
       @Override
@@ -132,7 +143,7 @@ public final class Gateway {
       throw e;
     } catch (GatewayException e) {
       notifyRejected(requestId, e);
-      throw new RequestRejectedException(e.code(), e.getMessage(), requestId, java.util.List.of());
+      throw new RequestRejectedException(e.code(), e.getMessage(), requestId, List.of());
     }
   }
 
@@ -197,30 +208,30 @@ public final class Gateway {
    * The models this key may call, as {@code provider/model} (catalog models and pass-through models its
    * allow list names), then the virtual models with at least one allowed target. For {@code GET /v1/models}.
    */
-  public java.util.List<String> models(@Nullable String token) {
+  public List<String> models(@Nullable String token) {
     AccessKey key = authenticator.authenticate(token);
     RoutingState s = state();
     CompiledConfiguration cfg = null;
     if (key.configurationId() != null) {
       cfg = s.configuration(key.configurationId());
       if (cfg == null) {
-        return java.util.List.of();
+        return List.of();
       }
     }
-    java.util.LinkedHashSet<String> out = new java.util.LinkedHashSet<>();
-    for (dev.aigateway.catalog.Provider p : s.resolver.catalog().providers()) {
+    LinkedHashSet<String> out = new LinkedHashSet<>();
+    for (Provider p : s.resolver.catalog().providers()) {
       if (cfg != null && !cfg.providerAllowed(p.id())) {
         continue;
       }
       for (String m : p.models()) {
-        if (cfg == null || cfg.modelAllowed(p.id(), m.toLowerCase(java.util.Locale.ROOT))) {
+        if (cfg == null || cfg.modelAllowed(p.id(), m.toLowerCase(Locale.ROOT))) {
           out.add(p.id() + "/" + m);
         }
       }
       if (cfg != null && cfg.allowedModels() != null) {
-        java.util.Set<String> extra = cfg.allowedModels().get(p.id());
+        Set<String> extra = cfg.allowedModels().get(p.id());
         if (extra != null) {
-          new java.util.TreeSet<>(extra).forEach(m -> {
+          new TreeSet<>(extra).forEach(m -> {
             if (p.canonicalModel(m) == null) {
               out.add(p.id() + "/" + m);
             }
@@ -228,12 +239,12 @@ public final class Gateway {
         }
       }
     }
-    for (dev.aigateway.resource.VirtualModel vm : s.virtualByName.values()) {
+    for (VirtualModel vm : s.virtualByName.values()) {
       for (String target : vm.targets()) {
         try {
           ModelResolver.Resolved r = s.resolver.resolve(target, null, cfg == null ? ModelResolver.NO_HINTS : cfg);
           if (cfg == null || (cfg.providerAllowed(r.provider().id())
-              && cfg.modelAllowed(r.provider().id(), r.model().toLowerCase(java.util.Locale.ROOT)))) {
+              && cfg.modelAllowed(r.provider().id(), r.model().toLowerCase(Locale.ROOT)))) {
             out.add(vm.name());
             break;
           }
@@ -242,7 +253,7 @@ public final class Gateway {
         }
       }
     }
-    return java.util.List.copyOf(out);
+    return List.copyOf(out);
   }
 
   /** Authenticates a token alone; throws {@code invalid_access_key} for any bad token. */
@@ -371,26 +382,26 @@ public final class Gateway {
     private int maxAttempts = 10;
     private Duration maxRetryWait = Duration.ofSeconds(2);
     private @Nullable RandomGenerator random;
-    private dev.aigateway.spi.@Nullable Upstream upstream;
+    private @Nullable Upstream upstream;
     private FailoverPolicy policy = FailoverPolicy.defaults();
     private long maxResponseBytes = 64L << 20;
     private long requestLogSize = 10_000;
-    private dev.aigateway.spi.BaseUrlGuard guard = dev.aigateway.spi.BaseUrlGuard.syntaxOnly();
+    private BaseUrlGuard guard = BaseUrlGuard.syntaxOnly();
 
     private Builder() {}
 
     /**
      * Which custom provider base URLs the admin API accepts; default {@link
-     * dev.aigateway.spi.BaseUrlGuard#syntaxOnly()}. Use {@code BaseUrlGuard.publicHttpsOnly(Resolver.system())}
+     * BaseUrlGuard#syntaxOnly()}. Use {@code BaseUrlGuard.publicHttpsOnly(Resolver.system())}
      * when the management API is exposed to anyone you would not give network access.
      */
-    public Builder baseUrlGuard(dev.aigateway.spi.BaseUrlGuard guard) {
+    public Builder baseUrlGuard(BaseUrlGuard guard) {
       this.guard = Objects.requireNonNull(guard, "guard");
       return this;
     }
 
     /** The transport to providers ({@code OkHttpUpstream} in gateway-okhttp); needed by {@link Gateway#handle}. */
-    public Builder upstream(dev.aigateway.spi.Upstream upstream) {
+    public Builder upstream(Upstream upstream) {
       this.upstream = Objects.requireNonNull(upstream, "upstream");
       return this;
     }
