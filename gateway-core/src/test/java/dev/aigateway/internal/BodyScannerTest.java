@@ -313,4 +313,32 @@ final class BodyScannerTest {
     byte[] b = bytes(s);
     return BodyScanner.scan(b, 0, b.length);
   }
+
+  @Test
+  void eightBytesAtATime_agreesWithTheByteByByteTest() {
+    SplittableRandom r = new SplittableRandom(8);
+    byte[] interesting = {0, 1, 0x1f, 0x20, 0x21, '"', '\\', 0x5b, 0x7e, 0x7f, (byte) 0x80, (byte) 0xc3, (byte) 0xff};
+    for (int n = 0; n < 1_000_000; n++) {
+      long x = 0;
+      boolean expected = true;
+      for (int k = 0; k < 8; k++) {
+        int b = r.nextInt(4) == 0 ? interesting[r.nextInt(interesting.length)] & 0xff : 0x20 + r.nextInt(0x60);
+        expected &= b >= 0x20 && b < 0x80 && b != '"' && b != '\\';
+        x |= ((long) b) << (8 * k);
+      }
+      assertThat(BodyScanner.plain(x)).as("%016x", x).isEqualTo(expected);
+    }
+  }
+
+  @Test
+  void longStrings_withASpecialByteAtEveryPosition_agreeWithJackson() {
+    String[] specials = {"\\\"", "\\n", "\\u00e9", "é", "😀", "\"", "\u0001", "\\"};
+    for (String special : specials) {
+      for (int at = 0; at < 40; at++) {
+        String content = "a".repeat(at) + special + "b".repeat(40 - at);
+        byte[] body = ("{\"model\":\"gpt-4o\",\"x\":\"" + content + "\",\"stream\":true}").getBytes(StandardCharsets.UTF_8);
+        assertThat(ours(body)).as("%s at %d", special, at).isEqualTo(jackson(body));
+      }
+    }
+  }
 }
