@@ -57,7 +57,8 @@ final class Planner {
     for (int i = 0; i < total; i++) {
       String requested = i == 0 && model != null ? model : models.get(model == null ? i : i - 1);
       String source = i == 0 && model != null ? "model" : "models[" + (model == null ? i : i - 1) + "]";
-      VirtualModel vm = isBare(requested) ? state.virtualByName.get(requested.toLowerCase(Locale.ROOT)) : null;
+      VirtualModel vm = state.virtualByName.isEmpty() || !isBare(requested) ? null
+          : state.virtualByName.get(requested.toLowerCase(Locale.ROOT));
       if (vm != null) {
         List<String> targets = vm.targets();
         for (int t = 0; t < targets.size(); t++) {

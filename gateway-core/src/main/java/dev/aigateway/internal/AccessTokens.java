@@ -1,6 +1,7 @@
 package dev.aigateway.internal;
 
 import java.security.SecureRandom;
+import java.util.zip.CRC32;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -18,6 +19,15 @@ public final class AccessTokens {
   static final String SEPARATOR = "-g1-";
 
   private static final SecureRandom RANDOM = new SecureRandom();
+  private static final boolean[] BASE62 = new boolean[128];
+  private static final ThreadLocal<byte[]> SCRATCH = ThreadLocal.withInitial(() -> new byte[256]);
+  private static final ThreadLocal<CRC32> CRCS = ThreadLocal.withInitial(CRC32::new);
+
+  static {
+    for (char c : Base62.ALPHABET) {
+      BASE62[c] = true;
+    }
+  }
   private static final int[] CRC_TABLE = new int[256];
 
   static {
@@ -41,6 +51,9 @@ public final class AccessTokens {
     this.prefix = prefix;
     this.idPrefix = idPrefix;
     this.length = prefix.length() + PUBLIC_LENGTH + SEPARATOR.length() + SECRET_LENGTH + CHECKSUM_LENGTH;
+    if (length > 256) {
+      throw new IllegalArgumentException("token prefix is too long: " + prefix.length() + " characters");
+    }
   }
 
   public String prefix() {
@@ -73,11 +86,20 @@ public final class AccessTokens {
       return null;
     }
     int checksumStart = length - CHECKSUM_LENGTH;
-    if (!Base62.isBase62(token, publicStart, sep) || !Base62.isBase62(token, sep + SEPARATOR.length(), checksumStart)) {
-      return null;
+    // one pass: check the alphabet of the public and secret parts while copying to bytes for CRC32
+    byte[] bytes = SCRATCH.get();
+    for (int k = 0; k < checksumStart; k++) {
+      char c = token.charAt(k);
+      if (k >= publicStart && (k < sep || k >= sep + SEPARATOR.length()) && (c >= 128 || !BASE62[c])) {
+        return null;
+      }
+      bytes[k] = (byte) c;
     }
     long expected = Base62.decodeFixed(token, checksumStart, length);
-    if (expected < 0 || expected != (crc32(token, 0, checksumStart) & 0xFFFFFFFFL)) {
+    CRC32 crc = CRCS.get();
+    crc.reset();
+    crc.update(bytes, 0, checksumStart);
+    if (expected < 0 || expected != crc.getValue()) {
       return null;
     }
     return idPrefix + token.substring(publicStart, sep);

@@ -346,40 +346,48 @@ public final class BodyScanner {
   }
 
   private void number() {
-    if (peek() == '-') {
-      i++;
+    final byte[] a = b;
+    final int e = end;
+    int j = i;
+    if (j < e && a[j] == '-') {
+      j++;
     }
-    byte c = peek();
+    if (j >= e) {
+      throw invalid("bad number at byte " + j);
+    }
+    byte c = a[j];
     if (c == '0') {
-      i++;
+      j++;
     } else if (c >= '1' && c <= '9') {
-      while (i < end && b[i] >= '0' && b[i] <= '9') {
-        i++;
+      j++;
+      while (j < e && a[j] >= '0' && a[j] <= '9') {
+        j++;
       }
     } else {
-      throw invalid("bad number at byte " + i);
+      throw invalid("bad number at byte " + j);
     }
-    if (i < end && b[i] == '.') {
-      i++;
-      digits();
+    if (j < e && a[j] == '.') {
+      j = digits(a, j + 1, e);
     }
-    if (i < end && (b[i] == 'e' || b[i] == 'E')) {
-      i++;
-      if (i < end && (b[i] == '+' || b[i] == '-')) {
-        i++;
+    if (j < e && (a[j] == 'e' || a[j] == 'E')) {
+      j++;
+      if (j < e && (a[j] == '+' || a[j] == '-')) {
+        j++;
       }
-      digits();
+      j = digits(a, j, e);
     }
+    i = j;
   }
 
-  private void digits() {
-    int start = i;
-    while (i < end && b[i] >= '0' && b[i] <= '9') {
-      i++;
+  private static int digits(byte[] a, int from, int e) {
+    int j = from;
+    while (j < e && a[j] >= '0' && a[j] <= '9') {
+      j++;
     }
-    if (i == start) {
-      throw invalid("bad number at byte " + i);
+    if (j == from) {
+      throw invalid("bad number at byte " + j);
     }
+    return j;
   }
 
   private void literal(String word) {
@@ -526,14 +534,18 @@ public final class BodyScanner {
   }
 
   private void ws() {
-    while (i < end) {
-      byte c = b[i];
+    final byte[] a = b;
+    final int e = end;
+    int j = i;
+    while (j < e) {
+      byte c = a[j];
       if (c == ' ' || c == '\n' || c == '\r' || c == '\t') {
-        i++;
+        j++;
       } else {
-        return;
+        break;
       }
     }
+    i = j;
   }
 
   private byte peek() {

@@ -42,10 +42,10 @@ public final class Ids {
     REQUEST.getChars(0, REQUEST.length(), buf, 0);
     int at = REQUEST.length();
     for (int half = 0; half < 2; half++) {
-      long v = r.nextLong();
+      long v = r.nextLong() >>> 2; // 62^8 < 2^62: eight digits, plain signed arithmetic
       for (int k = 0; k < 8; k++) {
-        buf[at++] = Base62.ALPHABET[(int) Long.remainderUnsigned(v, 62)];
-        v = Long.divideUnsigned(v, 62);
+        buf[at++] = Base62.ALPHABET[(int) (v % 62)];
+        v /= 62;
       }
     }
     return new String(buf);
