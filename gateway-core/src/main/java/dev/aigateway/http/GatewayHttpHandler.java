@@ -289,6 +289,10 @@ public final class GatewayHttpHandler implements HttpHandler {
     Headers out = exchange.getResponseHeaders();
     out.set("Content-Type", "application/json");
     report(out, requestId, 0, null, null, null);
+    if (exchange.getRequestMethod().equals("HEAD")) {
+      exchange.sendResponseHeaders(200, -1);
+      return;
+    }
     exchange.sendResponseHeaders(200, bytes.length);
     try (OutputStream os = exchange.getResponseBody()) {
       os.write(bytes);
