@@ -52,12 +52,7 @@ public final class GatewayRequest {
 
   /** The first value of a header, by case-insensitive name; null if absent. */
   public @Nullable String header(String name) {
-    for (int i = 0; i < headerNames.size(); i++) {
-      if (headerNames.get(i).equalsIgnoreCase(name)) {
-        return headerValues.get(i);
-      }
-    }
-    return null;
+    return dev.aigateway.internal.HeaderLists.first(headerNames, headerValues, name);
   }
 
   /** Header names in arrival order (a name appears once per value). */

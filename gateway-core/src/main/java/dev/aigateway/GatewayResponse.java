@@ -66,12 +66,7 @@ public final class GatewayResponse implements Closeable {
   }
 
   public @Nullable String header(String name) {
-    for (int i = 0; i < headerNames.size(); i++) {
-      if (headerNames.get(i).equalsIgnoreCase(name)) {
-        return headerValues.get(i);
-      }
-    }
-    return null;
+    return dev.aigateway.internal.HeaderLists.first(headerNames, headerValues, name);
   }
 
   /** The body, as it arrives for a stream. */

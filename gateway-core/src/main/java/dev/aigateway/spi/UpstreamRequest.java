@@ -61,12 +61,7 @@ public final class UpstreamRequest {
 
   /** The first value of a header (case-insensitive), or null. */
   public @Nullable String header(String name) {
-    for (int i = 0; i < headerNames.size(); i++) {
-      if (headerNames.get(i).equalsIgnoreCase(name)) {
-        return headerValues.get(i);
-      }
-    }
-    return null;
+    return dev.aigateway.internal.HeaderLists.first(headerNames, headerValues, name);
   }
 
   /** The body array (shared, not copied: never modify it); see {@link #bodyOffset()} and {@link #bodyLength()}. */

@@ -20,13 +20,7 @@ public interface UpstreamResponse extends Closeable {
 
   /** The first value of a header (case-insensitive), or null. */
   default @Nullable String header(String name) {
-    List<String> names = headerNames();
-    for (int i = 0; i < names.size(); i++) {
-      if (names.get(i).equalsIgnoreCase(name)) {
-        return headerValues().get(i);
-      }
-    }
-    return null;
+    return dev.aigateway.internal.HeaderLists.first(headerNames(), headerValues(), name);
   }
 
   /** The body; {@code read(byte[])} returns what has arrived, blocking only when nothing has. */
