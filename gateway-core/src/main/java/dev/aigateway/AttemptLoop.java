@@ -317,7 +317,9 @@ final class AttemptLoop {
     }
     record(run, a, number, status, RetryAction.SUCCEEDED, "succeeded", t0, false, true, Usage.NONE, null);
     int index = run.records.size() - 1;
-    StreamBody body = new StreamBody(run, a, index, response, call, first, Math.max(n, 0), n < 0);
+    // keep only what arrived: a held-open stream should not pin a full read buffer
+    StreamBody body = new StreamBody(run, a, index, response, call, java.util.Arrays.copyOf(first, Math.max(n, 0)),
+        Math.max(n, 0), n < 0);
     GatewayResponse out = new GatewayResponse(run.plan.requestId(), status, responseNames(response),
         responseValues(response), body, null, true, a.provider(), a.model(), run.records, run.plan.rejected());
     gateway.log(new RequestRecord(run.plan.requestId(), run.plan.accessKeyId(), run.plan.surface(),
@@ -338,7 +340,7 @@ final class AttemptLoop {
     private final byte[] head;
     private int headPos;
     private final int headLen;
-    private final byte[] tail = new byte[4096];
+    private final byte[] tail = new byte[2048]; // the usage event of a stream is its last, and short
     private int tailLen;
     private boolean ended;
     private boolean closed;
