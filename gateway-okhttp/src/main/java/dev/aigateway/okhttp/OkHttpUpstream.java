@@ -65,6 +65,27 @@ public final class OkHttpUpstream implements Upstream {
   }
 
   /**
+   * On {@code client}, but every host name must resolve only to public addresses when a connection is
+   * made ({@link dev.aigateway.spi.BaseUrlGuard#isPublic}): a name whose DNS answer changes to a private
+   * or local address after it was accepted (DNS rebinding) fails to connect. IP-literal URLs are not
+   * looked up; {@code BaseUrlGuard.publicHttpsOnly} judges those when they are accepted.
+   */
+  public static OkHttpUpstream publicAddressesOnly(OkHttpClient client) {
+    Objects.requireNonNull(client, "client");
+    okhttp3.Dns dns = client.dns();
+    okhttp3.Dns filtered = host -> {
+      List<java.net.InetAddress> addresses = dns.lookup(host);
+      for (java.net.InetAddress a : addresses) {
+        if (!dev.aigateway.spi.BaseUrlGuard.isPublic(a)) {
+          throw new java.net.UnknownHostException(host + " resolves to a private or local address; refused");
+        }
+      }
+      return addresses;
+    };
+    return create(client.newBuilder().dns(filtered).build());
+  }
+
+  /**
    * A client sized for a gateway: no redirects, no retries, 128 concurrent requests (256 idle
    * connections kept 5 minutes), 10 s to connect, 5 minutes between bytes of a response, no call timeout
    * (the gateway's own deadlines apply).

@@ -112,7 +112,8 @@ public final class GatewayServer implements AutoCloseable {
       Map<String, String> managedVars = new LinkedHashMap<>(o.managed);
       CredentialResolver credentials = CredentialResolver.managedFromEnv(managedVars, env::get);
       Gateway.Builder builder = Gateway.builder().keyStore(store).credentialResolver(credentials)
-          .upstream(OkHttpUpstream.create());
+          .upstream(o.allowPrivate ? OkHttpUpstream.create()
+              : OkHttpUpstream.publicAddressesOnly(OkHttpUpstream.defaultClient()));
       BaseUrlGuard guard = o.allowPrivate ? BaseUrlGuard.syntaxOnly()
           : BaseUrlGuard.publicHttpsOnly(BaseUrlGuard.Resolver.system());
       builder.baseUrlGuard(guard);
