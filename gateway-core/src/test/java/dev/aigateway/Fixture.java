@@ -81,4 +81,14 @@ public final class Fixture {
       throw new UncheckedIOException(e);
     }
   }
+
+  /** Runs {@code r} and answers the {@link GatewayException} it throws; fails if it throws none. */
+  public static GatewayException catchGateway(Runnable r) {
+    try {
+      r.run();
+    } catch (GatewayException e) {
+      return e;
+    }
+    throw new AssertionError("expected a GatewayException");
+  }
 }

@@ -1,5 +1,6 @@
 package dev.aigateway.admin;
 
+import static dev.aigateway.Fixture.catchGateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -292,12 +293,4 @@ final class GatewayAdminTest {
         .hasMessageStartingWith("token: unknown field");
   }
 
-  static GatewayException catchGateway(Runnable r) {
-    try {
-      r.run();
-    } catch (GatewayException e) {
-      return e;
-    }
-    throw new AssertionError("expected a GatewayException");
-  }
 }

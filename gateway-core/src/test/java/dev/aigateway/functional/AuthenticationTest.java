@@ -1,5 +1,6 @@
 package dev.aigateway.functional;
 
+import static dev.aigateway.Fixture.catchGateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -231,12 +232,4 @@ final class AuthenticationTest {
     }
   }
 
-  static GatewayException catchGateway(Runnable r) {
-    try {
-      r.run();
-    } catch (GatewayException e) {
-      return e;
-    }
-    throw new AssertionError("expected a GatewayException");
-  }
 }

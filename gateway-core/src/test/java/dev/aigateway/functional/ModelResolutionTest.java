@@ -1,6 +1,6 @@
 package dev.aigateway.functional;
 
-import static dev.aigateway.functional.AuthenticationTest.catchGateway;
+import static dev.aigateway.Fixture.catchGateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.aigateway.Candidate;

@@ -121,7 +121,7 @@ final class UpstreamRequestTest {
   @Test
   void controlCharactersInAForwardedHeader_are400_withNoUpstreamCall() {
     for (String bad : new String[] {"a\r\nX-Injected: 1", "a\nb", "a\u0000b"}) {
-      GatewayException e = AuthenticationTest.catchGateway(() -> gateway.handle(chat("{\"model\":\"gpt-4o\"}")
+      GatewayException e = dev.aigateway.Fixture.catchGateway(() -> gateway.handle(chat("{\"model\":\"gpt-4o\"}")
           .header("X-Trace", bad).build()));
       assertThat(e.code()).isEqualTo(ErrorCode.INVALID_REQUEST_BODY);
       assertThat(e.status()).isEqualTo(400);
