@@ -34,7 +34,7 @@ public final class Authenticator {
     this.digest = digest;
     this.store = store;
     this.clock = clock;
-    this.cache = Caffeine.newBuilder().maximumSize(maxCachedKeys).build();
+    this.cache = Caffeine.newBuilder().maximumSize(maxCachedKeys).executor(Runnable::run).build();
     this.decoy = digest.digest("decoy-secret-for-uniform-timing");
   }
 

@@ -115,7 +115,7 @@ public final class OkHttpUpstream implements Upstream {
       String name = request.headerNames().get(i);
       String value = request.headerValues().get(i);
       if (name.equalsIgnoreCase("content-type")) {
-        type = MediaType.parse(value);
+        type = mediaType(value);
       }
       headers.addUnsafeNonAscii(name, value);
     }
@@ -124,6 +124,22 @@ public final class OkHttpUpstream implements Upstream {
     Request okRequest = new Request.Builder().url(request.url()).headers(headers.build())
         .method(request.method(), body).build();
     return new OkCall(calls.newCall(okRequest), request.timeout(), request.stream());
+  }
+
+  private static final java.util.concurrent.ConcurrentHashMap<String, MediaType> MEDIA_TYPES =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** Parsed content types, remembered (MediaType.parse uses a regex; clients send few distinct values). */
+  private static @Nullable MediaType mediaType(String value) {
+    MediaType cached = MEDIA_TYPES.get(value);
+    if (cached != null) {
+      return cached;
+    }
+    MediaType parsed = MediaType.parse(value);
+    if (parsed != null && MEDIA_TYPES.size() < 256) {
+      MEDIA_TYPES.put(value, parsed);
+    }
+    return parsed;
   }
 
   @Override
