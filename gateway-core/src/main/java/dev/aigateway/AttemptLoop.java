@@ -344,6 +344,7 @@ final class AttemptLoop {
     private int tailLen;
     private boolean ended;
     private boolean closed;
+    private @Nullable IncompleteStreamException broken;
 
     StreamBody(Run run, PlannedAttempt attempt, int recordIndex, UpstreamResponse response, UpstreamCall call,
         byte[] head, int headLen, boolean ended) {
@@ -381,13 +382,17 @@ final class AttemptLoop {
       if (ended || closed) {
         return -1;
       }
+      if (broken != null) {
+        throw broken; // every later read fails too: a broken stream never turns into a clean end
+      }
       int n;
       try {
         n = response.body().read(b, off, len);
       } catch (IOException e) {
         fail(e);
-        throw new IncompleteStreamException(run.plan.requestId(), "The provider's stream broke after "
+        broken = new IncompleteStreamException(run.plan.requestId(), "The provider's stream broke after "
             + "the response had started (" + describe(e) + ").", e);
+        throw broken;
       }
       if (n < 0) {
         ended = true;

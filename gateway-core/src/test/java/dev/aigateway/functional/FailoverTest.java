@@ -272,6 +272,9 @@ final class FailoverTest {
       assertThat(in.read(buf)).isPositive();
       assertThatThrownBy(() -> in.read(buf)).isInstanceOf(IncompleteStreamException.class)
           .hasMessageContaining("stream broke");
+      // reading again after the break is still an error, never a clean end of stream
+      assertThatThrownBy(() -> in.read(buf)).isInstanceOf(IncompleteStreamException.class);
+      assertThatThrownBy(in::readAllBytes).isInstanceOf(IncompleteStreamException.class);
       assertThat(gateway.request(r.requestId()).attempts().get(0).completion()).isEqualTo("stream_failed");
       assertThat(gateway.request(r.requestId()).errorCode()).isEqualTo("stream_failed");
     }
