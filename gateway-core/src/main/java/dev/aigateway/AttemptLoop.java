@@ -110,10 +110,7 @@ final class AttemptLoop {
       if (provider == null) {
         continue;
       }
-      byte[] body = plan.request().body();
-      if (plan.needsRewrite(c)) {
-        body = BodyRewriter.rewrite(body, 0, body.length, run.scan, c.model());
-      }
+      byte[] body = bodyFor(run, c, provider);
       for (PlannedAttempt a : c.attempts()) {
         if (run.attempts >= maxAttempts) {
           break outer;
@@ -187,11 +184,26 @@ final class AttemptLoop {
     int index = run.records.lastIndexOf(soonest);
     run.records.set(index, withAction(soonest, RetryAction.RETRY_SAME_BACKEND));
     cooldowns.clear(planned.credentialKey());
+    return attempt(run, candidate, provider, planned, secret, bodyFor(run, candidate, provider)).response;
+  }
+
+  /**
+   * The body for one candidate: the client's bytes, with {@code model} rewritten and {@code models}
+   * removed only when needed, and top-level parameters the provider does not accept stripped.
+   */
+  private static byte[] bodyFor(Run run, Candidate c, Provider provider) {
     byte[] body = run.plan.request().body();
-    if (run.plan.needsRewrite(candidate)) {
-      body = BodyRewriter.rewrite(body, 0, body.length, run.scan, candidate.model());
+    if (run.plan.needsRewrite(c)) {
+      body = BodyRewriter.rewrite(body, 0, body.length, run.scan, c.model());
     }
-    return attempt(run, candidate, provider, planned, secret, body).response;
+    Set<String> accepted = provider.supportedParams(run.plan.surface());
+    if (!accepted.isEmpty()) {
+      Set<String> keep = new java.util.HashSet<>(accepted);
+      keep.add("model");
+      keep.add("stream");
+      body = BodyRewriter.keepOnly(body, keep);
+    }
+    return body;
   }
 
   private static AttemptRecord withAction(AttemptRecord r, RetryAction action) {

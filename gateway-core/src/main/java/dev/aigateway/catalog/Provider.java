@@ -31,10 +31,12 @@ public final class Provider {
   private final List<String> families;
   private final boolean managed;
   private final boolean builtIn;
+  private final Map<Surface, Set<String>> supportedParams;
 
   Provider(String id, @Nullable String resourceId, String name, String baseUrl, Surface.Format format,
       String authHeader, String authPrefix, Map<String, String> defaultHeaders, Set<Surface> surfaces,
-      List<String> models, List<String> families, boolean managed, boolean builtIn) {
+      List<String> models, List<String> families, boolean managed, boolean builtIn,
+      Map<Surface, Set<String>> supportedParams) {
     this.id = Objects.requireNonNull(id, "id");
     this.resourceId = resourceId;
     this.name = name;
@@ -57,14 +59,19 @@ public final class Provider {
     this.families = List.copyOf(fam);
     this.managed = managed;
     this.builtIn = builtIn;
+    this.supportedParams = Map.copyOf(supportedParams);
   }
 
   /** The provider as the gateway sees a custom provider resource. */
   public static Provider of(CustomProvider p) {
     EnumSet<Surface> surfaces = EnumSet.noneOf(Surface.class);
     Surface.Format format = Surface.Format.OPENAI;
+    Map<Surface, Set<String>> params = new HashMap<>();
     for (SurfaceSupport s : p.supportedApiSurfaces()) {
       surfaces.add(s.surface());
+      if (!s.supportedParams().isEmpty()) {
+        params.put(s.surface(), Set.copyOf(s.supportedParams()));
+      }
       if (s.format() == Surface.Format.ANTHROPIC) {
         format = Surface.Format.ANTHROPIC;
       }
@@ -79,7 +86,7 @@ public final class Provider {
     Map<String, String> defaults = format == Surface.Format.ANTHROPIC
         ? Map.of("anthropic-version", "2023-06-01") : Map.of();
     return new Provider(p.providerId(), p.id(), p.name(), p.baseUrl(), format, header, prefix, defaults, surfaces,
-        p.models(), List.of(), false, false);
+        p.models(), List.of(), false, false, params);
   }
 
   /** The provider id used in model strings and rules: {@code openai}, or a custom {@code providerId}. */
@@ -153,6 +160,14 @@ public final class Provider {
     return false;
   }
 
+  /**
+   * The top-level request parameters this provider accepts on {@code surface} (a custom provider's
+   * {@code supportedParams}); empty when it accepts everything. Others are stripped before sending.
+   */
+  public Set<String> supportedParams(Surface surface) {
+    return supportedParams.getOrDefault(surface, Set.of());
+  }
+
   /** Whether a managed credential may serve this provider. */
   public boolean acceptsManagedCredentials() {
     return managed;
@@ -165,7 +180,7 @@ public final class Provider {
   /** A copy with another base URL (for tests, local mocks or regional endpoints). */
   public Provider withBaseUrl(String newBaseUrl) {
     return new Provider(id, resourceId, name, newBaseUrl, format, authHeader, authPrefix, defaultHeaders, surfaces,
-        models, families, managed, builtIn);
+        models, families, managed, builtIn, supportedParams);
   }
 
   private static String stripTrailingSlash(String url) {

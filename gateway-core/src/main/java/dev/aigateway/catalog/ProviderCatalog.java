@@ -109,7 +109,7 @@ public final class ProviderCatalog {
         out.put(id, new Provider(id, null, n.get("name").asText(), n.get("baseUrl").asText(),
             Surface.Format.valueOf(n.get("format").asText().toUpperCase(java.util.Locale.ROOT)),
             n.get("auth").get("header").asText(), n.get("auth").get("prefix").asText(), defaults, surfaces,
-            strings(n.get("models")), strings(n.get("families")), n.get("managed").asBoolean(), true));
+            strings(n.get("models")), strings(n.get("families")), n.get("managed").asBoolean(), true, Map.of()));
       }
       return new ProviderCatalog(out);
     } catch (IOException e) {

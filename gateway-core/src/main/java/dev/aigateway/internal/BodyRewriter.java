@@ -95,4 +95,27 @@ public final class BodyRewriter {
     }
     return sb.append('"').toString().getBytes(StandardCharsets.UTF_8);
   }
+
+  /**
+   * The body with only the top-level members whose keys are in {@code keep}; each kept member's bytes
+   * are copied unchanged (only the separators between members are rewritten).
+   */
+  public static byte[] keepOnly(byte[] body, java.util.Set<String> keep) {
+    java.util.List<BodyScanner.Member> members = BodyScanner.members(body, 0, body.length);
+    ByteArrayOutputStream out = new ByteArrayOutputStream(body.length);
+    out.write('{');
+    boolean first = true;
+    for (BodyScanner.Member m : members) {
+      if (!keep.contains(m.key())) {
+        continue;
+      }
+      if (!first) {
+        out.write(',');
+      }
+      out.write(body, m.start(), m.end() - m.start());
+      first = false;
+    }
+    out.write('}');
+    return out.toByteArray();
+  }
 }

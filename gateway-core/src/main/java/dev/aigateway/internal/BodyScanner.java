@@ -180,6 +180,43 @@ public final class BodyScanner {
         modelsBefore, modelsAfter);
   }
 
+  /** One top-level member of an object body: its decoded key and its byte span (key through value). */
+  public record Member(String key, int start, int end) {}
+
+  /**
+   * The top-level members of a body that {@link #scan} accepted, in order, with their byte spans.
+   * Used only when a provider restricts the parameters it accepts.
+   */
+  public static List<Member> members(byte[] body, int offset, int length) {
+    BodyScanner s = new BodyScanner(body, offset, length);
+    List<Member> out = new ArrayList<>();
+    s.ws();
+    s.expect('{');
+    s.ws();
+    if (s.peek() == '}') {
+      return out;
+    }
+    while (true) {
+      s.ws();
+      int start = s.i;
+      s.expect('"');
+      int keyStart = s.i;
+      boolean escaped = s.skipStringBody();
+      int keyEnd = s.i - 1;
+      String key = escaped ? s.decode(keyStart, keyEnd) : new String(body, keyStart, keyEnd - keyStart,
+          StandardCharsets.UTF_8);
+      s.ws();
+      s.expect(':');
+      s.ws();
+      s.skipValue(1);
+      out.add(new Member(key, start, s.i));
+      s.ws();
+      if (s.next() == '}') {
+        return out;
+      }
+    }
+  }
+
   private static int once(int seen, int bit, String name) {
     if ((seen & bit) != 0) {
       throw invalid("duplicate field " + name);

@@ -176,4 +176,22 @@ final class UpstreamRequestTest {
     JsonNode sent = new ObjectMapper().readTree(r.bodyBytes());
     assertThat(sent.get("model").asText()).isEqualTo("we\"ird\\model");
   }
+
+  @Test
+  void aCustomProvidersSupportedParams_stripEveryOtherTopLevelParameter_keepingTheRestByteForByte() {
+    gateway.admin().createProvider(CustomProvider.builder().providerId("strict").baseUrl("https://strict.example.com/v1")
+        .supportedApiSurfaces(List.of(new SurfaceSupport(Surface.Format.OPENAI, Surface.CHAT_COMPLETIONS,
+            List.of("messages", "temperature"))))
+        .models(List.of("small-model")));
+    gateway.admin().createProviderKey(ProviderKeyChange.builder().providerId("strict").name("k")
+        .value("strict-secret-1").build());
+    String body = "{\"model\":\"strict:small-model\", \"logit_bias\":{\"1\":2}, \"messages\" : [ {\"content\":\"h\u00e9\"} ],"
+        + "\"temperature\":0.70,\"parallel_tool_calls\":true,\"stream\":false,\"models\":[\"gpt-4o\"]}";
+    UpstreamRequest r = send(chat(body));
+    assertThat(new String(r.bodyBytes(), StandardCharsets.UTF_8)).isEqualTo(
+        "{\"model\":\"small-model\",\"messages\" : [ {\"content\":\"h\u00e9\"} ],\"temperature\":0.70,\"stream\":false}");
+    // other providers get every parameter
+    UpstreamRequest open = send(chat("{\"model\":\"gpt-4o\",\"logit_bias\":{}}"));
+    assertThat(new String(open.bodyBytes(), StandardCharsets.UTF_8)).isEqualTo("{\"model\":\"gpt-4o\",\"logit_bias\":{}}");
+  }
 }
