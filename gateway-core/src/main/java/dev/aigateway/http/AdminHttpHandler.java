@@ -22,6 +22,7 @@ import dev.aigateway.config.AccessKeyConfiguration;
 import dev.aigateway.config.ConfigurationException;
 import dev.aigateway.config.ConfigurationJson;
 import dev.aigateway.internal.Json;
+import dev.aigateway.internal.StoreCodec;
 import dev.aigateway.resource.AccessKey;
 import dev.aigateway.resource.CustomProvider;
 import dev.aigateway.resource.ProviderKey;
@@ -444,14 +445,7 @@ public final class AdminHttpHandler implements HttpHandler {
     n.put("name", p.name());
     n.put("baseUrl", p.baseUrl());
     nullable(n, "metadata", p.metadata());
-    ArrayNode surfaces = n.putArray("supportedApiSurfaces");
-    for (SurfaceSupport s : p.supportedApiSurfaces()) {
-      ObjectNode sn = surfaces.addObject();
-      sn.put("format", s.format().name().toLowerCase(Locale.ROOT));
-      sn.put("surface", s.surface().id());
-      ArrayNode params = sn.putArray("supportedParams");
-      s.supportedParams().forEach(x -> params.addObject().put("name", x));
-    }
+    StoreCodec.writeSurfaces(n, p.supportedApiSurfaces());
     ArrayNode models = n.putArray("models");
     p.models().forEach(m -> models.addObject().put("id", m).put("modelId", m));
     nullable(n, "authHeader", p.authHeader());

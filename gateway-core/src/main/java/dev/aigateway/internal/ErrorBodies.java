@@ -13,7 +13,8 @@ import java.io.UncheckedIOException;
 /**
  * Error bodies in each surface's own format. OpenAI surfaces:
  * {@code {"error":{"message","type","code","param":null},"request_id"}}; {@code /v1/messages}:
- * {@code {"type":"error","error":{"type","message"},"request_id"}}. When failover ran out,
+ * {@code {"type":"error","error":{"type","message"},"request_id"}} (the gateway code is the OpenAI
+ * body's {@code code}; Anthropic's shape has no such field). When failover ran out,
  * {@code error.attempts} lists each attempt (provider, model, key id, status, verdict).
  */
 public final class ErrorBodies {
@@ -28,7 +29,6 @@ public final class ErrorBodies {
       err = root.putObject("error");
       err.put("type", code.type());
       err.put("message", e.getMessage());
-      err.put("code", code.code());
     } else {
       err = root.putObject("error");
       err.put("message", e.getMessage());

@@ -98,14 +98,7 @@ public final class StoreCodec {
     n.put("name", p.name());
     n.put("baseUrl", p.baseUrl());
     put(n, "metadata", p.metadata());
-    ArrayNode surfaces = n.putArray("supportedApiSurfaces");
-    for (SurfaceSupport s : p.supportedApiSurfaces()) {
-      ObjectNode sn = surfaces.addObject();
-      sn.put("format", s.format().name().toLowerCase(java.util.Locale.ROOT));
-      sn.put("surface", s.surface().id());
-      ArrayNode params = sn.putArray("supportedParams");
-      s.supportedParams().forEach(name -> params.addObject().put("name", name));
-    }
+    writeSurfaces(n, p.supportedApiSurfaces());
     ArrayNode models = n.putArray("models");
     p.models().forEach(m -> models.addObject().put("modelId", m));
     put(n, "authHeader", p.authHeader());
@@ -113,6 +106,18 @@ public final class StoreCodec {
     n.put("createdAt", p.createdAt().toString());
     n.put("updatedAt", p.updatedAt().toString());
     return n;
+  }
+
+  /** {@code supportedApiSurfaces} in the reference's shape; shared with the management API. */
+  public static void writeSurfaces(ObjectNode n, List<SurfaceSupport> supported) {
+    ArrayNode surfaces = n.putArray("supportedApiSurfaces");
+    for (SurfaceSupport s : supported) {
+      ObjectNode sn = surfaces.addObject();
+      sn.put("format", s.format().name().toLowerCase(java.util.Locale.ROOT));
+      sn.put("surface", s.surface().id());
+      ArrayNode params = sn.putArray("supportedParams");
+      s.supportedParams().forEach(name -> params.addObject().put("name", name));
+    }
   }
 
   public CustomProvider provider(JsonNode n) {

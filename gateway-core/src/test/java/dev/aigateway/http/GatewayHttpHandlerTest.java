@@ -117,6 +117,13 @@ final class GatewayHttpHandlerTest {
     assertThat(body.at("/error/type").asText()).isEqualTo("not_found_error");
     assertThat(body.at("/error/message").asText()).contains("does not support API surface \"messages\"");
     assertThat(body.get("request_id").asText()).startsWith("rq_");
+    // exactly the contract's shape
+    java.util.List<String> top = new java.util.ArrayList<>();
+    body.fieldNames().forEachRemaining(top::add);
+    assertThat(top).containsExactly("type", "error", "request_id");
+    java.util.List<String> inner = new java.util.ArrayList<>();
+    body.get("error").fieldNames().forEachRemaining(inner::add);
+    assertThat(inner).containsExactly("type", "message");
   }
 
   @Test
