@@ -1,5 +1,8 @@
 package dev.aigateway;
 
+import dev.aigateway.failover.AttemptRecord;
+import dev.aigateway.routing.RejectedCandidate;
+
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +21,7 @@ public final class FailoverExhaustedException extends GatewayException {
   private final transient List<RejectedCandidate> rejected;
   private final transient @Nullable Duration retryAfter;
 
-  FailoverExhaustedException(ErrorCode code, String message, String requestId, List<AttemptRecord> attempts,
+  public FailoverExhaustedException(ErrorCode code, String message, String requestId, List<AttemptRecord> attempts,
       List<RejectedCandidate> rejected, @Nullable Duration retryAfter) {
     super(code, message, Map.of("requestId", requestId), null);
     this.requestId = requestId;

@@ -1,20 +1,28 @@
 package dev.aigateway;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.aigateway.failover.AttemptRecord;
+import dev.aigateway.failover.FailoverPolicy;
+import dev.aigateway.failover.KeyCooldowns;
+import dev.aigateway.failover.RequestRecord;
+import dev.aigateway.internal.attempt.AttemptLoop;
+import dev.aigateway.internal.attempt.RequestEvents;
+import dev.aigateway.internal.plan.Planner;
+import dev.aigateway.internal.plan.RoutingState;
+import dev.aigateway.routing.RoutePlan;
+
 import dev.aigateway.admin.GatewayAdmin;
 import dev.aigateway.catalog.Provider;
 import dev.aigateway.catalog.ProviderCatalog;
 import dev.aigateway.config.AccessKeyConfiguration;
-import dev.aigateway.internal.AccessTokens;
-import dev.aigateway.internal.AdminAccess;
-import dev.aigateway.internal.Authenticator;
-import dev.aigateway.internal.BodyScanner;
-import dev.aigateway.internal.CompiledConfiguration;
-import dev.aigateway.internal.Ids;
-import dev.aigateway.internal.ModelResolver;
-import dev.aigateway.internal.RoutingView;
-import dev.aigateway.internal.SecretDigest;
+import dev.aigateway.internal.auth.AccessTokens;
+import dev.aigateway.internal.admin.DefaultGatewayAdmin;
+import dev.aigateway.internal.auth.Authenticator;
+import dev.aigateway.internal.json.BodyScanner;
+import dev.aigateway.internal.plan.CompiledConfiguration;
+import dev.aigateway.internal.auth.Ids;
+import dev.aigateway.internal.plan.ModelResolver;
+import dev.aigateway.internal.plan.RoutingView;
+import dev.aigateway.internal.auth.SecretDigest;
 import dev.aigateway.resource.AccessKey;
 import dev.aigateway.resource.VirtualModel;
 import dev.aigateway.spi.BaseUrlGuard;
@@ -47,7 +55,7 @@ import org.slf4j.LoggerFactory;
  * Gateway gateway = Gateway.builder()
  *     .keyStore(KeyStore.inMemory())
  *     .build();
- * CreatedAccessKey created = gateway.admin().createAccessKey(AccessKeyCreate.builder().name("web").build());
+ * CreatedAccessKey created = gateway.admin().accessKeys().create(AccessKeyCreate.builder().name("web").build());
  * RoutePlan plan = gateway.plan(GatewayRequest.of(Surface.CHAT_COMPLETIONS, created.token(),
  *     "{\"model\":\"gpt-4o\",\"messages\":[]}"));
  * System.out.println(plan.explain());
@@ -62,7 +70,7 @@ public final class Gateway {
   private final KeyStore store;
   private final CredentialResolver credentials;
   private final CreditLedger ledger;
-  private final GatewayListener listener;
+  private final RequestEvents events;
   private final Clock clock;
   private final ProviderCatalog catalog;
   private final Authenticator authenticator;
@@ -72,14 +80,13 @@ public final class Gateway {
   private volatile Limits limits;
   private final Object stateLock = new Object();
   private final @Nullable AttemptLoop loop;
-  private final Cache<String, RequestRecord> requestLog;
   private volatile @Nullable RoutingState state;
 
   private Gateway(Builder b) {
     this.store = b.store != null ? b.store : KeyStore.inMemory();
     this.credentials = b.credentials;
     this.ledger = b.ledger;
-    this.listener = b.listener;
+    this.events = new RequestEvents(b.listener, b.requestLogSize);
     this.clock = b.clock;
     ProviderCatalog cat = b.catalog;
     for (Map.Entry<String, String> e : b.baseUrls.entrySet()) {
@@ -91,23 +98,21 @@ public final class Gateway {
         new SecretDigest(b.pepper), store, clock, b.maxCachedKeys);
     this.cooldowns = new KeyCooldowns(clock);
     this.planner = new Planner(credentials, cooldowns, b.random);
-    this.loop = b.upstream == null ? null : new AttemptLoop(this, b.upstream, b.policy, credentials, ledger, clock,
-        cooldowns, b.maxResponseBytes);
-    // maintenance on the calling thread: the default (the common pool) wakes a thread on every write,
-    // a context switch per request on a small machine
-    this.requestLog = Caffeine.newBuilder().maximumSize(b.requestLogSize).executor(Runnable::run).build();
+    this.loop = b.upstream == null ? null : new AttemptLoop(this::limits, b.upstream, b.policy, credentials, ledger,
+        clock, cooldowns, events, b.maxResponseBytes);
     this.store.addListener(this::onStoreChange);
-    this.admin = AdminAccess.create(store, clock, authenticator.tokens(), authenticator.digest(), new RoutingView() {
-      @Override
-      public ModelResolver resolver() {
-        return state().resolver;
-      }
+    this.admin = new DefaultGatewayAdmin(store, clock, authenticator.tokens(), authenticator.digest(),
+        new RoutingView() {
+          @Override
+          public ModelResolver resolver() {
+            return state().resolver;
+          }
 
-      @Override
-      public CompiledConfiguration compileStrict(AccessKeyConfiguration c) {
-        return state().compile(c, true);
-      }
-    }, b.guard);
+          @Override
+          public CompiledConfiguration compileStrict(AccessKeyConfiguration c) {
+            return state().compile(c, true);
+          }
+        }, b.guard);
   }
 
   public static Builder builder() {
@@ -138,13 +143,13 @@ public final class Gateway {
         throw new GatewayException(ErrorCode.INSUFFICIENT_CREDITS, "The credit balance is exhausted.");
       }
       RoutePlan plan = planner.plan(requestId, request, key, state(), scanned);
-      notifyPlanned(plan);
+      events.planned(plan);
       return plan;
     } catch (RequestRejectedException e) {
-      notifyRejected(requestId, e);
+      events.rejected(requestId, e);
       throw e;
     } catch (GatewayException e) {
-      notifyRejected(requestId, e);
+      events.rejected(requestId, e);
       throw new RequestRejectedException(e.code(), e.getMessage(), requestId, List.of());
     }
   }
@@ -174,36 +179,14 @@ public final class Gateway {
     } catch (FailoverExhaustedException e) {
       throw e;
     } catch (GatewayException e) {
-      notifyRejected(plan.requestId(), e);
+      events.rejected(plan.requestId(), e);
       throw new RequestRejectedException(e.code(), e.getMessage(), plan.requestId(), plan.rejected());
     }
   }
 
   /** A recent request and its attempts (the last {@code requestLogSize}, default 10,000), or null. */
   public @Nullable RequestRecord request(String requestId) {
-    return requestLog.getIfPresent(Objects.requireNonNull(requestId, "requestId"));
-  }
-
-  void log(RequestRecord record) {
-    requestLog.put(record.requestId(), record);
-    if (listener != GatewayListener.NONE && record.status() != 0) {
-      try {
-        listener.completed(record);
-      } catch (RuntimeException e) {
-        LOG.warn("GatewayListener.completed threw; ignored", e);
-      }
-    }
-  }
-
-  void notifyAttempt(RoutePlan plan, AttemptRecord attempt) {
-    if (listener == GatewayListener.NONE) {
-      return;
-    }
-    try {
-      listener.attempt(plan, attempt);
-    } catch (RuntimeException e) {
-      LOG.warn("GatewayListener.attempt threw; ignored", e);
-    }
+    return events.recent(Objects.requireNonNull(requestId, "requestId"));
   }
 
   /**
@@ -314,7 +297,7 @@ public final class Gateway {
     this.limits = newLimits;
   }
 
-  RoutingState state() {
+  private RoutingState state() {
     RoutingState s = state;
     if (s != null) {
       return s;
@@ -336,28 +319,6 @@ public final class Gateway {
     }
     synchronized (stateLock) {
       state = null;
-    }
-  }
-
-  private void notifyPlanned(RoutePlan plan) {
-    if (listener == GatewayListener.NONE) {
-      return;
-    }
-    try {
-      listener.planned(plan);
-    } catch (RuntimeException e) {
-      LOG.warn("GatewayListener.planned threw; ignored", e);
-    }
-  }
-
-  private void notifyRejected(String requestId, GatewayException error) {
-    if (listener == GatewayListener.NONE) {
-      return;
-    }
-    try {
-      listener.rejected(requestId, error);
-    } catch (RuntimeException e) {
-      LOG.warn("GatewayListener.rejected threw; ignored", e);
     }
   }
 

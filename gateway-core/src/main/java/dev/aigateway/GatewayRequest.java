@@ -14,15 +14,13 @@ import org.jspecify.annotations.Nullable;
  */
 public final class GatewayRequest {
   private final Surface surface;
-  private final List<String> headerNames;
-  private final List<String> headerValues;
+  private final Headers headers;
   private final byte[] body;
   private final @Nullable String query;
 
   private GatewayRequest(Builder b) {
     this.surface = Objects.requireNonNull(b.surface, "surface");
-    this.headerNames = List.copyOf(b.headerNames);
-    this.headerValues = List.copyOf(b.headerValues);
+    this.headers = b.headers.build();
     this.body = b.body;
     this.query = b.query;
   }
@@ -39,8 +37,7 @@ public final class GatewayRequest {
   public Builder toBuilder() {
     Builder b = new Builder();
     b.surface = surface;
-    b.headerNames.addAll(headerNames);
-    b.headerValues.addAll(headerValues);
+    b.headers.addAll(headers);
     b.body = body;
     b.query = query;
     return b;
@@ -52,17 +49,12 @@ public final class GatewayRequest {
 
   /** The first value of a header, by case-insensitive name; null if absent. */
   public @Nullable String header(String name) {
-    return dev.aigateway.internal.HeaderLists.first(headerNames, headerValues, name);
+    return headers.get(name);
   }
 
-  /** Header names in arrival order (a name appears once per value). */
-  public List<String> headerNames() {
-    return headerNames;
-  }
-
-  /** Header values, parallel to {@link #headerNames()}. */
-  public List<String> headerValues() {
-    return headerValues;
+  /** The client's headers in arrival order. */
+  public Headers headers() {
+    return headers;
   }
 
   /**
@@ -98,8 +90,7 @@ public final class GatewayRequest {
 
   public static final class Builder {
     private @Nullable Surface surface;
-    private final List<String> headerNames = new ArrayList<>();
-    private final List<String> headerValues = new ArrayList<>();
+    private final Headers.Builder headers = Headers.builder();
     private byte[] body = new byte[0];
     private @Nullable String query;
 
@@ -122,14 +113,19 @@ public final class GatewayRequest {
 
     /** Adds a header value (headers may repeat). */
     public Builder header(String name, String value) {
-      headerNames.add(Objects.requireNonNull(name, "name"));
-      headerValues.add(Objects.requireNonNull(value, "value"));
+      headers.add(name, value);
       return this;
     }
 
-    public Builder headers(Map<String, List<String>> headers) {
-      headers.forEach((name, values) -> values.forEach(v -> header(name, v)));
+    /** Adds every field of {@code headers}. */
+    public Builder headers(Headers headers) {
+      this.headers.addAll(Objects.requireNonNull(headers, "headers"));
       return this;
+    }
+
+    /** Adds every name's values, in the map's order. */
+    public Builder headers(Map<String, List<String>> headers) {
+      return headers(Headers.of(headers));
     }
 
     public Builder body(byte[] body) {

@@ -1,9 +1,16 @@
 package dev.aigateway;
 
+import dev.aigateway.failover.AttemptRecord;
+import dev.aigateway.routing.RejectedCandidate;
+
 import java.io.ByteArrayInputStream;
 import java.io.Closeable;
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -15,8 +22,7 @@ import org.jspecify.annotations.Nullable;
 public final class GatewayResponse implements Closeable {
   private final String requestId;
   private final int status;
-  private final List<String> headerNames;
-  private final List<String> headerValues;
+  private final Headers headers;
   private final InputStream body;
   private final byte @Nullable [] bytes;
   private final boolean stream;
@@ -25,48 +31,45 @@ public final class GatewayResponse implements Closeable {
   private final List<AttemptRecord> attempts;
   private final List<RejectedCandidate> rejected;
 
-  GatewayResponse(String requestId, int status, List<String> headerNames, List<String> headerValues,
-      InputStream body, byte @Nullable [] bytes, boolean stream, String provider, String model,
-      List<AttemptRecord> attempts, List<RejectedCandidate> rejected) {
-    this.requestId = requestId;
-    this.status = status;
-    this.headerNames = List.copyOf(headerNames);
-    this.headerValues = List.copyOf(headerValues);
-    this.body = body;
-    this.bytes = bytes;
-    this.stream = stream;
-    this.provider = provider;
-    this.model = model;
-    this.attempts = List.copyOf(attempts);
-    this.rejected = rejected;
+  private GatewayResponse(Builder b) {
+    this.requestId = Objects.requireNonNull(b.requestId, "requestId");
+    this.status = b.status;
+    this.headers = b.headers;
+    this.bytes = b.bytes;
+    this.body = b.body != null ? b.body : new ByteArrayInputStream(b.bytes != null ? b.bytes : new byte[0]);
+    this.stream = b.stream;
+    this.provider = b.provider;
+    this.model = b.model;
+    this.attempts = List.copyOf(b.attempts);
+    this.rejected = List.copyOf(b.rejected);
   }
 
-  static GatewayResponse buffered(String requestId, int status, List<String> headerNames, List<String> headerValues,
-      byte[] bytes, String provider, String model, List<AttemptRecord> attempts, List<RejectedCandidate> rejected) {
-    return new GatewayResponse(requestId, status, headerNames, headerValues, new ByteArrayInputStream(bytes), bytes,
-        false, provider, model, attempts, rejected);
+  /**
+   * A builder. The gateway builds every response it returns; a host builds one to test code that
+   * consumes responses.
+   */
+  public static Builder builder() {
+    return new Builder();
   }
 
+  /** The request id ({@code AIG-Request-Id}). */
   public String requestId() {
     return requestId;
   }
 
-  /** The provider's status: 2xx, or the 4xx of a request the provider rejected (fail fast). */
+  /** The provider's status. */
   public int status() {
     return status;
   }
 
-  /** Response header names from the provider (hop-by-hop and framing headers removed). */
-  public List<String> headerNames() {
-    return headerNames;
+  /** The provider's headers, less hop-by-hop and framing fields. */
+  public Headers headers() {
+    return headers;
   }
 
-  public List<String> headerValues() {
-    return headerValues;
-  }
-
+  /** The first value of a header (case-insensitive), or null. */
   public @Nullable String header(String name) {
-    return dev.aigateway.internal.HeaderLists.first(headerNames, headerValues, name);
+    return headers.get(name);
   }
 
   /** The body, as it arrives for a stream. */
@@ -79,12 +82,21 @@ public final class GatewayResponse implements Closeable {
     return bytes == null ? null : bytes.clone();
   }
 
-  /** The body as UTF-8 text (reads a stream to its end). */
-  public String bodyString() throws java.io.IOException {
+  /**
+   * The body as UTF-8 text (reads a stream to its end).
+   *
+   * @throws UncheckedIOException when reading fails; its cause is an {@link IncompleteStreamException}
+   *     when a stream broke before its end
+   */
+  public String bodyString() {
     if (bytes != null) {
-      return new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+      return new String(bytes, StandardCharsets.UTF_8);
     }
-    return new String(body.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    try {
+      return new String(body.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   public boolean isStream() {
@@ -115,7 +127,7 @@ public final class GatewayResponse implements Closeable {
   public void close() {
     try {
       body.close();
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       // nothing left to release
     }
   }
@@ -124,5 +136,79 @@ public final class GatewayResponse implements Closeable {
   public String toString() {
     return "GatewayResponse[" + requestId + ", " + status + ", " + provider + "/" + model + ", attempts="
         + attempts.size() + (stream ? ", stream" : "") + "]";
+  }
+
+  /** Builds a {@link GatewayResponse}; {@link #build()} copies the lists. */
+  public static final class Builder {
+    private @Nullable String requestId;
+    private int status = 200;
+    private Headers headers = Headers.empty();
+    private @Nullable InputStream body;
+    private byte @Nullable [] bytes;
+    private boolean stream;
+    private String provider = "";
+    private String model = "";
+    private List<AttemptRecord> attempts = List.of();
+    private List<RejectedCandidate> rejected = List.of();
+
+    private Builder() {}
+
+    public Builder requestId(String requestId) {
+      this.requestId = Objects.requireNonNull(requestId, "requestId");
+      return this;
+    }
+
+    public Builder status(int status) {
+      if (status < 100 || status > 999) {
+        throw new IllegalArgumentException("status must be from 100 to 999 but was " + status);
+      }
+      this.status = status;
+      return this;
+    }
+
+    public Builder headers(Headers headers) {
+      this.headers = Objects.requireNonNull(headers, "headers");
+      return this;
+    }
+
+    /** A whole body, held in memory (not copied: the caller hands it over). */
+    public Builder body(byte[] bytes) {
+      this.bytes = Objects.requireNonNull(bytes, "bytes");
+      this.body = null;
+      this.stream = false;
+      return this;
+    }
+
+    /** A streamed body, read as it arrives. */
+    public Builder stream(InputStream body) {
+      this.body = Objects.requireNonNull(body, "body");
+      this.bytes = null;
+      this.stream = true;
+      return this;
+    }
+
+    /** The provider and model that served. */
+    public Builder servedBy(String provider, String model) {
+      this.provider = Objects.requireNonNull(provider, "provider");
+      this.model = Objects.requireNonNull(model, "model");
+      return this;
+    }
+
+    public Builder attempts(List<AttemptRecord> attempts) {
+      this.attempts = Objects.requireNonNull(attempts, "attempts");
+      return this;
+    }
+
+    public Builder rejected(List<RejectedCandidate> rejected) {
+      this.rejected = Objects.requireNonNull(rejected, "rejected");
+      return this;
+    }
+
+    public GatewayResponse build() {
+      if (requestId == null) {
+        throw new IllegalStateException("requestId is required");
+      }
+      return new GatewayResponse(this);
+    }
   }
 }

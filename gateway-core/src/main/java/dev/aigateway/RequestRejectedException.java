@@ -1,5 +1,7 @@
 package dev.aigateway;
 
+import dev.aigateway.routing.RejectedCandidate;
+
 import java.util.List;
 import java.util.Map;
 
@@ -15,7 +17,7 @@ public final class RequestRejectedException extends GatewayException {
   private final String requestId;
   private final transient List<RejectedCandidate> rejected;
 
-  RequestRejectedException(ErrorCode code, String message, String requestId, List<RejectedCandidate> rejected) {
+  public RequestRejectedException(ErrorCode code, String message, String requestId, List<RejectedCandidate> rejected) {
     super(code, message, Map.of("requestId", requestId), null);
     this.requestId = requestId;
     this.rejected = List.copyOf(rejected);

@@ -8,7 +8,10 @@ import java.util.Set;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
-/** The module exports the API and SPI packages only; internals go to sibling modules alone. */
+/**
+ * The module exports the API and SPI packages only; internals go to sibling modules alone, and core needs
+ * neither the JDK's HTTP server nor Jackson's types in its API.
+ */
 final class ModuleTest {
 
   @Test
@@ -21,10 +24,28 @@ final class ModuleTest {
       exports.put(e.source(), e.targets());
     }
     assertThat(exports).containsOnlyKeys("dev.aigateway", "dev.aigateway.admin", "dev.aigateway.catalog",
-        "dev.aigateway.config", "dev.aigateway.http", "dev.aigateway.resource", "dev.aigateway.spi", "dev.aigateway.store", "dev.aigateway.testkit",
-        "dev.aigateway.internal");
-    assertThat(exports.get("dev.aigateway.internal")).containsExactly("dev.aigateway.okhttp");
-    exports.remove("dev.aigateway.internal");
-    assertThat(exports.values()).allMatch(Set::isEmpty);
+        "dev.aigateway.config", "dev.aigateway.failover", "dev.aigateway.resource", "dev.aigateway.routing",
+        "dev.aigateway.spi", "dev.aigateway.store", "dev.aigateway.internal.admin", "dev.aigateway.internal.auth",
+        "dev.aigateway.internal.http", "dev.aigateway.internal.json", "dev.aigateway.internal.store");
+    exports.forEach((pkg, targets) -> {
+      if (pkg.startsWith("dev.aigateway.internal.")) {
+        assertThat(targets).as(pkg).isNotEmpty()
+            .isSubsetOf("dev.aigateway.httpserver", "dev.aigateway.okhttp");
+      } else {
+        assertThat(targets).as(pkg + " is public API").isEmpty();
+      }
+    });
+  }
+
+  @Test
+  void core_needsNoHttpServer_andDoesNotPassJacksonOn() {
+    ModuleDescriptor descriptor = Gateway.class.getModule().getDescriptor();
+    for (ModuleDescriptor.Requires r : descriptor.requires()) {
+      assertThat(r.name()).as("core requires").isNotEqualTo("jdk.httpserver");
+      if (r.name().startsWith("com.fasterxml.jackson")) {
+        assertThat(r.modifiers()).as("Jackson is an implementation detail").doesNotContain(
+            ModuleDescriptor.Requires.Modifier.TRANSITIVE);
+      }
+    }
   }
 }

@@ -1,5 +1,7 @@
 package dev.aigateway.benchmarks;
 
+import dev.aigateway.config.ConfigurationJson;
+
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.aigateway.Gateway;
@@ -8,7 +10,7 @@ import dev.aigateway.GatewayResponse;
 import dev.aigateway.Surface;
 import dev.aigateway.admin.AccessKeyChange;
 import dev.aigateway.admin.ProviderKeyChange;
-import dev.aigateway.http.GatewayHttpHandler;
+import dev.aigateway.httpserver.GatewayHttpHandler;
 import dev.aigateway.okhttp.OkHttpUpstream;
 import dev.aigateway.spi.KeyStore;
 import java.io.IOException;
@@ -58,14 +60,14 @@ public final class LatencyHarness {
         .baseUrl("openai", mockBase + "/v1")
         .upstream(OkHttpUpstream.create())
         .build();
-    gateway.admin().createProviderKey(ProviderKeyChange.builder().providerId("openai").name("limited")
+    gateway.admin().providerKeys().create(ProviderKeyChange.builder().providerId("openai").name("limited")
         .value("sk-rate-limited-0000").build());
-    String ok = gateway.admin().createProviderKey(ProviderKeyChange.builder().providerId("openai").name("ok")
+    String ok = gateway.admin().providerKeys().create(ProviderKeyChange.builder().providerId("openai").name("ok")
         .value("sk-ok-000000000000").build()).id();
-    String onlyOk = gateway.admin().createConfiguration("{\"name\":\"ok\",\"router\":{\"rules\":[{\"provider\":\"openai\","
-        + "\"steps\":[{\"type\":\"user\",\"keys\":[{\"id\":\"" + ok + "\"}]}]}]}}").id();
-    String token = gateway.admin().createAccessKey(AccessKeyChange.builder().configurationId(onlyOk).build()).token();
-    String failoverToken = gateway.admin().createAccessKey(AccessKeyChange.builder().build()).token();
+    String onlyOk = gateway.admin().configurations().create(ConfigurationJson.parseCreate("{\"name\":\"ok\",\"router\":{\"rules\":[{\"provider\":\"openai\","
+        + "\"steps\":[{\"type\":\"user\",\"keys\":[{\"id\":\"" + ok + "\"}]}]}]}}")).id();
+    String token = gateway.admin().accessKeys().create(AccessKeyChange.builder().configurationId(onlyOk).build()).token();
+    String failoverToken = gateway.admin().accessKeys().create(AccessKeyChange.builder().build()).token();
 
     HttpServer front = GatewayHttpHandler.newServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
     front.createContext("/", GatewayHttpHandler.create(gateway));

@@ -42,7 +42,7 @@ public final class MemoryHarness {
     Gateway gateway = Gateway.builder().keyStore(KeyStore.inMemory()).build();
     List<String> tokens = new ArrayList<>(keys);
     for (int i = 0; i < keys; i++) {
-      tokens.add(gateway.admin().createAccessKey(AccessKeyChange.builder().name("k" + i).build()).token());
+      tokens.add(gateway.admin().accessKeys().create(AccessKeyChange.builder().name("k" + i).build()).token());
     }
     long before = used();
     for (String t : tokens) {
@@ -75,9 +75,9 @@ public final class MemoryHarness {
     Gateway streaming = Gateway.builder().keyStore(KeyStore.inMemory())
         .baseUrl("openai", "http://127.0.0.1:" + mock.getAddress().getPort() + "/v1")
         .upstream(OkHttpUpstream.create()).build();
-    streaming.admin().createProviderKey(ProviderKeyChange.builder().providerId("openai").name("k")
+    streaming.admin().providerKeys().create(ProviderKeyChange.builder().providerId("openai").name("k")
         .value("sk-memory-0000000000").build());
-    String token = streaming.admin().createAccessKey(AccessKeyChange.builder().build()).token();
+    String token = streaming.admin().accessKeys().create(AccessKeyChange.builder().build()).token();
     int streams = 200;
     // warm up the code paths so class loading does not count
     List<GatewayResponse> open = new ArrayList<>();

@@ -1,12 +1,14 @@
 package dev.aigateway.benchmarks;
 
+import dev.aigateway.config.ConfigurationJson;
+
 import dev.aigateway.Gateway;
 import dev.aigateway.GatewayRequest;
-import dev.aigateway.RoutePlan;
+import dev.aigateway.routing.RoutePlan;
 import dev.aigateway.Surface;
 import dev.aigateway.admin.AccessKeyChange;
 import dev.aigateway.admin.ProviderKeyChange;
-import dev.aigateway.internal.BodyScanner;
+import dev.aigateway.internal.json.BodyScanner;
 import dev.aigateway.resource.SecretValue;
 import dev.aigateway.spi.CredentialResolver;
 import dev.aigateway.spi.KeyStore;
@@ -43,15 +45,15 @@ public class PlanBenchmark {
         .keyStore(KeyStore.inMemory())
         .credentialResolver(CredentialResolver.storeValues().withManaged("openai", SecretValue.of("managed-secret")))
         .build();
-    String primary = gateway.admin().createProviderKey(ProviderKeyChange.builder().providerId("openai")
+    String primary = gateway.admin().providerKeys().create(ProviderKeyChange.builder().providerId("openai")
         .name("primary").value("sk-primary-0123456789abcdef").build()).id();
-    String backup = gateway.admin().createProviderKey(ProviderKeyChange.builder().providerId("openai")
+    String backup = gateway.admin().providerKeys().create(ProviderKeyChange.builder().providerId("openai")
         .name("backup").value("sk-backup-0123456789abcdef").build()).id();
-    String config = gateway.admin().createConfiguration("{\"name\":\"bench\",\"access\":{\"providers\":{\"allow\":"
+    String config = gateway.admin().configurations().create(ConfigurationJson.parseCreate("{\"name\":\"bench\",\"access\":{\"providers\":{\"allow\":"
         + "[\"openai\",\"anthropic\"]},\"models\":{\"allow\":[\"openai/gpt-4o\",\"anthropic/claude-sonnet-4-6\"]}},"
         + "\"router\":{\"rules\":[{\"provider\":\"openai\",\"steps\":[{\"type\":\"user\",\"keys\":[{\"id\":\"" + primary
-        + "\"},{\"id\":\"" + backup + "\"}]},{\"type\":\"ngrok\"}]}]}}").id();
-    String token = gateway.admin().createAccessKey(AccessKeyChange.builder().name("bench").configurationId(config)
+        + "\"},{\"id\":\"" + backup + "\"}]},{\"type\":\"ngrok\"}]}]}}")).id();
+    String token = gateway.admin().accessKeys().create(AccessKeyChange.builder().name("bench").configurationId(config)
         .build()).token();
     request = GatewayRequest.builder()
         .surface(Surface.CHAT_COMPLETIONS)

@@ -3,9 +3,9 @@ package dev.aigateway.benchmarks;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aigateway.Gateway;
 import dev.aigateway.admin.AccessKeyChange;
-import dev.aigateway.internal.Json;
-import dev.aigateway.internal.SecretBox;
-import dev.aigateway.internal.StoreCodec;
+import dev.aigateway.internal.json.Json;
+import dev.aigateway.internal.store.SecretBox;
+import dev.aigateway.internal.store.StoreCodec;
 import dev.aigateway.resource.AccessKey;
 import dev.aigateway.store.DataDirectoryKeyStore;
 import java.io.BufferedWriter;
@@ -56,7 +56,7 @@ public final class StoreHarness {
     long[] change = new long[200];
     for (int i = 0; i < change.length; i++) {
       long s = System.nanoTime();
-      gateway.admin().createAccessKey(AccessKeyChange.builder().name("new " + i).build());
+      gateway.admin().accessKeys().create(AccessKeyChange.builder().name("new " + i).build());
       change[i] = System.nanoTime() - s;
     }
     Arrays.sort(change);

@@ -1,8 +1,8 @@
 package dev.aigateway.admin;
 
-import dev.aigateway.internal.Base62;
-import dev.aigateway.internal.Ids;
-import dev.aigateway.internal.SecretDigest;
+import dev.aigateway.internal.auth.Base62;
+import dev.aigateway.internal.auth.Ids;
+import dev.aigateway.internal.auth.SecretDigest;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.List;

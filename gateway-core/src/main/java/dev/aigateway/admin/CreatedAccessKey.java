@@ -10,7 +10,7 @@ public final class CreatedAccessKey {
   private final AccessKey key;
   private final String token;
 
-  CreatedAccessKey(AccessKey key, String token) {
+  public CreatedAccessKey(AccessKey key, String token) {
     this.key = key;
     this.token = token;
   }

@@ -2,7 +2,7 @@ package dev.aigateway.catalog;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.aigateway.Surface;
-import dev.aigateway.internal.Json;
+import dev.aigateway.internal.json.Json;
 import dev.aigateway.resource.CustomProvider;
 import java.io.IOException;
 import java.io.InputStream;

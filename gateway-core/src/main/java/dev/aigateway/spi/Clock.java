@@ -4,7 +4,7 @@ import java.time.Instant;
 
 /**
  * The gateway's source of time: wall-clock instants for timestamps and a monotonic nanosecond ticker
- * for deadlines and cooldowns. Injected so tests can use a fake clock ({@code dev.aigateway.testkit.FakeClock}).
+ * for deadlines and cooldowns. Injected so tests can use a fake clock ({@code dev.aigateway.testing.FakeClock}).
  * Implementations must be thread-safe.
  */
 public interface Clock {

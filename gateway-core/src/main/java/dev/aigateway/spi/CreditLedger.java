@@ -1,6 +1,6 @@
 package dev.aigateway.spi;
 
-import dev.aigateway.internal.InMemoryCreditLedger;
+import dev.aigateway.internal.store.InMemoryCreditLedger;
 
 /**
  * Credits: asked before each request whether the caller may proceed, told each attempt's usage after.

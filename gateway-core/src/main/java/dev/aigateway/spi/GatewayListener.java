@@ -1,9 +1,9 @@
 package dev.aigateway.spi;
 
 import dev.aigateway.GatewayException;
-import dev.aigateway.RoutePlan;
-import dev.aigateway.AttemptRecord;
-import dev.aigateway.RequestRecord;
+import dev.aigateway.routing.RoutePlan;
+import dev.aigateway.failover.AttemptRecord;
+import dev.aigateway.failover.RequestRecord;
 
 /**
  * Told what the gateway decides, for metrics, audit logs and tests. Methods do nothing by default, so new

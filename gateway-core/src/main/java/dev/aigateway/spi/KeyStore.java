@@ -1,7 +1,7 @@
 package dev.aigateway.spi;
 
 import dev.aigateway.config.AccessKeyConfiguration;
-import dev.aigateway.internal.InMemoryKeyStore;
+import dev.aigateway.internal.store.InMemoryKeyStore;
 import dev.aigateway.resource.AccessKey;
 import dev.aigateway.resource.CustomProvider;
 import dev.aigateway.resource.ProviderKey;

@@ -3,7 +3,7 @@ package dev.aigateway.spi;
 /**
  * The transport that carries one attempt to a provider. The gateway's attempt loop (failover, cooldowns,
  * deadlines) lives in core and calls this interface once per attempt; {@code gateway-okhttp} implements
- * it on OkHttp, and {@code dev.aigateway.testkit.FakeUpstream} scripts it in tests.
+ * it on OkHttp, and {@code dev.aigateway.testing.FakeUpstream} scripts it in tests.
  *
  * <p>Contract: an implementation must not retry, must not follow redirects (a redirect is returned as
  * the response it is), must honour {@link UpstreamRequest#timeout()} until the response headers arrive

@@ -1,5 +1,7 @@
 package dev.aigateway.spi;
 
+import dev.aigateway.Headers;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,8 +16,7 @@ import org.jspecify.annotations.Nullable;
 public final class UpstreamRequest {
   private final String method;
   private final String url;
-  private final List<String> headerNames;
-  private final List<String> headerValues;
+  private final Headers headers;
   private final byte[] body;
   private final int bodyOffset;
   private final int bodyLength;
@@ -27,8 +28,7 @@ public final class UpstreamRequest {
   private UpstreamRequest(Builder b) {
     this.method = b.method;
     this.url = Objects.requireNonNull(b.url, "url");
-    this.headerNames = List.copyOf(b.headerNames);
-    this.headerValues = List.copyOf(b.headerValues);
+    this.headers = b.headers.build();
     this.body = b.body;
     this.bodyOffset = b.bodyOffset;
     this.bodyLength = b.bodyLength;
@@ -51,17 +51,14 @@ public final class UpstreamRequest {
     return url;
   }
 
-  public List<String> headerNames() {
-    return headerNames;
-  }
-
-  public List<String> headerValues() {
-    return headerValues;
+  /** The headers to send, the credential among them. */
+  public Headers headers() {
+    return headers;
   }
 
   /** The first value of a header (case-insensitive), or null. */
   public @Nullable String header(String name) {
-    return dev.aigateway.internal.HeaderLists.first(headerNames, headerValues, name);
+    return headers.get(name);
   }
 
   /** The body array (shared, not copied: never modify it); see {@link #bodyOffset()} and {@link #bodyLength()}. */
@@ -104,15 +101,14 @@ public final class UpstreamRequest {
 
   @Override
   public String toString() {
-    return "UpstreamRequest[" + method + " " + url + ", headers=" + headerNames + ", " + bodyLength + " bytes, provider="
+    return "UpstreamRequest[" + method + " " + url + ", headers=" + headers.names() + ", " + bodyLength + " bytes, provider="
         + provider + ", key=" + (providerKeyId == null ? "managed" : providerKeyId) + "]";
   }
 
   public static final class Builder {
     private String method = "POST";
     private @Nullable String url;
-    private final List<String> headerNames = new ArrayList<>();
-    private final List<String> headerValues = new ArrayList<>();
+    private final Headers.Builder headers = Headers.builder();
     private byte[] body = new byte[0];
     private int bodyOffset;
     private int bodyLength;
@@ -134,8 +130,7 @@ public final class UpstreamRequest {
     }
 
     public Builder header(String name, String value) {
-      headerNames.add(Objects.requireNonNull(name, "name"));
-      headerValues.add(Objects.requireNonNull(value, "value"));
+      headers.add(name, value);
       return this;
     }
 

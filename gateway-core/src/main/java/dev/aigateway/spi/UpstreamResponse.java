@@ -1,9 +1,10 @@
 package dev.aigateway.spi;
 
+import dev.aigateway.Headers;
+
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -13,14 +14,12 @@ import org.jspecify.annotations.Nullable;
 public interface UpstreamResponse extends Closeable {
   int status();
 
-  /** Header names, parallel to {@link #headerValues()}. */
-  List<String> headerNames();
-
-  List<String> headerValues();
+  /** The response headers in arrival order. */
+  Headers headers();
 
   /** The first value of a header (case-insensitive), or null. */
   default @Nullable String header(String name) {
-    return dev.aigateway.internal.HeaderLists.first(headerNames(), headerValues(), name);
+    return headers().get(name);
   }
 
   /** The body; {@code read(byte[])} returns what has arrived, blocking only when nothing has. */

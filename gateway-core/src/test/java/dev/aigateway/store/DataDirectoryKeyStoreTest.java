@@ -1,5 +1,7 @@
 package dev.aigateway.store;
 
+import dev.aigateway.config.ConfigurationJson;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -9,7 +11,7 @@ import dev.aigateway.Surface;
 import dev.aigateway.admin.AccessKeyChange;
 import dev.aigateway.admin.CreatedAccessKey;
 import dev.aigateway.admin.ProviderKeyChange;
-import dev.aigateway.internal.SecretBox;
+import dev.aigateway.internal.store.SecretBox;
 import dev.aigateway.resource.CustomProvider;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -38,22 +40,22 @@ final class DataDirectoryKeyStoreTest {
     String configId;
     try (DataDirectoryKeyStore store = DataDirectoryKeyStore.open(dir, null)) {
       Gateway g = gateway(store);
-      g.admin().createProviderKey(ProviderKeyChange.builder().providerId("openai").name("primary")
+      g.admin().providerKeys().create(ProviderKeyChange.builder().providerId("openai").name("primary")
           .value("sk-persisted-secret-value-1").build());
-      g.admin().createProvider(CustomProvider.builder().providerId("vllm").baseUrl("https://vllm.example.com/v1")
+      g.admin().providers().create(CustomProvider.builder().providerId("vllm").baseUrl("https://vllm.example.com/v1")
           .models(List.of("llama3.2")));
-      g.admin().createVirtualModel("fast", "quick", List.of("gpt-4o-mini"));
-      configId = g.admin().createConfiguration("{\"name\":\"c\",\"access\":{\"providers\":{\"allow\":[\"openai\"]}},"
+      g.admin().virtualModels().create("fast", "quick", List.of("gpt-4o-mini"));
+      configId = g.admin().configurations().create(ConfigurationJson.parseCreate("{\"name\":\"c\",\"access\":{\"providers\":{\"allow\":[\"openai\"]}},"
           + "\"router\":{\"rules\":[{\"provider\":\"openai\",\"steps\":[{\"type\":\"user\",\"keys\":[{\"name\":\"inline\","
-          + "\"value\":\"sk-inline-persisted-2\"}]}]}]}}").id();
-      token = g.admin().createAccessKey(AccessKeyChange.builder().name("web").configurationId(configId).build()).token();
-      String gone = g.admin().createAccessKey(AccessKeyChange.builder().name("gone").build()).key().id();
-      g.admin().deleteAccessKey(gone);
+          + "\"value\":\"sk-inline-persisted-2\"}]}]}]}}")).id();
+      token = g.admin().accessKeys().create(AccessKeyChange.builder().name("web").configurationId(configId).build()).token();
+      String gone = g.admin().accessKeys().create(AccessKeyChange.builder().name("gone").build()).key().id();
+      g.admin().accessKeys().delete(gone);
     }
     try (DataDirectoryKeyStore store = DataDirectoryKeyStore.open(dir, null)) {
       Gateway g = gateway(store);
       assertThat(store.accessKeys(null, 100)).extracting(k -> k.name()).containsExactly("web");
-      assertThat(g.admin().configuration(configId).rules()).hasSize(1);
+      assertThat(g.admin().configurations().get(configId).rules()).hasSize(1);
       assertThat(store.providerKeys()).extracting(k -> k.value().reveal())
           .containsExactly("sk-persisted-secret-value-1", "sk-inline-persisted-2");
       assertThat(store.provider("vllm")).isNotNull();
@@ -69,12 +71,12 @@ final class DataDirectoryKeyStoreTest {
     try (DataDirectoryKeyStore store = DataDirectoryKeyStore.open(dir, null)) {
       Gateway g = gateway(store);
       for (int i = 0; i < 5; i++) {
-        CreatedAccessKey k = g.admin().createAccessKey(AccessKeyChange.builder().name("k" + i).build());
+        CreatedAccessKey k = g.admin().accessKeys().create(AccessKeyChange.builder().name("k" + i).build());
         // the public part of a token is the key id, which is stored; the secret part must never be
         secrets.add(k.token().substring(29, 61));
       }
       String value = "sk-provider-canary-7f3a9c21d4e8b605";
-      g.admin().createProviderKey(ProviderKeyChange.builder().providerId("openai").name("p").value(value).build());
+      g.admin().providerKeys().create(ProviderKeyChange.builder().providerId("openai").name("p").value(value).build());
       secrets.add(value);
       store.compact();
     }
@@ -124,14 +126,14 @@ final class DataDirectoryKeyStoreTest {
   @Test
   void aTornLastLine_isDropped_butEarlierChangesStay() throws IOException {
     try (DataDirectoryKeyStore store = DataDirectoryKeyStore.open(dir, null)) {
-      gateway(store).admin().createAccessKey(AccessKeyChange.builder().name("kept").build());
+      gateway(store).admin().accessKeys().create(AccessKeyChange.builder().name("kept").build());
     }
     Path log = dir.resolve("store.log");
     Files.write(log, "{\"op\":\"put\",\"type\":\"accessKey\",\"data\":{\"id\":\"aigk_half".getBytes(StandardCharsets.UTF_8),
         java.nio.file.StandardOpenOption.APPEND);
     try (DataDirectoryKeyStore store = DataDirectoryKeyStore.open(dir, null)) {
       assertThat(store.accessKeys(null, 10)).extracting(k -> k.name()).containsExactly("kept");
-      gateway(store).admin().createAccessKey(AccessKeyChange.builder().name("after").build());
+      gateway(store).admin().accessKeys().create(AccessKeyChange.builder().name("after").build());
     }
     try (DataDirectoryKeyStore store = DataDirectoryKeyStore.open(dir, null)) {
       assertThat(store.accessKeys(null, 10)).hasSize(2);
@@ -142,8 +144,8 @@ final class DataDirectoryKeyStoreTest {
   void aDamagedLine_stopsTheStart_withoutChangingTheFile() throws IOException {
     try (DataDirectoryKeyStore store = DataDirectoryKeyStore.open(dir, null)) {
       Gateway g = gateway(store);
-      g.admin().createAccessKey(AccessKeyChange.builder().name("a").build());
-      g.admin().createAccessKey(AccessKeyChange.builder().name("b").build());
+      g.admin().accessKeys().create(AccessKeyChange.builder().name("a").build());
+      g.admin().accessKeys().create(AccessKeyChange.builder().name("b").build());
     }
     Path log = dir.resolve("store.log");
     List<String> lines = Files.readAllLines(log);
@@ -158,7 +160,7 @@ final class DataDirectoryKeyStoreTest {
   @Test
   void aWrongMasterKey_stopsTheStart() throws IOException {
     try (DataDirectoryKeyStore store = DataDirectoryKeyStore.open(dir, null)) {
-      gateway(store).admin().createProviderKey(ProviderKeyChange.builder().providerId("openai").name("p")
+      gateway(store).admin().providerKeys().create(ProviderKeyChange.builder().providerId("openai").name("p")
           .value("sk-abc-123456789").build());
     }
     String other = Base64.getEncoder().encodeToString(new byte[32]);
@@ -170,9 +172,9 @@ final class DataDirectoryKeyStoreTest {
   void compaction_keepsEveryLiveRecord_andShrinksTheLog() throws IOException {
     try (DataDirectoryKeyStore store = DataDirectoryKeyStore.open(dir, null)) {
       Gateway g = gateway(store);
-      String id = g.admin().createAccessKey(AccessKeyChange.builder().name("v0").build()).key().id();
+      String id = g.admin().accessKeys().create(AccessKeyChange.builder().name("v0").build()).key().id();
       for (int i = 1; i <= 3000; i++) {
-        g.admin().updateAccessKey(id, AccessKeyChange.builder().name("v" + i).build());
+        g.admin().accessKeys().update(id, AccessKeyChange.builder().name("v" + i).build());
       }
       assertThat(Files.readAllLines(dir.resolve("store.log")).size()).isLessThan(2500);
     }

@@ -4,10 +4,10 @@ import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import dev.aigateway.Gateway;
 import dev.aigateway.GatewayRequest;
-import dev.aigateway.RoutePlan;
+import dev.aigateway.routing.RoutePlan;
 import dev.aigateway.Surface;
 import dev.aigateway.admin.AccessKeyChange;
-import dev.aigateway.http.GatewayHttpHandler;
+import dev.aigateway.httpserver.GatewayHttpHandler;
 import dev.aigateway.okhttp.OkHttpUpstream;
 import dev.aigateway.spi.CredentialResolver;
 import dev.aigateway.store.DataDirectoryKeyStore;
@@ -26,7 +26,7 @@ final class ReadmeExample {
         .credentialResolver(CredentialResolver.managedFromEnv(Map.of("openai", "OPENAI_API_KEY"), System::getenv))
         .upstream(OkHttpUpstream.create())
         .build();
-    String token = gateway.admin().createAccessKey(AccessKeyChange.builder().name("web app").build()).token();
+    String token = gateway.admin().accessKeys().create(AccessKeyChange.builder().name("web app").build()).token();
 
     server.createContext("/", GatewayHttpHandler.wrap(gateway, existingHandler)); // /v1/* served in-process
     RoutePlan plan = gateway.plan(GatewayRequest.of(Surface.CHAT_COMPLETIONS, token, "{\"model\":\"gpt-4o\"}"));

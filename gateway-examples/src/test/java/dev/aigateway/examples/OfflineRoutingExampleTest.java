@@ -1,22 +1,24 @@
 package dev.aigateway.examples;
 
+import dev.aigateway.config.ConfigurationJson;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.aigateway.Candidate;
+import dev.aigateway.routing.Candidate;
 import dev.aigateway.ErrorCode;
 import dev.aigateway.Gateway;
 import dev.aigateway.GatewayException;
 import dev.aigateway.GatewayRequest;
-import dev.aigateway.PlannedAttempt;
-import dev.aigateway.RoutePlan;
+import dev.aigateway.routing.PlannedAttempt;
+import dev.aigateway.routing.RoutePlan;
 import dev.aigateway.Surface;
 import dev.aigateway.admin.AccessKeyChange;
 import dev.aigateway.admin.ProviderKeyChange;
 import dev.aigateway.resource.SecretValue;
 import dev.aigateway.spi.CredentialResolver;
 import dev.aigateway.spi.KeyStore;
-import dev.aigateway.testkit.FakeClock;
+import dev.aigateway.testing.FakeClock;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -37,19 +39,19 @@ final class OfflineRoutingExampleTest {
         .clock(clock)
         .build();
 
-    String primary = gateway.admin().createProviderKey(ProviderKeyChange.builder()
+    String primary = gateway.admin().providerKeys().create(ProviderKeyChange.builder()
         .providerId("openai").name("primary").value("sk-primary-test-key").build()).id();
-    String backup = gateway.admin().createProviderKey(ProviderKeyChange.builder()
+    String backup = gateway.admin().providerKeys().create(ProviderKeyChange.builder()
         .providerId("openai").name("backup").value("sk-backup-test-key").build()).id();
-    String config = gateway.admin().createConfiguration("""
+    String config = gateway.admin().configurations().create(ConfigurationJson.parseCreate("""
         {
           "name": "Production OpenAI BYOK",
           "access": { "providers": { "allow": ["openai"] } },
           "router": { "rules": [ { "provider": "openai", "steps": [
             { "type": "user", "keys": [ { "id": "%s" }, { "id": "%s" } ] },
             { "type": "ngrok" } ] } ] }
-        }""".formatted(primary, backup)).id();
-    String token = gateway.admin().createAccessKey(
+        }""".formatted(primary, backup))).id();
+    String token = gateway.admin().accessKeys().create(
         AccessKeyChange.builder().name("web app").configurationId(config).build()).token();
 
     RoutePlan plan = gateway.plan(GatewayRequest.of(Surface.CHAT_COMPLETIONS, token,

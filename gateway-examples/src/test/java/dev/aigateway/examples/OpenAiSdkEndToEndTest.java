@@ -1,5 +1,7 @@
 package dev.aigateway.examples;
 
+import dev.aigateway.config.ConfigurationJson;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -15,7 +17,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.aigateway.Gateway;
 import dev.aigateway.admin.AccessKeyChange;
 import dev.aigateway.admin.ProviderKeyChange;
-import dev.aigateway.http.GatewayHttpHandler;
+import dev.aigateway.httpserver.GatewayHttpHandler;
 import dev.aigateway.okhttp.OkHttpUpstream;
 import dev.aigateway.spi.KeyStore;
 import java.io.IOException;
@@ -49,13 +51,13 @@ final class OpenAiSdkEndToEndTest {
         .baseUrl("openai", provider.url("/v1").toString())
         .upstream(OkHttpUpstream.create())
         .build();
-    gateway.admin().createProviderKey(ProviderKeyChange.builder().providerId("openai").name("primary")
+    gateway.admin().providerKeys().create(ProviderKeyChange.builder().providerId("openai").name("primary")
         .value("sk-primary-1111").build());
-    gateway.admin().createProviderKey(ProviderKeyChange.builder().providerId("openai").name("backup")
+    gateway.admin().providerKeys().create(ProviderKeyChange.builder().providerId("openai").name("backup")
         .value("sk-backup-2222").build());
-    String config = gateway.admin().createConfiguration(
-        "{\"name\":\"openai only\",\"access\":{\"providers\":{\"allow\":[\"openai\"]}}}").id();
-    token = gateway.admin().createAccessKey(AccessKeyChange.builder().name("sdk").configurationId(config).build())
+    String config = gateway.admin().configurations().create(ConfigurationJson.parseCreate(
+        "{\"name\":\"openai only\",\"access\":{\"providers\":{\"allow\":[\"openai\"]}}}")).id();
+    token = gateway.admin().accessKeys().create(AccessKeyChange.builder().name("sdk").configurationId(config).build())
         .token();
     server = GatewayHttpHandler.newServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
     server.createContext("/", GatewayHttpHandler.create(gateway));

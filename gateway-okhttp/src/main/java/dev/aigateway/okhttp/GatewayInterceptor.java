@@ -5,12 +5,12 @@ import dev.aigateway.Gateway;
 import dev.aigateway.GatewayException;
 import dev.aigateway.GatewayRequest;
 import dev.aigateway.GatewayResponse;
-import dev.aigateway.RejectedCandidate;
+import dev.aigateway.routing.RejectedCandidate;
 import dev.aigateway.RequestRejectedException;
 import dev.aigateway.Surface;
-import dev.aigateway.internal.ErrorBodies;
-import dev.aigateway.internal.Ids;
-import dev.aigateway.internal.ReportHeaders;
+import dev.aigateway.internal.http.ErrorBodies;
+import dev.aigateway.internal.auth.Ids;
+import dev.aigateway.internal.http.ReportHeaders;
 import java.io.IOException;
 import java.util.List;
 import java.util.Objects;
@@ -92,8 +92,8 @@ public final class GatewayInterceptor implements Interceptor {
       return error(request, surface, Ids.newRequestId(), e, null);
     }
     Headers.Builder out = new Headers.Builder();
-    for (int i = 0; i < r.headerNames().size(); i++) {
-      out.addUnsafeNonAscii(r.headerNames().get(i), r.headerValues().get(i));
+    for (int i = 0; i < r.headers().size(); i++) {
+      out.addUnsafeNonAscii(r.headers().name(i), r.headers().value(i));
     }
     ReportHeaders.write("AIG-", r.requestId(), r.attempts().size(), r.model(), r.provider(), r.rejected(), out::set);
     String type = r.header("Content-Type");

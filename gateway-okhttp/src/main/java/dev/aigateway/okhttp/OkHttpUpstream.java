@@ -111,9 +111,9 @@ public final class OkHttpUpstream implements Upstream {
   public UpstreamCall newCall(UpstreamRequest request) {
     Headers.Builder headers = new Headers.Builder();
     MediaType type = null;
-    for (int i = 0; i < request.headerNames().size(); i++) {
-      String name = request.headerNames().get(i);
-      String value = request.headerValues().get(i);
+    for (int i = 0; i < request.headers().size(); i++) {
+      String name = request.headers().name(i);
+      String value = request.headers().value(i);
       if (name.equalsIgnoreCase("content-type")) {
         type = mediaType(value);
       }
@@ -216,20 +216,18 @@ public final class OkHttpUpstream implements Upstream {
   private static final class OkResponse implements UpstreamResponse {
     private final Response response;
     private final OkCall call;
-    private final List<String> names;
-    private final List<String> values;
+    private final dev.aigateway.Headers headers;
     private final InputStream body;
 
     OkResponse(Response response, OkCall call) {
       this.response = response;
       this.call = call;
       Headers h = response.headers();
-      this.names = new ArrayList<>(h.size());
-      this.values = new ArrayList<>(h.size());
+      dev.aigateway.Headers.Builder b = dev.aigateway.Headers.builder();
       for (int i = 0; i < h.size(); i++) {
-        names.add(h.name(i));
-        values.add(h.value(i));
+        b.add(h.name(i), h.value(i));
       }
+      this.headers = b.build();
       ResponseBody rb = response.body();
       InputStream raw = rb.byteStream();
       this.body = new InputStream() {
@@ -273,13 +271,8 @@ public final class OkHttpUpstream implements Upstream {
     }
 
     @Override
-    public List<String> headerNames() {
-      return names;
-    }
-
-    @Override
-    public List<String> headerValues() {
-      return values;
+    public dev.aigateway.Headers headers() {
+      return headers;
     }
 
     @Override

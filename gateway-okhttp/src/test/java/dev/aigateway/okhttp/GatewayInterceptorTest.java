@@ -35,9 +35,9 @@ final class GatewayInterceptorTest {
         .baseUrl("openai", provider.url("/v1").toString())
         .upstream(OkHttpUpstream.create())
         .build();
-    gateway.admin().createProviderKey(ProviderKeyChange.builder().providerId("openai").name("k")
+    gateway.admin().providerKeys().create(ProviderKeyChange.builder().providerId("openai").name("k")
         .value("sk-real-provider-key").build());
-    token = gateway.admin().createAccessKey(AccessKeyChange.builder().build()).token();
+    token = gateway.admin().accessKeys().create(AccessKeyChange.builder().build()).token();
     appClient = new OkHttpClient.Builder().addInterceptor(GatewayInterceptor.create(gateway)).build();
   }
 

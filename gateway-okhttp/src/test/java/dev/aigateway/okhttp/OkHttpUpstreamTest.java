@@ -3,7 +3,8 @@ package dev.aigateway.okhttp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.aigateway.AttemptRecord;
+import dev.aigateway.failover.Completion;
+import dev.aigateway.failover.AttemptRecord;
 import dev.aigateway.ErrorCode;
 import dev.aigateway.FailoverExhaustedException;
 import dev.aigateway.Gateway;
@@ -11,7 +12,7 @@ import dev.aigateway.GatewayException;
 import dev.aigateway.GatewayRequest;
 import dev.aigateway.GatewayResponse;
 import dev.aigateway.IncompleteStreamException;
-import dev.aigateway.RetryAction;
+import dev.aigateway.failover.RetryAction;
 import dev.aigateway.Surface;
 import dev.aigateway.admin.AccessKeyChange;
 import dev.aigateway.admin.ProviderKeyChange;
@@ -62,11 +63,11 @@ final class OkHttpUpstreamTest {
     key("openai", "primary", "sk-openai-primary-1111");
     key("openai", "backup", "sk-openai-backup-2222");
     key("anthropic", "main", "sk-ant-main-3333");
-    token = gateway.admin().createAccessKey(AccessKeyChange.builder().name("mws").build()).token();
+    token = gateway.admin().accessKeys().create(AccessKeyChange.builder().name("mws").build()).token();
   }
 
   private void key(String provider, String name, String value) {
-    gateway.admin().createProviderKey(ProviderKeyChange.builder().providerId(provider).name(name).value(value).build());
+    gateway.admin().providerKeys().create(ProviderKeyChange.builder().providerId(provider).name(name).value(value).build());
   }
 
   @AfterEach
@@ -206,7 +207,7 @@ final class OkHttpUpstreamTest {
         AttemptRecord first = r.attempts().get(0);
         assertThat(first.retryAction()).isEqualTo(RetryAction.NEXT_BACKEND);
         assertThat(first.error()).isNotNull();
-        assertThat(first.completion()).isEqualTo("failed");
+        assertThat(first.completion()).isEqualTo(Completion.FAILED);
       }
       assertThat(openai.getRequestCount()).as("no client retry for %s", failure).isEqualTo(1);
     }
@@ -220,7 +221,7 @@ final class OkHttpUpstreamTest {
     long start = System.nanoTime();
     try (GatewayResponse r = chat(BOTH)) {
       assertThat(r.provider()).isEqualTo("anthropic");
-      assertThat(r.attempts().get(0).completion()).isEqualTo("timed_out");
+      assertThat(r.attempts().get(0).completion()).isEqualTo(Completion.TIMED_OUT);
       assertThat(r.attempts().get(0).timedOut()).isTrue();
     }
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));

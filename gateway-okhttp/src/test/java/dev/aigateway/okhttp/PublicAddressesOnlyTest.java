@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.aigateway.Gateway;
 import dev.aigateway.GatewayRequest;
 import dev.aigateway.GatewayResponse;
-import dev.aigateway.RetryAction;
+import dev.aigateway.failover.RetryAction;
 import dev.aigateway.Surface;
 import dev.aigateway.admin.AccessKeyChange;
 import dev.aigateway.admin.ProviderKeyChange;
@@ -39,11 +39,11 @@ final class PublicAddressesOnlyTest {
           .baseUrl("anthropic", "http://127.0.0.1:" + fallback.getPort() + "/v1") // an IP literal: not looked up
           .upstream(OkHttpUpstream.publicAddressesOnly(stubDns))
           .build();
-      gateway.admin().createProviderKey(ProviderKeyChange.builder().providerId("openai").name("o")
+      gateway.admin().providerKeys().create(ProviderKeyChange.builder().providerId("openai").name("o")
           .value("sk-rebind-000000000").build());
-      gateway.admin().createProviderKey(ProviderKeyChange.builder().providerId("anthropic").name("a")
+      gateway.admin().providerKeys().create(ProviderKeyChange.builder().providerId("anthropic").name("a")
           .value("sk-rebind-111111111").build());
-      String token = gateway.admin().createAccessKey(AccessKeyChange.builder().build()).token();
+      String token = gateway.admin().accessKeys().create(AccessKeyChange.builder().build()).token();
       try (GatewayResponse r = gateway.handle(GatewayRequest.of(Surface.CHAT_COMPLETIONS, token,
           "{\"model\":\"gpt-4o\",\"models\":[\"claude-sonnet-4-6\"]}"))) {
         assertThat(r.provider()).isEqualTo("anthropic");
@@ -56,9 +56,9 @@ final class PublicAddressesOnlyTest {
       Gateway open = Gateway.builder().keyStore(KeyStore.inMemory())
           .baseUrl("openai", "http://rebound.test:" + local.getPort() + "/v1")
           .upstream(OkHttpUpstream.create(stubDns)).build();
-      open.admin().createProviderKey(ProviderKeyChange.builder().providerId("openai").name("o")
+      open.admin().providerKeys().create(ProviderKeyChange.builder().providerId("openai").name("o")
           .value("sk-rebind-000000000").build());
-      String t2 = open.admin().createAccessKey(AccessKeyChange.builder().build()).token();
+      String t2 = open.admin().accessKeys().create(AccessKeyChange.builder().build()).token();
       open.handle(GatewayRequest.of(Surface.CHAT_COMPLETIONS, t2, "{\"model\":\"gpt-4o\"}")).close();
       assertThat(local.getRequestCount()).isEqualTo(1);
     }

@@ -3,7 +3,7 @@ package dev.aigateway.examples.embed;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import dev.aigateway.Gateway;
-import dev.aigateway.http.GatewayHttpHandler;
+import dev.aigateway.httpserver.GatewayHttpHandler;
 import dev.aigateway.okhttp.OkHttpUpstream;
 import dev.aigateway.spi.CredentialResolver;
 import dev.aigateway.spi.KeyStore;

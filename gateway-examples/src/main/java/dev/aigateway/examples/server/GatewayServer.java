@@ -1,21 +1,23 @@
 package dev.aigateway.examples.server;
 
+import dev.aigateway.config.ConfigurationJson;
+
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpServer;
 import dev.aigateway.Gateway;
 import dev.aigateway.GatewayException;
 import dev.aigateway.GatewayRequest;
 import dev.aigateway.GatewayResponse;
-import dev.aigateway.RoutePlan;
+import dev.aigateway.routing.RoutePlan;
 import dev.aigateway.Surface;
-import dev.aigateway.AttemptRecord;
+import dev.aigateway.failover.AttemptRecord;
 import dev.aigateway.admin.AccessKeyChange;
 import dev.aigateway.admin.AdminKeys;
 import dev.aigateway.admin.GatewayAdmin;
 import dev.aigateway.admin.ProviderKeyChange;
 import dev.aigateway.config.AccessKeyConfiguration;
-import dev.aigateway.http.AdminHttpHandler;
-import dev.aigateway.http.GatewayHttpHandler;
+import dev.aigateway.httpserver.AdminHttpHandler;
+import dev.aigateway.httpserver.GatewayHttpHandler;
 import dev.aigateway.okhttp.OkHttpUpstream;
 import dev.aigateway.resource.AccessKey;
 import dev.aigateway.resource.ProviderKey;
@@ -182,30 +184,30 @@ public final class GatewayServer implements AutoCloseable {
     // start from a clean demo each time; other resources in the data directory are left alone
     for (AccessKey k : gateway.keyStore().accessKeys(null, Integer.MAX_VALUE)) {
       if ("demo".equals(k.name())) {
-        admin.deleteAccessKey(k.id());
+        admin.accessKeys().delete(k.id());
       }
     }
     for (AccessKeyConfiguration c : gateway.keyStore().configurations()) {
       if ("Demo: OpenAI with failover".equals(c.name())) {
-        admin.deleteConfiguration(c.id());
+        admin.configurations().delete(c.id());
       }
     }
     for (ProviderKey k : gateway.keyStore().providerKeys()) {
       if (k.name().startsWith("demo-")) {
-        admin.deleteProviderKey(k.id());
+        admin.providerKeys().delete(k.id());
       }
     }
-    String limited = admin.createProviderKey(ProviderKeyChange.builder().providerId("openai").name("demo-primary")
+    String limited = admin.providerKeys().create(ProviderKeyChange.builder().providerId("openai").name("demo-primary")
         .value("sk-demo-rate-limited-0000").build()).id();
-    String healthy = admin.createProviderKey(ProviderKeyChange.builder().providerId("openai").name("demo-backup")
+    String healthy = admin.providerKeys().create(ProviderKeyChange.builder().providerId("openai").name("demo-backup")
         .value("sk-demo-healthy-00000000").build()).id();
-    admin.createProviderKey(ProviderKeyChange.builder().providerId("anthropic").name("demo-anthropic")
+    admin.providerKeys().create(ProviderKeyChange.builder().providerId("anthropic").name("demo-anthropic")
         .value("sk-ant-demo-healthy-0000").build());
-    String config = admin.createConfiguration("{\"name\":\"Demo: OpenAI with failover\","
+    String config = admin.configurations().create(ConfigurationJson.parseCreate("{\"name\":\"Demo: OpenAI with failover\","
         + "\"access\":{\"providers\":{\"allow\":[\"openai\",\"anthropic\"]}},"
         + "\"router\":{\"rules\":[{\"provider\":\"openai\",\"steps\":[{\"type\":\"user\",\"keySelectionStrategy\":\"ordered\","
-        + "\"keys\":[{\"id\":\"" + limited + "\"},{\"id\":\"" + healthy + "\"}]}]}]}}").id();
-    String token = admin.createAccessKey(AccessKeyChange.builder().name("demo").configurationId(config).build())
+        + "\"keys\":[{\"id\":\"" + limited + "\"},{\"id\":\"" + healthy + "\"}]}]}]}}")).id();
+    String token = admin.accessKeys().create(AccessKeyChange.builder().name("demo").configurationId(config).build())
         .token();
     out.println();
     out.println("demo: simulated OpenAI and Anthropic providers at " + demo.openAiBaseUrl() + " and "
@@ -228,7 +230,7 @@ public final class GatewayServer implements AutoCloseable {
             + a.retryAction().json());
       }
       out.println("  served by " + r.provider() + "/" + r.model() + ": " + r.bodyString());
-    } catch (IOException e) {
+    } catch (java.io.UncheckedIOException e) {
       out.println("demo: reading the response failed: " + e.getMessage());
     }
     out.println();

@@ -7,14 +7,14 @@ import dev.aigateway.Gateway;
 import dev.aigateway.GatewayException;
 import dev.aigateway.GatewayRequest;
 import dev.aigateway.GatewayResponse;
-import dev.aigateway.RoutePlan;
+import dev.aigateway.routing.RoutePlan;
 import dev.aigateway.Surface;
 import dev.aigateway.admin.AccessKeyChange;
 import dev.aigateway.admin.AdminKeys;
 import dev.aigateway.admin.CreatedAccessKey;
 import dev.aigateway.admin.ProviderKeyChange;
-import dev.aigateway.http.AdminHttpHandler;
-import dev.aigateway.http.GatewayHttpHandler;
+import dev.aigateway.httpserver.AdminHttpHandler;
+import dev.aigateway.httpserver.GatewayHttpHandler;
 import dev.aigateway.okhttp.OkHttpUpstream;
 import dev.aigateway.spi.BaseUrlGuard;
 import dev.aigateway.spi.CredentialResolver;
@@ -135,7 +135,7 @@ final class CanaryTest {
           "{\"providerId\":\"openai\",\"name\":\"primary\",\"value\":\"" + primary + "\"}"));
       outputs.add(send(http, "POST", base + "/provider-keys", admin,
           "{\"providerId\":\"openai\",\"name\":\"backup\",\"value\":\"" + backup + "\"}"));
-      CreatedAccessKey created = gateway.admin().createAccessKey(AccessKeyChange.builder().name("canary").build());
+      CreatedAccessKey created = gateway.admin().accessKeys().create(AccessKeyChange.builder().name("canary").build());
       token = created.token();
       outputs.add(created.toString());
       outputs.add(created.key().toString());

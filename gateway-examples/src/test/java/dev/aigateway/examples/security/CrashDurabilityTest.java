@@ -137,7 +137,7 @@ final class CrashDurabilityTest {
   void aCrashBetweenCompactionWriteAndRename_losesNothing() throws Exception {
     try (DataDirectoryKeyStore store = DataDirectoryKeyStore.open(data, null)) {
       dev.aigateway.Gateway g = dev.aigateway.Gateway.builder().keyStore(store).build();
-      g.admin().createAccessKey(dev.aigateway.admin.AccessKeyChange.builder().name("before").build());
+      g.admin().accessKeys().create(dev.aigateway.admin.AccessKeyChange.builder().name("before").build());
     }
     // what a compaction leaves when the process dies after writing its temp file but before the rename
     Files.writeString(data.resolve("store.log.tmp"), "{\"format\":\"aigateway-store\",\"version\":1}\n{\"op\":\"put\",\"ty");

@@ -6,7 +6,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.aigateway.Gateway;
 import dev.aigateway.admin.AccessKeyChange;
 import dev.aigateway.admin.ProviderKeyChange;
-import dev.aigateway.http.GatewayHttpHandler;
+import dev.aigateway.httpserver.GatewayHttpHandler;
 import dev.aigateway.okhttp.OkHttpUpstream;
 import dev.aigateway.spi.KeyStore;
 import java.net.InetAddress;
@@ -68,12 +68,12 @@ final class LoadTest {
         .upstream(OkHttpUpstream.create(upstreamClient))
         .build();
     for (String name : List.of("a", "b", "c")) {
-      gateway.admin().createProviderKey(ProviderKeyChange.builder().providerId("openai").name(name)
+      gateway.admin().providerKeys().create(ProviderKeyChange.builder().providerId("openai").name(name)
           .value("sk-load-" + name + "-000000").build());
     }
-    gateway.admin().createProviderKey(ProviderKeyChange.builder().providerId("anthropic").name("d")
+    gateway.admin().providerKeys().create(ProviderKeyChange.builder().providerId("anthropic").name("d")
         .value("sk-load-d-000000").build());
-    String token = gateway.admin().createAccessKey(AccessKeyChange.builder().build()).token();
+    String token = gateway.admin().accessKeys().create(AccessKeyChange.builder().build()).token();
     ExecutorService pool = GatewayHttpHandler.newExecutor(64);
     HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1024);
     server.setExecutor(pool);
@@ -115,7 +115,13 @@ final class LoadTest {
     assertThat(upstreamClient.dispatcher().runningCallsCount()).isZero();
     upstreamClient.connectionPool().evictAll();
     assertThat(upstreamClient.connectionPool().connectionCount()).isZero();
-    // no handler thread of this test is left (other tests' threads may still be winding down)
+    // no handler thread of this test is left; a worker may still be returning from its run loop after
+    // awaitTermination, so each gets a bounded moment to exit (other tests' threads may still be winding down)
+    for (Thread t : Thread.getAllStackTraces().keySet()) {
+      if (t.getName().startsWith("aigateway-http") && !before.contains(t)) {
+        t.join(5_000);
+      }
+    }
     assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().startsWith("aigateway-http")
         && t.isAlive() && !before.contains(t));
     provider.close();

@@ -1,0 +1,76 @@
+package dev.aigateway.internal.admin;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.aigateway.admin.AccessKeyChange;
+import dev.aigateway.admin.ConfigurationChange;
+import dev.aigateway.admin.GatewayAdmin;
+import dev.aigateway.config.ConfigurationException;
+import dev.aigateway.internal.json.ConfigurationCodec;
+import dev.aigateway.internal.json.Json;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The management API's JSON request bodies as changes: PATCH semantics (an omitted field is unchanged,
+ * {@code null} clears it), unknown fields refused, every error naming its field.
+ */
+public final class AdminJson {
+  private static final Set<String> ACCESS_KEY_FIELDS = Set.of("name", "description", "metadata",
+      "accessKeyConfigurationId");
+  private static final Set<String> CONFIGURATION_FIELDS = Set.of("name", "description", "metadata", "access",
+      "router");
+
+  private AdminJson() {}
+
+  /** {@code {"name","description","metadata","accessKeyConfigurationId"}}, for create and PATCH. */
+  public static AccessKeyChange accessKeyChange(String json) {
+    Json.Obj o = new Json.Obj(Json.parseObject(json), "");
+    o.allowOnly(ACCESS_KEY_FIELDS);
+    AccessKeyChange.Builder b = AccessKeyChange.builder();
+    if (o.has("name")) {
+      b.name(o.optString("name", GatewayAdmin.MAX_NAME));
+    }
+    if (o.has("description")) {
+      b.description(o.optString("description", GatewayAdmin.MAX_NAME));
+    }
+    if (o.has("metadata")) {
+      b.metadata(o.optString("metadata", GatewayAdmin.MAX_METADATA));
+    }
+    if (o.has("accessKeyConfigurationId")) {
+      b.configurationId(o.optString("accessKeyConfigurationId", 64));
+    }
+    return b.build();
+  }
+
+  /** A configuration PATCH body: {@code name}, {@code description}, {@code metadata}, {@code access}, {@code router}. */
+  public static ConfigurationChange configurationChange(String json) {
+    Json.Obj o = new Json.Obj(Json.parseObject(json), "");
+    o.allowOnly(CONFIGURATION_FIELDS);
+    ConfigurationChange.Builder b = ConfigurationChange.builder();
+    if (o.has("name")) {
+      if (o.isNull("name")) {
+        throw new ConfigurationException("name", "cannot be cleared");
+      }
+      b.name(o.reqString("name", GatewayAdmin.MAX_NAME));
+    }
+    if (o.has("description")) {
+      b.description(o.optString("description", GatewayAdmin.MAX_NAME));
+    }
+    if (o.has("metadata")) {
+      b.metadata(o.optString("metadata", GatewayAdmin.MAX_METADATA));
+    }
+    if (o.has("access")) {
+      Json.Obj access = o.optObj("access");
+      b.access(access == null ? null : ConfigurationCodec.readAccess(node(o, "access"), "access"));
+    }
+    if (o.has("router")) {
+      Json.Obj router = o.optObj("router");
+      b.rules(router == null ? null : ConfigurationCodec.readRouter(node(o, "router"), "router"));
+    }
+    return b.build();
+  }
+
+  private static JsonNode node(Json.Obj o, String field) {
+    return Objects.requireNonNull(o.raw(field));
+  }
+}

@@ -1,0 +1,319 @@
+package dev.aigateway.internal.attempt;
+
+import dev.aigateway.Gateway;
+import dev.aigateway.GatewayException;
+import dev.aigateway.GatewayResponse;
+import dev.aigateway.catalog.Provider;
+import dev.aigateway.failover.AttemptRecord;
+import dev.aigateway.failover.Completion;
+import dev.aigateway.failover.FailoverPolicy;
+import dev.aigateway.failover.KeyCooldowns;
+import dev.aigateway.failover.RetryAction;
+import dev.aigateway.internal.json.Usage;
+import dev.aigateway.internal.plan.RoutingState;
+import dev.aigateway.resource.ProviderKey;
+import dev.aigateway.resource.SecretValue;
+import dev.aigateway.routing.Candidate;
+import dev.aigateway.routing.PlannedAttempt;
+import dev.aigateway.routing.RoutePlan;
+import dev.aigateway.spi.Clock;
+import dev.aigateway.spi.CredentialResolver;
+import dev.aigateway.spi.CreditLedger;
+import dev.aigateway.spi.Upstream;
+import dev.aigateway.spi.UpstreamCall;
+import dev.aigateway.spi.UpstreamResponse;
+import dev.aigateway.spi.UpstreamTimeoutException;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Walks a plan's attempts against the {@link Upstream}, applies the {@link FailoverPolicy} verdict to
+ * each, cools keys down, and stops at the first response that goes to the client, the deadline, or the
+ * attempt budget. The loop only: headers ({@link ForwardedHeaders}), request building
+ * ({@link UpstreamRequests}), the streamed body ({@link StreamedBody}) and the final error
+ * ({@link ExhaustionReport}) live beside it.
+ */
+public final class AttemptLoop {
+  private static final Logger LOG = LoggerFactory.getLogger(AttemptLoop.class);
+
+  private final Supplier<Gateway.Limits> limits;
+  private final Upstream upstream;
+  private final FailoverPolicy policy;
+  private final CredentialResolver credentials;
+  private final CreditLedger ledger;
+  private final Clock clock;
+  private final KeyCooldowns cooldowns;
+  private final RequestEvents events;
+  private final long maxResponseBytes;
+
+  public AttemptLoop(Supplier<Gateway.Limits> limits, Upstream upstream, FailoverPolicy policy,
+      CredentialResolver credentials, CreditLedger ledger, Clock clock, KeyCooldowns cooldowns, RequestEvents events,
+      long maxResponseBytes) {
+    this.limits = limits;
+    this.upstream = upstream;
+    this.policy = policy;
+    this.credentials = credentials;
+    this.ledger = ledger;
+    this.clock = clock;
+    this.cooldowns = cooldowns;
+    this.events = events;
+    this.maxResponseBytes = maxResponseBytes;
+  }
+
+  /** What one attempt led to: a response for the client, or the action to take next. */
+  private static final class Outcome {
+    final RetryAction action;
+    final @Nullable GatewayResponse response;
+
+    Outcome(RetryAction action, @Nullable GatewayResponse response) {
+      this.action = action;
+      this.response = response;
+    }
+  }
+
+  public GatewayResponse execute(RoutePlan plan, RoutingState state) {
+    RequestRun run = new RequestRun(plan, state, limits.get(), clock.nanoTime(), clock.now());
+    int maxAttempts = run.limits.maxAttempts();
+    outer:
+    for (Candidate c : plan.candidates()) {
+      Provider provider = state.resolver.catalog().provider(c.provider());
+      if (provider == null) {
+        continue;
+      }
+      byte[] body = UpstreamRequests.bodyFor(run, c, provider);
+      for (PlannedAttempt a : c.attempts()) {
+        if (run.attempts >= maxAttempts) {
+          break outer;
+        }
+        if (clock.nanoTime() - run.deadline >= 0) {
+          run.timedOut = true;
+          break outer;
+        }
+        SecretValue secret = secretFor(a, state);
+        if (secret == null) {
+          continue; // the key vanished or its secret is unavailable: nothing to send
+        }
+        Outcome o = attempt(run, provider, a, secret, body);
+        if (o.response != null) {
+          return o.response;
+        }
+        if (o.action == RetryAction.NEXT_BACKEND) {
+          continue outer;
+        }
+      }
+    }
+    GatewayResponse retried = retrySameBackend(run);
+    if (retried != null) {
+      return retried;
+    }
+    GatewayException e = ExhaustionReport.of(run, cooldowns);
+    finish(run, e.code().status(), e.code().code());
+    throw e;
+  }
+
+  /** When every attempt was rate limited, wait once for the soonest key if the wait fits, and retry it. */
+  private @Nullable GatewayResponse retrySameBackend(RequestRun run) {
+    if (run.records.isEmpty() || !run.allRateLimited || run.timedOut || run.attempts >= run.limits.maxAttempts()) {
+      return null;
+    }
+    AttemptRecord soonest = null;
+    long soonestWait = Long.MAX_VALUE;
+    for (AttemptRecord r : run.records) {
+      long wait = cooldowns.remaining(r.credentialKey()).toNanos();
+      if (wait < soonestWait) {
+        soonestWait = wait;
+        soonest = r;
+      }
+    }
+    long left = run.deadline - clock.nanoTime();
+    if (soonest == null || soonestWait > run.limits.maxRetryWait().toNanos() || soonestWait >= left) {
+      return null;
+    }
+    Candidate candidate = null;
+    PlannedAttempt planned = null;
+    for (Candidate c : run.plan.candidates()) {
+      for (PlannedAttempt a : c.attempts()) {
+        if (a.provider().equals(soonest.provider()) && a.model().equals(soonest.model())
+            && Objects.equals(a.providerKeyId(), soonest.providerKeyId())) {
+          candidate = c;
+          planned = a;
+        }
+      }
+    }
+    Provider provider = candidate == null ? null : run.state.resolver.catalog().provider(candidate.provider());
+    SecretValue secret = planned == null ? null : secretFor(planned, run.state);
+    if (provider == null || secret == null) {
+      return null;
+    }
+    try {
+      clock.sleep(Duration.ofNanos(Math.max(0, soonestWait)));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    }
+    int index = run.records.lastIndexOf(soonest);
+    run.records.set(index, soonest.toBuilder().retryAction(RetryAction.RETRY_SAME_BACKEND).build());
+    cooldowns.clear(planned.credentialKey());
+    return attempt(run, provider, planned, secret, UpstreamRequests.bodyFor(run, candidate, provider)).response;
+  }
+
+  private Outcome attempt(RequestRun run, Provider provider, PlannedAttempt a, SecretValue secret, byte[] body) {
+    run.attempts++;
+    int number = run.attempts;
+    long remaining = run.deadline - clock.nanoTime();
+    Duration timeout = Duration.ofNanos(Math.max(1, Math.min(remaining, run.limits.perAttemptTimeout().toNanos())));
+    UpstreamCall call = upstream.newCall(UpstreamRequests.build(run, provider, a, secret, body, timeout));
+    long t0 = clock.nanoTime();
+    UpstreamResponse response;
+    try {
+      response = call.execute();
+    } catch (UpstreamTimeoutException e) {
+      run.failed(e);
+      record(run, a, number, 0, RetryAction.NEXT_BACKEND, Completion.TIMED_OUT, t0, true, false, Usage.NONE,
+          "timeout");
+      return new Outcome(RetryAction.NEXT_BACKEND, null);
+    } catch (IOException | RuntimeException e) {
+      run.failed(e);
+      record(run, a, number, 0, RetryAction.NEXT_BACKEND, Completion.FAILED, t0, false, false, Usage.NONE,
+          Transfers.describe(e));
+      return new Outcome(RetryAction.NEXT_BACKEND, null);
+    }
+    int status = response.status();
+    RetryAction action = policy.classify(status);
+    if (status != 429) {
+      run.allRateLimited = false;
+    }
+    switch (action) {
+      case SUCCEEDED:
+        return success(run, a, number, t0, response, call);
+      case FAIL_FAST: {
+        byte[] bytes;
+        try {
+          bytes = Transfers.readAll(response.body(), Transfers.MAX_ERROR_BODY);
+        } catch (IOException e) {
+          bytes = new byte[0];
+        } finally {
+          Transfers.closeQuietly(response);
+        }
+        record(run, a, number, status, RetryAction.FAIL_FAST, Completion.FAILED, t0, false, false, Usage.NONE, null);
+        GatewayResponse out = respond(run, a, response, status).body(bytes).build();
+        finish(run, status, null);
+        return new Outcome(RetryAction.FAIL_FAST, out);
+      }
+      default: {
+        if (action == RetryAction.NEXT_KEY) {
+          Duration retryAfter = RetryAfter.parse(response.header("retry-after-ms"), response.header("retry-after"),
+              clock.now());
+          Duration cool = policy.cooldown(status, retryAfter);
+          if (!cool.isZero() && !cool.isNegative()) {
+            cooldowns.coolDown(a.credentialKey(), cool);
+          }
+        }
+        Transfers.closeQuietly(response);
+        RetryAction recorded = action;
+        record(run, a, number, status, recorded, Completion.FAILED, t0, false, false, Usage.NONE, null);
+        return new Outcome(recorded, null);
+      }
+    }
+  }
+
+  private Outcome success(RequestRun run, PlannedAttempt a, int number, long t0, UpstreamResponse response,
+      UpstreamCall call) {
+    int status = response.status();
+    boolean stream = run.plan.stream() || Transfers.isEventStream(response);
+    if (!stream) {
+      byte[] bytes;
+      try {
+        bytes = Transfers.readAll(response.body(), maxResponseBytes);
+      } catch (IOException e) {
+        Transfers.closeQuietly(response);
+        run.failed(e);
+        boolean timeout = e instanceof UpstreamTimeoutException;
+        record(run, a, number, status, RetryAction.NEXT_BACKEND, timeout ? Completion.TIMED_OUT : Completion.FAILED,
+            t0, timeout, false, Usage.NONE, Transfers.describe(e));
+        return new Outcome(RetryAction.NEXT_BACKEND, null);
+      } finally {
+        Transfers.closeQuietly(response);
+      }
+      Usage usage = Usage.scan(bytes, 0, bytes.length);
+      record(run, a, number, status, RetryAction.SUCCEEDED, Completion.SUCCEEDED, t0, false, false, usage, null);
+      charge(run, a, usage);
+      GatewayResponse out = respond(run, a, response, status).body(bytes).build();
+      finish(run, status, null);
+      return new Outcome(RetryAction.SUCCEEDED, out);
+    }
+    // a stream: wait for its first bytes before committing, so an early failure can still fail over
+    byte[] first = new byte[8192];
+    int n;
+    try {
+      n = response.body().read(first);
+    } catch (IOException e) {
+      Transfers.closeQuietly(response);
+      run.failed(e);
+      record(run, a, number, status, RetryAction.NEXT_BACKEND, Completion.FAILED, t0, false, true, Usage.NONE,
+          Transfers.describe(e));
+      return new Outcome(RetryAction.NEXT_BACKEND, null);
+    }
+    record(run, a, number, status, RetryAction.SUCCEEDED, Completion.SUCCEEDED, t0, false, true, Usage.NONE, null);
+    int index = run.records.size() - 1;
+    // keep only what arrived: a held-open stream should not pin a full read buffer
+    StreamedBody body = new StreamedBody(this, run, a, index, response, call, Arrays.copyOf(first, Math.max(n, 0)),
+        Math.max(n, 0), n < 0);
+    GatewayResponse out = respond(run, a, response, status).stream(body).build();
+    events.record(run.toRecord(0, null));
+    return new Outcome(RetryAction.SUCCEEDED, out);
+  }
+
+  private static GatewayResponse.Builder respond(RequestRun run, PlannedAttempt a, UpstreamResponse response,
+      int status) {
+    return GatewayResponse.builder().requestId(run.plan.requestId()).status(status)
+        .headers(ForwardedHeaders.fromProvider(response.headers())).servedBy(a.provider(), a.model())
+        .attempts(run.records).rejected(run.plan.rejected());
+  }
+
+  void charge(RequestRun run, PlannedAttempt a, Usage usage) {
+    if (usage == Usage.NONE) {
+      return;
+    }
+    try {
+      ledger.record(new CreditLedger.Usage(run.plan.accessKeyId(), a.provider(), a.model(), usage.input,
+          usage.output));
+    } catch (RuntimeException e) {
+      LOG.warn("CreditLedger.record threw; ignored", e);
+    }
+  }
+
+  void finish(RequestRun run, int status, @Nullable String errorCode) {
+    events.record(run.toRecord(status, errorCode));
+  }
+
+  private @Nullable SecretValue secretFor(PlannedAttempt a, RoutingState state) {
+    try {
+      if (a.managed()) {
+        return credentials.managed(a.provider());
+      }
+      ProviderKey key = state.keysById.get(a.providerKeyId());
+      return key == null ? null : credentials.providerKey(key);
+    } catch (RuntimeException e) {
+      LOG.warn("CredentialResolver threw for {}; the attempt is skipped", a.credentialKey(), e);
+      return null;
+    }
+  }
+
+  private void record(RequestRun run, PlannedAttempt a, int number, int status, RetryAction action,
+      Completion completion, long t0, boolean timedOut, boolean streaming, Usage usage, @Nullable String error) {
+    long millis = Math.max(0, (clock.nanoTime() - t0) / 1_000_000);
+    AttemptRecord r = AttemptRecord.builder().attemptNumber(number).provider(a.provider()).model(a.model())
+        .providerKeyId(a.providerKeyId()).statusCode(status).retryAction(action).completion(completion)
+        .durationMillis(millis).timedOut(timedOut).streaming(streaming).usage(usage.input, usage.output).error(error)
+        .build();
+    run.records.add(r);
+    events.attempt(run.plan, r);
+  }
+}

@@ -1,0 +1,51 @@
+package dev.aigateway.internal.attempt;
+
+import dev.aigateway.Gateway;
+import dev.aigateway.Headers;
+import dev.aigateway.failover.AttemptRecord;
+import dev.aigateway.failover.RequestRecord;
+import dev.aigateway.internal.json.BodyScanner;
+import dev.aigateway.internal.plan.RoutingState;
+import dev.aigateway.routing.RoutePlan;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/** The state of one request's walk through its plan: attempts so far, failures, the deadline. */
+final class RequestRun {
+  final RoutePlan plan;
+  final RoutingState state;
+  final Gateway.Limits limits;
+  final long deadline;
+  /** The client's headers that may go upstream (credentials and hop-by-hop removed). */
+  final Headers forwarded;
+  final BodyScanner.Result scan;
+  final Instant startedAt;
+  final List<AttemptRecord> records = new ArrayList<>(4);
+  final List<Throwable> failures = new ArrayList<>(2);
+  boolean allRateLimited = true;
+  boolean timedOut;
+  int attempts;
+
+  RequestRun(RoutePlan plan, RoutingState state, Gateway.Limits limits, long nowNanos, Instant now) {
+    this.plan = plan;
+    this.state = state;
+    this.limits = limits;
+    this.deadline = nowNanos + limits.totalTimeout().toNanos();
+    this.startedAt = now;
+    this.forwarded = ForwardedHeaders.fromClient(plan.request().headers());
+    byte[] body = plan.request().body();
+    this.scan = BodyScanner.scan(body, 0, body.length);
+  }
+
+  void failed(Throwable e) {
+    allRateLimited = false;
+    failures.add(e);
+  }
+
+  RequestRecord toRecord(int status, @Nullable String errorCode) {
+    return new RequestRecord(plan.requestId(), plan.accessKeyId(), plan.surface(), startedAt, status, errorCode,
+        records);
+  }
+}

@@ -1,0 +1,50 @@
+package dev.aigateway.internal.attempt;
+
+import dev.aigateway.spi.UpstreamResponse;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Locale;
+
+/** Small helpers for moving provider responses: bounded reads, quiet closes, failure descriptions. */
+final class Transfers {
+  /** Largest provider error body passed through on {@code fail_fast}. */
+  static final int MAX_ERROR_BODY = 1 << 20;
+
+  private Transfers() {}
+
+  static byte[] readAll(InputStream in, long max) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
+    byte[] buf = new byte[8192];
+    long total = 0;
+    int n;
+    while ((n = in.read(buf)) >= 0) {
+      total += n;
+      if (total > max) {
+        throw new IOException("response larger than " + max + " bytes");
+      }
+      out.write(buf, 0, n);
+    }
+    return out.toByteArray();
+  }
+
+  static void closeQuietly(UpstreamResponse r) {
+    try {
+      r.close();
+    } catch (IOException | RuntimeException e) {
+      // already failed or closed
+    }
+  }
+
+  static boolean isEventStream(UpstreamResponse r) {
+    String type = r.header("content-type");
+    return type != null && type.toLowerCase(Locale.ROOT).startsWith("text/event-stream");
+  }
+
+  /** A transport failure in a few words: its type and message, which name hosts but never secrets. */
+  static String describe(Throwable e) {
+    String msg = e.getMessage();
+    String s = e.getClass().getSimpleName() + (msg == null ? "" : ": " + msg);
+    return s.length() > 200 ? s.substring(0, 200) : s;
+  }
+}

@@ -1,0 +1,50 @@
+package dev.aigateway.internal.http;
+
+import dev.aigateway.FailoverExhaustedException;
+import dev.aigateway.GatewayException;
+import dev.aigateway.routing.RejectedCandidate;
+import java.util.List;
+import java.util.function.BiConsumer;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The headers every gateway response carries, for each adapter (HTTP handler, OkHttp interceptor):
+ * {@code <prefix>Request-Id}, {@code Attempts}, {@code Model}, {@code Provider}, {@code Rejected-Models},
+ * and {@code Retry-After} on {@code rate_limited}.
+ */
+public final class ReportHeaders {
+  private ReportHeaders() {}
+
+  public static void write(String prefix, String requestId, int attempts, @Nullable String model,
+      @Nullable String provider, @Nullable List<RejectedCandidate> rejected, BiConsumer<String, String> set) {
+    set.accept(prefix + "Request-Id", requestId);
+    set.accept(prefix + "Attempts", String.valueOf(attempts));
+    if (model != null) {
+      set.accept(prefix + "Model", model);
+    }
+    if (provider != null) {
+      set.accept(prefix + "Provider", provider);
+    }
+    if (rejected != null && !rejected.isEmpty()) {
+      StringBuilder sb = new StringBuilder();
+      for (RejectedCandidate r : rejected) {
+        if (sb.length() > 0) {
+          sb.append(", ");
+        }
+        sb.append(r.requested().replaceAll("[^\\x20-\\x7e]|,", "?"));
+      }
+      set.accept(prefix + "Rejected-Models", sb.toString());
+    }
+  }
+
+  /** The headers of an error response: the report (with the failed attempts' count) and Retry-After. */
+  public static void writeError(String prefix, String requestId, GatewayException e,
+      @Nullable List<RejectedCandidate> rejected, BiConsumer<String, String> set) {
+    int attempts = e instanceof FailoverExhaustedException ? ((FailoverExhaustedException) e).attempts().size() : 0;
+    write(prefix, requestId, attempts, null, null, rejected, set);
+    if (e instanceof FailoverExhaustedException && ((FailoverExhaustedException) e).retryAfter() != null) {
+      long ms = ((FailoverExhaustedException) e).retryAfter().toMillis();
+      set.accept("Retry-After", String.valueOf(Math.max(1, (ms + 999) / 1000)));
+    }
+  }
+}

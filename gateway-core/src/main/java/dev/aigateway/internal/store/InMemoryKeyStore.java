@@ -1,0 +1,227 @@
+package dev.aigateway.internal.store;
+
+import dev.aigateway.config.AccessKeyConfiguration;
+import dev.aigateway.resource.AccessKey;
+import dev.aigateway.resource.CustomProvider;
+import dev.aigateway.resource.ProviderKey;
+import dev.aigateway.resource.VirtualModel;
+import dev.aigateway.spi.KeyStore;
+import dev.aigateway.spi.ResourceType;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The in-memory {@link KeyStore}. Access keys live in a concurrent sorted map (lookups and paging
+ * without locks); the other, few, resources in copy-on-write maps that keep creation order.
+ */
+public final class InMemoryKeyStore implements KeyStore {
+  private final ConcurrentSkipListMap<String, AccessKey> accessKeys = new ConcurrentSkipListMap<>();
+  private final CowMap<AccessKeyConfiguration> configurations = new CowMap<>(c -> Objects.requireNonNull(c.id(), "id"));
+  private final CowMap<ProviderKey> providerKeys = new CowMap<>(ProviderKey::id);
+  private final CowMap<CustomProvider> providers = new CowMap<>(CustomProvider::providerId);
+  private final CowMap<VirtualModel> virtualModels = new CowMap<>(VirtualModel::id);
+  private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+
+  @Override
+  public @Nullable AccessKey accessKey(String id) {
+    return accessKeys.get(id);
+  }
+
+  @Override
+  public List<AccessKey> accessKeys(@Nullable String beforeId, int limit) {
+    NavigableMap<String, AccessKey> view = beforeId == null ? accessKeys.descendingMap()
+        : accessKeys.headMap(beforeId, false).descendingMap();
+    List<AccessKey> out = new ArrayList<>(Math.min(limit, 128));
+    for (AccessKey k : view.values()) {
+      if (out.size() >= limit) {
+        break;
+      }
+      out.add(k);
+    }
+    return out;
+  }
+
+  @Override
+  public @Nullable AccessKeyConfiguration configuration(String id) {
+    return configurations.get(id);
+  }
+
+  @Override
+  public List<AccessKeyConfiguration> configurations() {
+    return configurations.values();
+  }
+
+  @Override
+  public @Nullable ProviderKey providerKey(String id) {
+    return providerKeys.get(id);
+  }
+
+  @Override
+  public List<ProviderKey> providerKeys() {
+    return providerKeys.values();
+  }
+
+  @Override
+  public @Nullable CustomProvider provider(String providerId) {
+    return providers.get(providerId);
+  }
+
+  @Override
+  public List<CustomProvider> providers() {
+    return providers.values();
+  }
+
+  @Override
+  public @Nullable VirtualModel virtualModel(String id) {
+    return virtualModels.get(id);
+  }
+
+  @Override
+  public List<VirtualModel> virtualModels() {
+    return virtualModels.values();
+  }
+
+  @Override
+  public void putAccessKey(AccessKey key) {
+    accessKeys.put(key.id(), key);
+    fire(ResourceType.ACCESS_KEY, key.id());
+  }
+
+  @Override
+  public boolean deleteAccessKey(String id) {
+    boolean existed = accessKeys.remove(id) != null;
+    fire(ResourceType.ACCESS_KEY, id);
+    return existed;
+  }
+
+  @Override
+  public void touchAccessKey(String id, Instant when) {
+    accessKeys.computeIfPresent(id, (k, v) -> v.toBuilder().lastUsed(when).build());
+  }
+
+  @Override
+  public void putConfiguration(AccessKeyConfiguration configuration) {
+    if (configuration.id() == null) {
+      throw new IllegalArgumentException("a stored configuration needs an id");
+    }
+    if (configuration.hasInlineKeys()) {
+      throw new IllegalArgumentException("a stored configuration must reference provider keys by id");
+    }
+    configurations.put(configuration);
+    fire(ResourceType.CONFIGURATION, configuration.id());
+  }
+
+  @Override
+  public boolean deleteConfiguration(String id) {
+    boolean existed = configurations.remove(id);
+    fire(ResourceType.CONFIGURATION, id);
+    return existed;
+  }
+
+  @Override
+  public void putProviderKey(ProviderKey key) {
+    providerKeys.put(key);
+    fire(ResourceType.PROVIDER_KEY, key.id());
+  }
+
+  @Override
+  public boolean deleteProviderKey(String id) {
+    boolean existed = providerKeys.remove(id);
+    fire(ResourceType.PROVIDER_KEY, id);
+    return existed;
+  }
+
+  @Override
+  public void putProvider(CustomProvider provider) {
+    providers.put(provider);
+    fire(ResourceType.PROVIDER, provider.providerId());
+  }
+
+  @Override
+  public boolean deleteProvider(String providerId) {
+    boolean existed = providers.remove(providerId);
+    fire(ResourceType.PROVIDER, providerId);
+    return existed;
+  }
+
+  @Override
+  public void putVirtualModel(VirtualModel model) {
+    virtualModels.put(model);
+    fire(ResourceType.VIRTUAL_MODEL, model.id());
+  }
+
+  @Override
+  public boolean deleteVirtualModel(String id) {
+    boolean existed = virtualModels.remove(id);
+    fire(ResourceType.VIRTUAL_MODEL, id);
+    return existed;
+  }
+
+  @Override
+  public void addListener(Listener listener) {
+    listeners.add(Objects.requireNonNull(listener, "listener"));
+  }
+
+  private void fire(ResourceType type, String id) {
+    for (Listener l : listeners) {
+      l.changed(type, id);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "InMemoryKeyStore[accessKeys=" + accessKeys.size() + ", configurations=" + configurations.values().size()
+        + ", providerKeys=" + providerKeys.values().size() + "]";
+  }
+
+  /** A small map that keeps insertion order; readers see immutable snapshots without locking. */
+  static final class CowMap<T> {
+    private final Function<T, String> key;
+    private volatile Map<String, T> map = Map.of();
+    private volatile List<T> values = List.of();
+
+    CowMap(Function<T, String> key) {
+      this.key = key;
+    }
+
+    @Nullable T get(String id) {
+      return map.get(id);
+    }
+
+    List<T> values() {
+      return values;
+    }
+
+    synchronized void put(T value) {
+      Map<String, T> copy = new LinkedHashMap<>(map);
+      copy.put(key.apply(value), value);
+      publish(copy);
+    }
+
+    synchronized boolean remove(String id) {
+      if (!map.containsKey(id)) {
+        return false;
+      }
+      Map<String, T> copy = new LinkedHashMap<>(map);
+      copy.remove(id);
+      publish(copy);
+      return true;
+    }
+
+    private void publish(Map<String, T> copy) {
+      List<T> v = List.copyOf(copy.values());
+      // values first: a reader that sees the new map also sees values at least as new
+      values = v;
+      map = java.util.Collections.unmodifiableMap(copy);
+    }
+  }
+}

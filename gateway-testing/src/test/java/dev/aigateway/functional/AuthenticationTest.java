@@ -1,0 +1,238 @@
+package dev.aigateway.functional;
+
+import dev.aigateway.internal.admin.AdminJson;
+
+import dev.aigateway.config.ConfigurationJson;
+
+import static dev.aigateway.functional.Fixture.catchGateway;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.aigateway.ErrorCode;
+import dev.aigateway.GatewayException;
+import dev.aigateway.GatewayRequest;
+import dev.aigateway.Surface;
+import dev.aigateway.admin.AccessKeyChange;
+import dev.aigateway.admin.CreatedAccessKey;
+import dev.aigateway.internal.auth.AccessTokens;
+import dev.aigateway.internal.store.InMemoryKeyStore;
+import dev.aigateway.resource.AccessKey;
+import dev.aigateway.spi.CredentialResolver;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.Test;
+
+final class AuthenticationTest {
+  private static final String BODY = "{\"model\":\"gpt-4o\",\"messages\":[]}";
+
+  /** Counts every access key lookup that reaches the store. */
+  static final class CountingStore extends ForwardingKeyStore {
+    final AtomicInteger lookups = new AtomicInteger();
+
+    CountingStore() {
+      super(new InMemoryKeyStore());
+    }
+
+    @Override
+    public @Nullable AccessKey accessKey(String id) {
+      lookups.incrementAndGet();
+      return super.accessKey(id);
+    }
+  }
+
+  @Test
+  void malformedOrBitFlippedTokens_neverReachTheStore_andAllGetTheSame401() {
+    CountingStore store = new CountingStore();
+    Fixture f = new Fixture(store, CredentialResolver.storeValues());
+    f.providerKey("openai", "primary");
+    String token = f.accessKey(null);
+    store.lookups.set(0);
+    Random random = new Random(42);
+    List<String> messages = new ArrayList<>();
+    for (int i = 0; i < 10_000; i++) {
+      String bad;
+      switch (i % 4) {
+        case 0: { // flip one bit of one character
+          char[] c = token.toCharArray();
+          int pos = random.nextInt(c.length);
+          c[pos] = (char) (c[pos] ^ (1 << random.nextInt(7)));
+          bad = new String(c);
+          break;
+        }
+        case 1:
+          bad = token.substring(0, random.nextInt(token.length()));
+          break;
+        case 2:
+          bad = "sk-" + Long.toHexString(random.nextLong()) + Long.toHexString(random.nextLong());
+          break;
+        default:
+          bad = "ng-" + "x".repeat(random.nextInt(80));
+      }
+      if (bad.equals(token)) {
+        continue;
+      }
+      GatewayException e = catchGateway(() -> f.chat(bad, BODY));
+      assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ACCESS_KEY);
+      assertThat(e.status()).isEqualTo(401);
+      messages.add(e.getMessage());
+    }
+    assertThat(store.lookups.get()).isZero();
+    assertThat(messages).hasSizeGreaterThan(9_900).allMatch(m -> m.equals("Invalid access key."));
+  }
+
+  @Test
+  void missingKey_isRejectedAsInvalid() {
+    Fixture f = new Fixture();
+    GatewayException e = catchGateway(() -> f.gateway.plan(GatewayRequest.builder()
+        .surface(Surface.CHAT_COMPLETIONS).body(BODY).build()));
+    assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ACCESS_KEY);
+  }
+
+  @Test
+  void keyIsAcceptedFromBearerOrXApiKey() {
+    Fixture f = new Fixture();
+    f.providerKey("openai", "primary");
+    String token = f.accessKey(null);
+    assertThat(f.gateway.plan(GatewayRequest.builder().surface(Surface.CHAT_COMPLETIONS)
+        .header("x-api-key", token).body(BODY).build()).candidates()).hasSize(1);
+    assertThat(f.gateway.plan(GatewayRequest.builder().surface(Surface.CHAT_COMPLETIONS)
+        .header("authorization", "bearer " + token).body(BODY).build()).candidates()).hasSize(1);
+  }
+
+  @Test
+  void unknownId_wrongSecret_andDeletedKey_lookTheSame() {
+    Fixture f = new Fixture();
+    f.providerKey("openai", "primary");
+    AccessTokens tokens = new AccessTokens("ng-", "aigk_");
+    CreatedAccessKey victim = f.admin.accessKeys().create(AccessKeyChange.builder().name("victim").build());
+    String valid = victim.token();
+    // a well-formed token for an id the store does not have
+    String unknownId = tokens.newToken("aigk_" + "0".repeat(22));
+    // the right id with another secret (checksum recomputed so it is well formed)
+    String wrongSecret = tokens.newToken(victim.key().id());
+    assertThat(wrongSecret).isNotEqualTo(valid);
+
+    GatewayException a = catchGateway(() -> f.chat(unknownId, BODY));
+    GatewayException b = catchGateway(() -> f.chat(wrongSecret, BODY));
+    f.chat(valid, BODY);
+    f.admin.accessKeys().delete(victim.key().id());
+    GatewayException c = catchGateway(() -> f.chat(valid, BODY));
+
+    for (GatewayException e : List.of(a, b, c)) {
+      assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ACCESS_KEY);
+      assertThat(e.status()).isEqualTo(401);
+      assertThat(e.getMessage()).isEqualTo(a.getMessage());
+      assertThat(e.details()).containsOnlyKeys("requestId");
+    }
+  }
+
+  @Test
+  void revocationIsImmediate_withNoTimeAdvanced() {
+    Fixture f = new Fixture();
+    f.providerKey("openai", "primary");
+    CreatedAccessKey k = f.admin.accessKeys().create(AccessKeyChange.builder().name("web").build());
+    f.chat(k.token(), BODY); // now cached
+    f.chat(k.token(), BODY);
+    f.admin.accessKeys().delete(k.key().id());
+    assertThatThrownBy(() -> f.chat(k.token(), BODY)).isInstanceOf(GatewayException.class)
+        .extracting(e -> ((GatewayException) e).code()).isEqualTo(ErrorCode.INVALID_ACCESS_KEY);
+  }
+
+  @Test
+  void configurationLinkChange_takesEffectOnTheNextRequest() {
+    Fixture f = new Fixture();
+    f.providerKey("openai", "primary");
+    f.providerKey("anthropic", "primary");
+    CreatedAccessKey k = f.admin.accessKeys().create(AccessKeyChange.builder().name("web").build());
+    assertThat(f.chatModel(k.token(), "claude-sonnet-4-6").candidates()).hasSize(1);
+    String openaiOnly = f.admin.configurations().create(ConfigurationJson.parseCreate(
+        "{\"name\":\"openai only\",\"access\":{\"providers\":{\"allow\":[\"openai\"]}}}")).id();
+    f.admin.accessKeys().update(k.key().id(), AccessKeyChange.builder().configurationId(openaiOnly).build());
+    assertThat(catchGateway(() -> f.chatModel(k.token(), "claude-sonnet-4-6")).code())
+        .isEqualTo(ErrorCode.PROVIDER_NOT_ALLOWED);
+    f.admin.accessKeys().update(k.key().id(), AdminJson.accessKeyChange("{\"accessKeyConfigurationId\":null}"));
+    assertThat(f.chatModel(k.token(), "claude-sonnet-4-6").candidates()).hasSize(1);
+  }
+
+  @Test
+  void keyCreatedAfterAFailedLookup_worksAtOnce() {
+    CountingStore store = new CountingStore();
+    Fixture f = new Fixture(store, CredentialResolver.storeValues());
+    f.providerKey("openai", "primary");
+    AccessTokens tokens = new AccessTokens("ng-", "aigk_");
+    // fail a lookup first (well-formed, unknown)
+    catchGateway(() -> f.chat(tokens.newToken("aigk_" + "1".repeat(22)), BODY));
+    assertThat(store.lookups.get()).isEqualTo(1);
+    String token = f.accessKey(null);
+    assertThat(f.chat(token, BODY).accessKeyId()).isNotNull();
+  }
+
+  @Test
+  void cachedKey_isNotLookedUpAgain() {
+    CountingStore store = new CountingStore();
+    Fixture f = new Fixture(store, CredentialResolver.storeValues());
+    f.providerKey("openai", "primary");
+    String token = f.accessKey(null);
+    store.lookups.set(0);
+    for (int i = 0; i < 100; i++) {
+      f.chat(token, BODY);
+    }
+    assertThat(store.lookups.get()).isEqualTo(1);
+  }
+
+  @Test
+  void concurrentAuthenticationAndDelete_noSuccessAfterDeleteReturns() throws Exception {
+    for (int round = 0; round < 20; round++) {
+      Fixture f = new Fixture();
+      f.providerKey("openai", "primary");
+      CreatedAccessKey k = f.admin.accessKeys().create(AccessKeyChange.builder().name("racy").build());
+      AtomicBoolean deleted = new AtomicBoolean();
+      AtomicInteger lateSuccesses = new AtomicInteger();
+      AtomicInteger successes = new AtomicInteger();
+      CountDownLatch start = new CountDownLatch(1);
+      ExecutorService pool = Executors.newFixedThreadPool(8);
+      try {
+        List<Future<?>> futures = new ArrayList<>();
+        for (int t = 0; t < 8; t++) {
+          futures.add(pool.submit(() -> {
+            start.await();
+            for (int i = 0; i < 2_000; i++) {
+              boolean deletedBefore = deleted.get();
+              try {
+                f.gateway.authenticate(k.token());
+                successes.incrementAndGet();
+                if (deletedBefore) {
+                  lateSuccesses.incrementAndGet();
+                }
+              } catch (GatewayException e) {
+                assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ACCESS_KEY);
+              }
+            }
+            return null;
+          }));
+        }
+        start.countDown();
+        Thread.sleep(1);
+        f.admin.accessKeys().delete(k.key().id());
+        deleted.set(true);
+        for (Future<?> fu : futures) {
+          fu.get(30, TimeUnit.SECONDS);
+        }
+      } finally {
+        pool.shutdownNow();
+      }
+      assertThat(lateSuccesses.get()).as("successes after delete returned (round %d)", round).isZero();
+      assertThatThrownBy(() -> f.gateway.authenticate(k.token())).isInstanceOf(GatewayException.class);
+    }
+  }
+
+}

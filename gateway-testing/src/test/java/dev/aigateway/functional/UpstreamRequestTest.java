@@ -1,0 +1,198 @@
+package dev.aigateway.functional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.aigateway.ErrorCode;
+import dev.aigateway.Gateway;
+import dev.aigateway.GatewayException;
+import dev.aigateway.GatewayRequest;
+import dev.aigateway.GatewayResponse;
+import dev.aigateway.Surface;
+import dev.aigateway.admin.AccessKeyChange;
+import dev.aigateway.admin.ProviderKeyChange;
+import dev.aigateway.resource.CustomProvider;
+import dev.aigateway.resource.SecretValue;
+import dev.aigateway.resource.SurfaceSupport;
+import dev.aigateway.spi.CredentialResolver;
+import dev.aigateway.spi.KeyStore;
+import dev.aigateway.spi.UpstreamRequest;
+import dev.aigateway.testing.FakeClock;
+import dev.aigateway.testing.FakeUpstream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** What reaches the provider: URL, headers (credential hygiene) and the body, byte for byte. */
+final class UpstreamRequestTest {
+  private FakeUpstream upstream;
+  private Gateway gateway;
+  private String token;
+
+  @BeforeEach
+  void setUp() {
+    FakeClock clock = FakeClock.create();
+    upstream = FakeUpstream.create(clock);
+    gateway = Gateway.builder().keyStore(KeyStore.inMemory()).clock(clock).upstream(upstream)
+        .credentialResolver(CredentialResolver.storeValues().withManaged("anthropic", SecretValue.of("sk-ant-managed-1")))
+        .build();
+    gateway.admin().providerKeys().create(ProviderKeyChange.builder().providerId("openai").name("k")
+        .value("sk-openai-secret-1").build());
+    upstream.otherwise().always(FakeUpstream.json(200, "{}"));
+    token = gateway.admin().accessKeys().create(AccessKeyChange.builder().build()).token();
+  }
+
+  private UpstreamRequest send(GatewayRequest.Builder b) {
+    try (GatewayResponse r = gateway.handle(b.build())) {
+      assertThat(r.status()).isEqualTo(200);
+    }
+    List<UpstreamRequest> all = upstream.requests();
+    return all.get(all.size() - 1);
+  }
+
+  private GatewayRequest.Builder chat(String body) {
+    return GatewayRequest.builder().surface(Surface.CHAT_COMPLETIONS).header("Authorization", "Bearer " + token)
+        .body(body);
+  }
+
+  @Test
+  void urlIsTheBaseUrlPlusTheSurfacePath_withTheQueryKept() {
+    UpstreamRequest r = send(chat("{\"model\":\"gpt-4o\"}").query("api-version=2024-10-01&x=1"));
+    assertThat(r.url()).isEqualTo("https://api.openai.com/v1/chat/completions?api-version=2024-10-01&x=1");
+    UpstreamRequest m = send(GatewayRequest.builder().surface(Surface.MESSAGES).header("x-api-key", token)
+        .body("{\"model\":\"claude-sonnet-4-6\",\"max_tokens\":5}"));
+    assertThat(m.url()).isEqualTo("https://api.anthropic.com/v1/messages");
+  }
+
+  @Test
+  void clientCredentialsAndHopByHopHeaders_neverGoUpstream_andExactlyOneCredentialIsSet() {
+    UpstreamRequest r = send(chat("{\"model\":\"gpt-4o\"}")
+        .header("x-api-key", token)
+        .header("Connection", "keep-alive, X-Private-Hop")
+        .header("X-Private-Hop", "1")
+        .header("Keep-Alive", "timeout=5")
+        .header("Transfer-Encoding", "chunked")
+        .header("Proxy-Authorization", "Basic abc")
+        .header("Upgrade", "h2c")
+        .header("TE", "trailers")
+        .header("Cookie", "session=1")
+        .header("Host", "gateway.local")
+        .header("Content-Length", "20")
+        .header("OpenAI-Organization", "org-1")
+        .header("X-Trace", "abc"));
+    StringBuilder all = new StringBuilder();
+    r.headers().forEach((name, value) -> all.append(value).append('\n'));
+    assertThat(all.toString()).doesNotContain(token);
+    assertThat(r.headers().names()).containsExactlyInAnyOrder(
+        "openai-organization", "x-trace", "content-type", "authorization");
+    assertThat(r.headers().values("authorization").size()).isEqualTo(1);
+    assertThat(r.header("Authorization")).isEqualTo("Bearer sk-openai-secret-1");
+  }
+
+  @Test
+  void anthropicCredential_isXApiKey_withAVersionWhenAbsent() {
+    UpstreamRequest r = send(GatewayRequest.builder().surface(Surface.MESSAGES).header("x-api-key", token)
+        .body("{\"model\":\"claude-sonnet-4-6\"}"));
+    assertThat(r.header("x-api-key")).isEqualTo("sk-ant-managed-1");
+    assertThat(r.header("Authorization")).isNull();
+    assertThat(r.header("anthropic-version")).isEqualTo("2023-06-01");
+    UpstreamRequest pinned = send(GatewayRequest.builder().surface(Surface.MESSAGES).header("x-api-key", token)
+        .header("anthropic-version", "2024-01-01").header("anthropic-beta", "tools-1")
+        .body("{\"model\":\"claude-sonnet-4-6\"}"));
+    assertThat(pinned.header("anthropic-version")).isEqualTo("2024-01-01");
+    assertThat(pinned.header("anthropic-beta")).isEqualTo("tools-1");
+    assertThat(pinned.headers().values("x-api-key").size()).isEqualTo(1);
+  }
+
+  @Test
+  void aClientCannotOverrideACustomProvidersCredentialHeader() {
+    gateway.admin().providers().create(CustomProvider.builder().providerId("azure").baseUrl("https://x.example.com/openai")
+        .supportedApiSurfaces(List.of(SurfaceSupport.of(Surface.CHAT_COMPLETIONS))).authHeader("api-key"));
+    gateway.admin().providerKeys().create(ProviderKeyChange.builder().providerId("azure").name("k")
+        .value("azure-secret-1").build());
+    UpstreamRequest r = send(chat("{\"model\":\"azure:gpt-4o\"}").header("api-key", "client-chosen"));
+    assertThat(r.headers().values("api-key").size()).isEqualTo(1);
+    assertThat(r.header("api-key")).isEqualTo("azure-secret-1");
+    assertThat(r.url()).isEqualTo("https://x.example.com/openai/chat/completions");
+  }
+
+  @Test
+  void controlCharactersInAForwardedHeader_are400_withNoUpstreamCall() {
+    for (String bad : new String[] {"a\r\nX-Injected: 1", "a\nb", "a\u0000b"}) {
+      GatewayException e = dev.aigateway.functional.Fixture.catchGateway(() -> gateway.handle(chat("{\"model\":\"gpt-4o\"}")
+          .header("X-Trace", bad).build()));
+      assertThat(e.code()).isEqualTo(ErrorCode.INVALID_REQUEST_BODY);
+      assertThat(e.status()).isEqualTo(400);
+      assertThat(e.getMessage()).doesNotContain("X-Injected");
+    }
+    assertThat(upstream.requests()).isEmpty();
+  }
+
+  @Test
+  void bodyIsByteIdentical_whenTheModelNeedsNoRewrite() {
+    String body = "{ \"model\" : \"gpt-4o\",\n  \"messages\": [ {\"role\":\"user\", \"content\":\"h\\u00e9\"} ],"
+        + " \"temperature\": 0.70 }";
+    UpstreamRequest r = send(chat(body));
+    assertThat(new String(r.bodyBytes(), StandardCharsets.UTF_8)).isEqualTo(body);
+  }
+
+  @Test
+  void prefixedModel_isRewritten_andModelsRemoved_everythingElseUntouched() throws Exception {
+    String body = "{\"temperature\": 0.70, \"models\": [\"claude-sonnet-4-6\"], \"model\":\"openai:GPT-4o\","
+        + "  \"messages\":[{\"content\":\"x\"}] }";
+    UpstreamRequest r = send(chat(body));
+    String sent = new String(r.bodyBytes(), StandardCharsets.UTF_8);
+    assertThat(sent).isEqualTo("{\"temperature\": 0.70, \"model\":\"gpt-4o\",  \"messages\":[{\"content\":\"x\"}] }");
+  }
+
+  @Test
+  void rewriting_isCorrectForEveryLayoutOfModelAndModels() throws Exception {
+    ObjectMapper mapper = new ObjectMapper();
+    String[] bodies = {
+        "{\"models\":[\"gpt-4o\"]}",
+        "{\"models\":[\"gpt-4o\"],\"n\":1}",
+        "{\"n\":1,\"models\":[\"gpt-4o\"]}",
+        "{\"model\":\"openai/gpt-4o\",\"models\":[]}",
+        "{\"models\":[],\"model\":\"openai/gpt-4o\"}",
+        "{\"a\":{\"model\":\"nested\"},\"model\":\"openai/gpt-4o\",\"b\":[1,{\"models\":2}],\"models\":null,\"c\":3}",
+        "{\"model\":null,\"models\":[\"openai:gpt-4o\"]}",
+        "{ \"models\" : [ \"gpt-4o\" ] , \"stream\" : false }",
+    };
+    for (String body : bodies) {
+      UpstreamRequest r = send(chat(body));
+      JsonNode sent = mapper.readTree(r.bodyBytes());
+      ObjectNode expected = (ObjectNode) mapper.readTree(body);
+      expected.remove("models");
+      expected.put("model", "gpt-4o");
+      assertThat(sent).as(body).isEqualTo(expected);
+    }
+  }
+
+  @Test
+  void modelNamesWithQuotesAndBackslashes_areEncodedSafely() throws Exception {
+    UpstreamRequest r = send(chat("{\"model\":\"openai:we\\\"ird\\\\model\"}"));
+    JsonNode sent = new ObjectMapper().readTree(r.bodyBytes());
+    assertThat(sent.get("model").asText()).isEqualTo("we\"ird\\model");
+  }
+
+  @Test
+  void aCustomProvidersSupportedParams_stripEveryOtherTopLevelParameter_keepingTheRestByteForByte() {
+    gateway.admin().providers().create(CustomProvider.builder().providerId("strict").baseUrl("https://strict.example.com/v1")
+        .supportedApiSurfaces(List.of(new SurfaceSupport(Surface.Format.OPENAI, Surface.CHAT_COMPLETIONS,
+            List.of("messages", "temperature"))))
+        .models(List.of("small-model")));
+    gateway.admin().providerKeys().create(ProviderKeyChange.builder().providerId("strict").name("k")
+        .value("strict-secret-1").build());
+    String body = "{\"model\":\"strict:small-model\", \"logit_bias\":{\"1\":2}, \"messages\" : [ {\"content\":\"h\u00e9\"} ],"
+        + "\"temperature\":0.70,\"parallel_tool_calls\":true,\"stream\":false,\"models\":[\"gpt-4o\"]}";
+    UpstreamRequest r = send(chat(body));
+    assertThat(new String(r.bodyBytes(), StandardCharsets.UTF_8)).isEqualTo(
+        "{\"model\":\"small-model\",\"messages\" : [ {\"content\":\"h\u00e9\"} ],\"temperature\":0.70,\"stream\":false}");
+    // other providers get every parameter
+    UpstreamRequest open = send(chat("{\"model\":\"gpt-4o\",\"logit_bias\":{}}"));
+    assertThat(new String(open.bodyBytes(), StandardCharsets.UTF_8)).isEqualTo("{\"model\":\"gpt-4o\",\"logit_bias\":{}}");
+  }
+}
