@@ -189,29 +189,49 @@ final class AuthenticationTest {
     assertThat(store.lookups.get()).isEqualTo(1);
   }
 
+  /**
+   * Eight threads authenticate while one deletes the key. The delete waits until every thread has
+   * succeeded (the key was cached and in use), and every thread keeps going until it has tried again
+   * after the delete returned: so the race happens in every round, and no try after the delete succeeds.
+   */
   @Test
   void concurrentAuthenticationAndDelete_noSuccessAfterDeleteReturns() throws Exception {
+    int threads = 8;
     for (int round = 0; round < 20; round++) {
       Fixture f = new Fixture();
       f.providerKey("openai", "primary");
       CreatedAccessKey k = f.admin.accessKeys().create(AccessKeyChange.builder().name("racy").build());
       AtomicBoolean deleted = new AtomicBoolean();
+      AtomicInteger successesBefore = new AtomicInteger();
       AtomicInteger lateSuccesses = new AtomicInteger();
-      AtomicInteger successes = new AtomicInteger();
+      AtomicInteger triesAfter = new AtomicInteger();
       CountDownLatch start = new CountDownLatch(1);
-      ExecutorService pool = Executors.newFixedThreadPool(8);
+      CountDownLatch everyThreadSucceeded = new CountDownLatch(threads);
+      ExecutorService pool = Executors.newFixedThreadPool(threads);
       try {
         List<Future<?>> futures = new ArrayList<>();
-        for (int t = 0; t < 8; t++) {
+        for (int t = 0; t < threads; t++) {
           futures.add(pool.submit(() -> {
             start.await();
-            for (int i = 0; i < 2_000; i++) {
+            boolean counted = false;
+            int afterDelete = 0;
+            // bounded: stops after 200 tries that began once the delete had returned, or 200,000 in all
+            for (int i = 0; i < 200_000 && afterDelete < 200; i++) {
               boolean deletedBefore = deleted.get();
+              if (deletedBefore) {
+                afterDelete++;
+                triesAfter.incrementAndGet();
+              }
               try {
                 f.gateway.authenticate(k.token());
-                successes.incrementAndGet();
                 if (deletedBefore) {
                   lateSuccesses.incrementAndGet();
+                } else {
+                  successesBefore.incrementAndGet();
+                  if (!counted) {
+                    counted = true;
+                    everyThreadSucceeded.countDown();
+                  }
                 }
               } catch (GatewayException e) {
                 assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ACCESS_KEY);
@@ -221,7 +241,7 @@ final class AuthenticationTest {
           }));
         }
         start.countDown();
-        Thread.sleep(1);
+        assertThat(everyThreadSucceeded.await(30, TimeUnit.SECONDS)).as("every thread authenticated first").isTrue();
         f.admin.accessKeys().delete(k.key().id());
         deleted.set(true);
         for (Future<?> fu : futures) {
@@ -230,9 +250,12 @@ final class AuthenticationTest {
       } finally {
         pool.shutdownNow();
       }
+      assertThat(successesBefore.get()).as("successes before the delete (round %d)", round)
+          .isGreaterThanOrEqualTo(threads);
+      assertThat(triesAfter.get()).as("tries after the delete returned (round %d)", round)
+          .isEqualTo(threads * 200);
       assertThat(lateSuccesses.get()).as("successes after delete returned (round %d)", round).isZero();
       assertThatThrownBy(() -> f.gateway.authenticate(k.token())).isInstanceOf(GatewayException.class);
     }
   }
-
 }
