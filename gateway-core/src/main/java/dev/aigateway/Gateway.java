@@ -64,7 +64,7 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safe. Changes made through {@link #admin()} (or to the store, which notifies the gateway)
  * take effect on the next request.
  */
-public final class Gateway {
+public final class Gateway implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
 
   private final KeyStore store;
@@ -80,6 +80,8 @@ public final class Gateway {
   private volatile Limits limits;
   private final Object stateLock = new Object();
   private final @Nullable AttemptLoop loop;
+  private final @Nullable Upstream upstream;
+  private volatile boolean closed;
   private volatile @Nullable RoutingState state;
 
   private Gateway(Builder b) {
@@ -100,6 +102,7 @@ public final class Gateway {
     this.planner = new Planner(credentials, cooldowns, b.random);
     this.loop = b.upstream == null ? null : new AttemptLoop(this::limits, b.upstream, b.policy, credentials, ledger,
         clock, cooldowns, events, b.maxResponseBytes);
+    this.upstream = b.upstream;
     this.store.addListener(this::onStoreChange);
     this.admin = new DefaultGatewayAdmin(store, clock, authenticator.tokens(), authenticator.digest(),
         new RoutingView() {
@@ -130,6 +133,7 @@ public final class Gateway {
    */
   public RoutePlan plan(GatewayRequest request) {
     Objects.requireNonNull(request, "request");
+    checkOpen();
     String requestId = Ids.newRequestId();
     try {
       AccessKey key = authenticator.authenticate(request.accessToken());
@@ -171,6 +175,7 @@ public final class Gateway {
   /** Executes a plan made by {@link #plan}; see {@link #handle}. */
   public GatewayResponse execute(RoutePlan plan) {
     Objects.requireNonNull(plan, "plan");
+    checkOpen();
     if (loop == null) {
       throw new IllegalStateException("this gateway has no Upstream: set Gateway.builder().upstream(...)");
     }
@@ -313,12 +318,43 @@ public final class Gateway {
   }
 
   private void onStoreChange(ResourceType type, String id) {
+    if (closed) {
+      return;
+    }
     if (type == ResourceType.ACCESS_KEY) {
       authenticator.invalidate(id);
       return;
     }
     synchronized (stateLock) {
       state = null;
+    }
+  }
+
+  /**
+   * Stops the gateway: later calls to {@link #plan} and {@link #execute} throw {@link IllegalStateException},
+   * store changes are no longer followed, and the {@link Upstream} is closed when it is {@link AutoCloseable}
+   * ({@code OkHttpUpstream.create()} releases the client it built; one made on your own client leaves it
+   * alone). Responses already returned stay readable. The {@link KeyStore} is the host's: close it yourself.
+   * Idempotent.
+   */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    if (upstream instanceof AutoCloseable) {
+      try {
+        ((AutoCloseable) upstream).close();
+      } catch (Exception e) {
+        LOG.warn("closing the upstream failed; ignored", e);
+      }
+    }
+  }
+
+  private void checkOpen() {
+    if (closed) {
+      throw new IllegalStateException("this gateway is closed");
     }
   }
 

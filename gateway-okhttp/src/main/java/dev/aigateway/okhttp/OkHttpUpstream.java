@@ -37,18 +37,22 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Thread-safe.
  */
-public final class OkHttpUpstream implements Upstream {
+public final class OkHttpUpstream implements Upstream, AutoCloseable {
   private static final Watchdog WATCHDOG = new Watchdog();
 
   private final Call.Factory calls;
+  /** The client this upstream built and so releases on {@link #close()}; null when the host's. */
+  private final @Nullable OkHttpClient owned;
 
-  private OkHttpUpstream(Call.Factory calls) {
+  private OkHttpUpstream(Call.Factory calls, @Nullable OkHttpClient owned) {
     this.calls = calls;
+    this.owned = owned;
   }
 
-  /** On {@link #defaultClient()}. */
+  /** On a new {@link #defaultClient()}, which {@link #close()} releases. */
   public static OkHttpUpstream create() {
-    return new OkHttpUpstream(defaultClient());
+    OkHttpClient client = defaultClient();
+    return new OkHttpUpstream(client, client);
   }
 
   /** On the host's own client or call factory (see the class description for what is enforced). */
@@ -61,7 +65,7 @@ public final class OkHttpUpstream implements Upstream {
             .build();
       }
     }
-    return new OkHttpUpstream(calls);
+    return new OkHttpUpstream(calls, null);
   }
 
   /**
@@ -83,6 +87,23 @@ public final class OkHttpUpstream implements Upstream {
       return addresses;
     };
     return create(client.newBuilder().dns(filtered).build());
+  }
+
+  /** The client this upstream built, or null when it runs on the host's. */
+  @Nullable OkHttpClient ownedClient() {
+    return owned;
+  }
+
+  /**
+   * Releases the client {@link #create()} built: its dispatcher's threads stop once idle and its pooled
+   * connections close. An upstream on the host's own client leaves that client alone. Idempotent.
+   */
+  @Override
+  public void close() {
+    if (owned != null) {
+      owned.dispatcher().executorService().shutdown();
+      owned.connectionPool().evictAll();
+    }
   }
 
   /**

@@ -19,4 +19,23 @@ final class OkHttpModuleTest {
     assertThat(module.canRead(okhttp3.OkHttpClient.class.getModule())).isTrue();
     assertThat(okhttp3.OkHttpClient.class.getModule().getName()).isEqualTo("okhttp3");
   }
+
+  @Test
+  void close_releasesTheClientItBuilt_butNeverTheHostsOwn() {
+    okhttp3.OkHttpClient hosts = OkHttpUpstream.defaultClient();
+    try (OkHttpUpstream onHosts = OkHttpUpstream.create(hosts)) {
+      assertThat(onHosts).isNotNull();
+    }
+    assertThat(hosts.dispatcher().executorService().isShutdown()).as("the host's client").isFalse();
+    hosts.dispatcher().executorService().shutdown();
+
+    OkHttpUpstream own = OkHttpUpstream.create();
+    okhttp3.OkHttpClient built = own.ownedClient();
+    assertThat(built).isNotNull();
+    assertThat(built.dispatcher().executorService().isShutdown()).isFalse();
+    own.close();
+    own.close();
+    assertThat(built.dispatcher().executorService().isShutdown()).as("the client it built").isTrue();
+    assertThat(OkHttpUpstream.create(hosts).ownedClient()).isNull();
+  }
 }
