@@ -17,8 +17,9 @@ import java.util.Objects;
  * <p>{@link #publicHttpsOnly(Resolver)} accepts {@code https} URLs without user info or control
  * characters whose host resolves only to public addresses: not loopback, private (10/8, 172.16/12,
  * 192.168/16), link-local (169.254/16, fe80::/10), CGNAT (100.64/10), unique-local (fc00::/7), multicast,
- * unspecified, benchmark or reserved ranges, nor those hidden in IPv4-mapped, IPv4-compatible or 6to4
- * IPv6 forms. {@link #syntaxOnly()} checks the URL's form only (for hosts that trust their admins and
+ * unspecified, benchmark or reserved ranges, nor those hidden in IPv4-mapped, IPv4-compatible, 6to4,
+ * NAT64 ({@code 64:ff9b::/96}, {@code 64:ff9b:1::/48}) or Teredo ({@code 2001::/32}) IPv6 forms, which are
+ * judged by the IPv4 address they embed. {@link #syntaxOnly()} checks the URL's form only (for hosts that trust their admins and
  * use local providers). The runnable server uses the strict guard unless started with
  * {@code --allow-private-upstreams}.
  *
@@ -122,6 +123,23 @@ public interface BaseUrlGuard {
       }
       if ((b[0] & 0xFF) == 0x20 && (b[1] & 0xFF) == 0x02) {
         return embedded(b[2], b[3], b[4], b[5]); // 6to4 2002::/16
+      }
+      if (b[0] == 0 && b[1] == 0x64 && (b[2] & 0xFF) == 0xFF && (b[3] & 0xFF) == 0x9B) {
+        if (b[4] == 0 && b[5] == 0 && b[6] == 0 && b[7] == 0 && b[8] == 0 && b[9] == 0 && b[10] == 0
+            && b[11] == 0) {
+          return embedded(b[12], b[13], b[14], b[15]); // NAT64 well-known prefix 64:ff9b::/96
+        }
+        if (b[4] == 0 && b[5] == 1) {
+          // NAT64 local-use 64:ff9b:1::/48 (RFC 8215): the IPv4 may sit at any RFC 6052 prefix length, so
+          // every reading must be public
+          return embedded(b[6], b[7], b[9], b[10]) && embedded(b[7], b[9], b[10], b[11])
+              && embedded(b[9], b[10], b[11], b[12]) && embedded(b[12], b[13], b[14], b[15]);
+        }
+      }
+      if ((b[0] & 0xFF) == 0x20 && (b[1] & 0xFF) == 0x01 && b[2] == 0 && b[3] == 0) {
+        // Teredo 2001::/32: the server's IPv4, and the client's, stored inverted in the last four bytes
+        return embedded(b[4], b[5], b[6], b[7])
+            && embedded((byte) ~b[12], (byte) ~b[13], (byte) ~b[14], (byte) ~b[15]);
       }
     }
     return true;

@@ -81,4 +81,19 @@ final class BaseUrlGuardTest {
     assertThat(BaseUrlGuard.isPublic(InetAddress.getByName("172.32.0.0"))).isTrue();
     assertThat(BaseUrlGuard.isPublic(InetAddress.getByName("198.18.0.1"))).isFalse();
   }
+
+  /** Regression: {@code https://[64:ff9b::127.0.0.1]/v1} was accepted; NAT64 and Teredo embed IPv4. */
+  @Test
+  void nat64AndTeredoAddresses_areJudgedByTheIpv4TheyEmbed() throws Exception {
+    BaseUrlGuard literal = BaseUrlGuard.publicHttpsOnly(BaseUrlGuard.Resolver.system());
+    for (String host : List.of("[64:ff9b::127.0.0.1]", "[64:ff9b::10.0.0.1]", "[64:ff9b::a9fe:a9fe]",
+        "[64:ff9b:1:7f00:0:100::]", "[64:ff9b:1::a00:1]", "[2001:0:4136:e378:8000:63bf:80ff:fffe]",
+        "[2001:0:a00:1:8000:63bf:3fff:fdd2]")) {
+      assertThatThrownBy(() -> literal.check("baseUrl", "https://" + host + "/v1")).as(host)
+          .isInstanceOf(ConfigurationException.class).hasMessageContaining("private or local address");
+    }
+    // the same forms around public IPv4 addresses stay public
+    assertThat(BaseUrlGuard.isPublic(InetAddress.getByName("64:ff9b::808:808"))).isTrue();
+    assertThat(BaseUrlGuard.isPublic(InetAddress.getByName("2001:0:4136:e378:8000:63bf:f7f7:f7f7"))).isTrue();
+  }
 }
