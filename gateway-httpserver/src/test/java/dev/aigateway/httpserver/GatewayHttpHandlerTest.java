@@ -96,6 +96,35 @@ final class GatewayHttpHandlerTest {
     assertThat(r.headers().firstValue("Content-Type")).hasValue("application/json");
   }
 
+  /** Regression: no gateway error carried AIG-Model or AIG-Provider, even after upstream attempts. */
+  @Test
+  void errorsAfterAttempts_carryTheModelAndProviderOfTheLastAttempt() throws Exception {
+    upstream.forKey("sk-oa-a").respond(FakeUpstream.reply(503));
+    upstream.forKey("sk-oa-b").respond(FakeUpstream.reply(503));
+    HttpResponse<String> r = chat("{\"model\":\"gpt-4o\"}");
+    assertThat(r.statusCode()).isEqualTo(503);
+    assertThat(r.headers().firstValue("AIG-Attempts")).hasValue("1");
+    assertThat(r.headers().firstValue("AIG-Model")).hasValue("gpt-4o");
+    assertThat(r.headers().firstValue("AIG-Provider")).hasValue("openai");
+    HttpResponse<String> refused = post("/v1/chat/completions", "Authorization", "Bearer ng-wrong", "{}");
+    assertThat(refused.headers().firstValue("AIG-Model")).as("no attempt, no model").isEmpty();
+  }
+
+  /** Regression: a body with thousands of rejected fallbacks produced a 70 KB AIG-Rejected-Models header. */
+  @Test
+  void rejectedModelsHeader_isCapped() throws Exception {
+    upstream.forKey("sk-oa-a").respond(FakeUpstream.json(200, "{}"));
+    StringBuilder models = new StringBuilder();
+    for (int i = 0; i < 150; i++) { // about 3 KB of body, under this gateway's 4 KB limit
+      models.append(i == 0 ? "" : ",").append("\"nope:model-").append(i).append('"');
+    }
+    HttpResponse<String> r = chat("{\"model\":\"gpt-4o\",\"models\":[" + models + "]}");
+    assertThat(r.statusCode()).isEqualTo(200);
+    String rejected = r.headers().firstValue("AIG-Rejected-Models").orElseThrow();
+    assertThat(rejected.length()).isLessThanOrEqualTo(1024);
+    assertThat(rejected).startsWith("nope:model-0, nope:model-1, ").endsWith(", ...");
+  }
+
   @Test
   void badAccessKey_is401_inTheOpenAiFormat() throws Exception {
     HttpResponse<String> r = post("/v1/chat/completions", "Authorization", "Bearer ng-wrong", "{\"model\":\"gpt-4o\"}");

@@ -39,7 +39,11 @@ final class RequestErrorsTest {
       "{\"model\":42}", "{\"model\":{\"name\":\"gpt-4o\"}}", "{\"model\":[\"gpt-4o\"]}", "{\"model\":true}",
       "{\"model\":\"gpt-4o\",\"models\":\"gpt-4o-mini\"}", "{\"model\":\"gpt-4o\",\"models\":[1,2]}",
       "{\"model\":\"gpt-4o\",\"models\":[null]}", "{\"model\":\"gpt-4o\",\"models\":[[\"x\"]]}",
-      "{\"messages\":[]}", "{\"model\":null}"})
+      "{\"messages\":[]}", "{\"model\":null}",
+      // case variants a case-insensitive provider would read, a stream that is not a boolean, control characters
+      "{\"model\":\"gpt-4o-mini\",\"Model\":\"gpt-4o\"}", "{\"model\":\"gpt-4o\",\"Stream\":true}",
+      "{\"model\":\"gpt-4o\",\"stream\":\"true\"}", "{\"model\":\"gpt-4o\\r\\nX: y\"}",
+      "{\"model\":\"gpt-4o\\u0000\"}", "{\"model\":\"gpt-4o\",\"models\":[\"gpt-4o-mini\\n\"]}"})
   void badBodies_areInvalidRequestBody(String body) {
     GatewayException e = catchGateway(() -> f.chat(token, body));
     assertThat(e.code()).isEqualTo(ErrorCode.INVALID_REQUEST_BODY);

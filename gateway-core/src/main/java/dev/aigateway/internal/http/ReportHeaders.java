@@ -2,6 +2,7 @@ package dev.aigateway.internal.http;
 
 import dev.aigateway.FailoverExhaustedException;
 import dev.aigateway.GatewayException;
+import dev.aigateway.failover.AttemptRecord;
 import dev.aigateway.routing.RejectedCandidate;
 import java.util.List;
 import java.util.function.BiConsumer;
@@ -13,6 +14,9 @@ import org.jspecify.annotations.Nullable;
  * and {@code Retry-After} on {@code rate_limited}.
  */
 public final class ReportHeaders {
+  /** Longest {@code Rejected-Models} value; longer lists end in {@code , ...}. */
+  static final int MAX_REJECTED_CHARS = 1024;
+
   private ReportHeaders() {}
 
   public static void write(String prefix, String requestId, int attempts, @Nullable String model,
@@ -28,20 +32,31 @@ public final class ReportHeaders {
     if (rejected != null && !rejected.isEmpty()) {
       StringBuilder sb = new StringBuilder();
       for (RejectedCandidate r : rejected) {
+        String name = r.requested().replaceAll("[^\\x20-\\x7e]|,", "?");
+        if (sb.length() + 2 + name.length() > MAX_REJECTED_CHARS - 5) {
+          sb.append(sb.length() > 0 ? ", ..." : "...");
+          break;
+        }
         if (sb.length() > 0) {
           sb.append(", ");
         }
-        sb.append(r.requested().replaceAll("[^\\x20-\\x7e]|,", "?"));
+        sb.append(name);
       }
       set.accept(prefix + "Rejected-Models", sb.toString());
     }
   }
 
-  /** The headers of an error response: the report (with the failed attempts' count) and Retry-After. */
+  /**
+   * The headers of an error response: the report (with the failed attempts' count, and the model and
+   * provider of the last attempt when one was made) and Retry-After.
+   */
   public static void writeError(String prefix, String requestId, GatewayException e,
       @Nullable List<RejectedCandidate> rejected, BiConsumer<String, String> set) {
-    int attempts = e instanceof FailoverExhaustedException ? ((FailoverExhaustedException) e).attempts().size() : 0;
-    write(prefix, requestId, attempts, null, null, rejected, set);
+    List<AttemptRecord> attempts = e instanceof FailoverExhaustedException
+        ? ((FailoverExhaustedException) e).attempts() : List.of();
+    AttemptRecord last = attempts.isEmpty() ? null : attempts.get(attempts.size() - 1);
+    write(prefix, requestId, attempts.size(), last == null ? null : last.model(),
+        last == null ? null : last.provider(), rejected, set);
     if (e instanceof FailoverExhaustedException && ((FailoverExhaustedException) e).retryAfter() != null) {
       long ms = ((FailoverExhaustedException) e).retryAfter().toMillis();
       set.accept("Retry-After", String.valueOf(Math.max(1, (ms + 999) / 1000)));

@@ -5,6 +5,7 @@ import dev.aigateway.GatewayException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -107,6 +108,9 @@ public final class BodyScanner extends JsonLexer {
         boolean escaped = skipStringBody();
         int keyEnd = i - 1;
         int which = escaped ? classify(decode(keyStart, keyEnd)) : classify(keyStart, keyEnd);
+        if (which < 0) {
+          throw invalid("a field named like model, models or stream must be spelled exactly so");
+        }
         ws();
         expect(':');
         ws();
@@ -114,7 +118,7 @@ public final class BodyScanner extends JsonLexer {
           case 1:
             seen = once(seen, 1, "model");
             modelStart = i;
-            model = stringOrNull("model must be a string");
+            model = modelName(stringOrNull("model must be a string"), "model");
             modelEnd = i;
             break;
           case 2:
@@ -126,8 +130,7 @@ public final class BodyScanner extends JsonLexer {
             break;
           case 4:
             seen = once(seen, 4, "stream");
-            stream = peek() == 't';
-            skipValue(1);
+            stream = bool("stream must be true or false");
             break;
           default:
             skipValue(1);
@@ -198,6 +201,11 @@ public final class BodyScanner extends JsonLexer {
     return seen | bit;
   }
 
+  /**
+   * 1, 2 or 4 for {@code model}, {@code models}, {@code stream}; 0 for any other key; -1 for a key that
+   * differs from one of them only in case or by a character that case-insensitive JSON bindings fold
+   * onto it (Go's {@code encoding/json} reads {@code "Model"} or {@code "\u017Ftream"} as those fields).
+   */
   private int classify(int from, int to) {
     int n = to - from;
     if (n == 5 && regionEquals(from, MODEL)) {
@@ -209,7 +217,10 @@ public final class BodyScanner extends JsonLexer {
     if (n == 6 && regionEquals(from, STREAM)) {
       return 4;
     }
-    return 0;
+    if (n < 5 || n > 12) {
+      return 0; // a variant of a 5- or 6-letter name is at most 6 characters of at most 2 bytes each
+    }
+    return classify(new String(b, from, n, StandardCharsets.UTF_8));
   }
 
   private static int classify(String key) {
@@ -217,8 +228,45 @@ public final class BodyScanner extends JsonLexer {
       case "model": return 1;
       case "models": return 2;
       case "stream": return 4;
-      default: return 0;
+      default:
+        if (key.length() < 5 || key.length() > 6) {
+          return 0;
+        }
+        String folded = key.replace('\u017F', 's').replace('\u212A', 'k').toLowerCase(Locale.ROOT);
+        return folded.equals("model") || folded.equals("models") || folded.equals("stream") ? -1 : 0;
     }
+  }
+
+  /** A model name as the body gave it; a control character in it is refused (it would reach headers). */
+  private static @Nullable String modelName(@Nullable String name, String field) {
+    if (name != null) {
+      for (int k = 0; k < name.length(); k++) {
+        char c = name.charAt(k);
+        if (c < 0x20 || c == 0x7F || (c >= 0x80 && c < 0xA0) || c == '\u2028' || c == '\u2029') {
+          throw invalid(field + " must not contain control characters");
+        }
+      }
+    }
+    return name;
+  }
+
+  /** {@code true}, {@code false} or {@code null} (false); anything else is refused. */
+  private boolean bool(String message) {
+    byte c = peek();
+    if (c == 't') {
+      literal("true");
+      return true;
+    }
+    if (c == 'f') {
+      literal("false");
+      return false;
+    }
+    if (c == 'n') {
+      literal("null");
+      return false;
+    }
+    skipValue(1);
+    throw invalid(message);
   }
 
   private boolean regionEquals(int from, byte[] word) {
@@ -272,7 +320,7 @@ public final class BodyScanner extends JsonLexer {
         skipValue(2);
         throw invalid("models must be an array of strings");
       }
-      out.add(stringOrNull("models must be an array of strings"));
+      out.add(modelName(stringOrNull("models must be an array of strings"), "models"));
       ws();
       byte d = next();
       if (d == ']') {

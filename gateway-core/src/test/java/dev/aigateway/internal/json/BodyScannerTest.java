@@ -35,9 +35,15 @@ final class BodyScannerTest {
       while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
         String name = p.currentName();
         JsonToken v = p.nextToken();
+        if (isVariant(name)) {
+          return "invalid";
+        }
         if (name.equals("model")) {
           if (v == JsonToken.VALUE_STRING) {
             model = p.getText();
+            if (hasControl(model)) {
+              return "invalid";
+            }
           } else if (v != JsonToken.VALUE_NULL) {
             p.skipChildren();
             drain(p);
@@ -52,6 +58,8 @@ final class BodyScannerTest {
               if (e != JsonToken.VALUE_STRING) {
                 bad = true;
                 p.skipChildren();
+              } else if (hasControl(p.getText())) {
+                return "invalid";
               } else {
                 models.add(p.getText());
               }
@@ -66,8 +74,10 @@ final class BodyScannerTest {
             return "invalid";
           }
         } else if (name.equals("stream")) {
+          if (v != JsonToken.VALUE_TRUE && v != JsonToken.VALUE_FALSE && v != JsonToken.VALUE_NULL) {
+            return "invalid";
+          }
           stream = v == JsonToken.VALUE_TRUE;
-          p.skipChildren();
         } else {
           p.skipChildren();
         }
@@ -79,6 +89,17 @@ final class BodyScannerTest {
     } catch (Exception e) {
       return "invalid";
     }
+  }
+
+  /** A name a case-insensitive binding would read as model, models or stream, without being one. */
+  static boolean isVariant(String name) {
+    String folded = name.replace('\u017F', 's').replace('\u212A', 'k').toLowerCase(java.util.Locale.ROOT);
+    boolean routing = folded.equals("model") || folded.equals("models") || folded.equals("stream");
+    return routing && !name.equals("model") && !name.equals("models") && !name.equals("stream");
+  }
+
+  static boolean hasControl(String s) {
+    return s.chars().anyMatch(c -> c < 0x20 || c == 0x7F || (c >= 0x80 && c < 0xA0) || c == 0x2028 || c == 0x2029);
   }
 
   private static void drain(JsonParser p) throws java.io.IOException {
@@ -340,5 +361,47 @@ final class BodyScannerTest {
         assertThat(ours(body)).as("%s at %d", special, at).isEqualTo(jackson(body));
       }
     }
+  }
+
+  /** Regression: {"model":"gpt-4o-mini","Model":"gpt-4o"} passed the scope on one and reached Go-style providers with the other. */
+  @Test
+  void caseVariantsOfRoutingFields_areRefused() {
+    for (String body : List.of("{\"model\":\"gpt-4o-mini\",\"Model\":\"gpt-4o\"}",
+        "{\"model\":\"a\",\"MODELS\":[\"b\"]}", "{\"model\":\"a\",\"Stream\":true}",
+        "{\"model\":\"a\",\"\u017Ftream\":true}", "{\"model\":\"a\",\"\\u017Ftream\":true}",
+        "{\"mOdel\":\"a\"}", "{\"model\":\"a\",\"\\u004dodel\":\"b\"}")) {
+      assertThatThrownBy(() -> scan(body)).as(body)
+          .isInstanceOf(GatewayException.class).hasMessageContaining("spelled exactly");
+    }
+    assertThat(scan("{\"model\":\"a\",\"modelx\":1,\"streams\":2}").model)
+        .isEqualTo("a");
+  }
+
+  /** Regression: "stream":"true" was treated as not streaming. */
+  @Test
+  void aStreamThatIsNotABoolean_isRefused() {
+    for (String v : List.of("\"true\"", "1", "0", "{}", "[]", "\"false\"")) {
+      String body = "{\"model\":\"a\",\"stream\":" + v + "}";
+      assertThatThrownBy(() -> scan(body)).as(body)
+          .isInstanceOf(GatewayException.class).hasMessageContaining("stream must be true or false");
+    }
+    assertThat(scan("{\"model\":\"a\",\"stream\":true}").stream).isTrue();
+    assertThat(scan("{\"model\":\"a\",\"stream\":null}").stream).isFalse();
+  }
+
+  /** Regression: a model with CR/LF reached the provider and NUL reached AIG-Model. */
+  @Test
+  void controlCharactersInModelNames_areRefused() {
+    for (String body : List.of("{\"model\":\"gpt-4o\\r\\nX-Injected: 1\"}", "{\"model\":\"gpt\\u0000\"}",
+        "{\"model\":\"a\",\"models\":[\"b\",\"c\\n\"]}", "{\"model\":\"a\\u0085\"}")) {
+      assertThatThrownBy(() -> scan(body)).as(body)
+          .isInstanceOf(GatewayException.class).hasMessageContaining("must not contain control characters");
+    }
+  }
+
+
+  private static BodyScanner.Result scan(String body) {
+    byte[] b = body.getBytes(StandardCharsets.UTF_8);
+    return BodyScanner.scan(b, 0, b.length);
   }
 }
