@@ -1,5 +1,7 @@
 package dev.aigateway;
 
+import dev.aigateway.internal.auth.Authenticator;
+
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,17 +62,31 @@ public final class GatewayRequest {
   /**
    * The access token: from {@code Authorization: Bearer <token>}, else from {@code x-api-key}; null if
    * neither is present.
+   *
+   * @throws GatewayException {@code invalid_access_key} when the headers carry two different tokens (two
+   *     {@code Authorization} headers, or {@code Authorization} and {@code x-api-key} that disagree): which
+   *     one a caller meant is not guessed
    */
   public @Nullable String accessToken() {
-    String auth = header("Authorization");
-    if (auth != null) {
-      if (auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
-        return auth.substring(7).trim();
+    String token = null;
+    for (int i = 0; i < headers.size(); i++) {
+      String name = headers.name(i);
+      String candidate;
+      if (name.equalsIgnoreCase("authorization")) {
+        String auth = headers.value(i);
+        candidate = auth.regionMatches(true, 0, "Bearer ", 0, 7) ? auth.substring(7).trim() : auth.trim();
+      } else if (name.equalsIgnoreCase("x-api-key")) {
+        candidate = headers.value(i).trim();
+      } else {
+        continue;
       }
-      return auth.trim();
+      if (token == null) {
+        token = candidate;
+      } else if (!token.equals(candidate)) {
+        throw new GatewayException(ErrorCode.INVALID_ACCESS_KEY, Authenticator.MESSAGE);
+      }
     }
-    String key = header("x-api-key");
-    return key == null ? null : key.trim();
+    return token;
   }
 
   /** The raw body bytes (not copied). */

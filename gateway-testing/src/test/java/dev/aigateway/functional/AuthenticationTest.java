@@ -189,6 +189,28 @@ final class AuthenticationTest {
     assertThat(store.lookups.get()).isEqualTo(1);
   }
 
+  /** Regression: with Authorization and x-api-key carrying different tokens, the first silently won. */
+  @Test
+  void twoDifferentCredentials_areRefused_asAnInvalidAccessKey() {
+    Fixture f = new Fixture();
+    f.providerKey("openai", "primary");
+    String a = f.accessKey(null);
+    String b = f.accessKey(null);
+    List<GatewayRequest.Builder> ambiguous = List.of(
+        GatewayRequest.builder().header("Authorization", "Bearer " + a).header("x-api-key", b),
+        GatewayRequest.builder().header("x-api-key", b).header("Authorization", "Bearer " + a),
+        GatewayRequest.builder().header("Authorization", "Bearer " + a).header("Authorization", "Bearer " + b),
+        GatewayRequest.builder().header("Authorization", "Bearer " + a).header("x-api-key", "ng-garbage"));
+    for (GatewayRequest.Builder r : ambiguous) {
+      GatewayException e = catchGateway(() -> f.gateway.plan(r.surface(Surface.CHAT_COMPLETIONS).body(BODY).build()));
+      assertThat(e.code()).isEqualTo(ErrorCode.INVALID_ACCESS_KEY);
+      assertThat(e.getMessage()).isEqualTo("Invalid access key.");
+    }
+    // the same token twice is one credential
+    assertThat(f.gateway.plan(GatewayRequest.builder().surface(Surface.CHAT_COMPLETIONS).header("Authorization",
+        "Bearer " + a).header("x-api-key", a).body(BODY).build()).accessKeyId()).startsWith("aigk_");
+  }
+
   /**
    * Eight threads authenticate while one deletes the key. The delete waits until every thread has
    * succeeded (the key was cached and in use), and every thread keeps going until it has tried again
