@@ -6,6 +6,7 @@ import dev.aigateway.failover.KeyCooldowns;
 import dev.aigateway.failover.RequestRecord;
 import dev.aigateway.internal.attempt.AttemptLoop;
 import dev.aigateway.internal.attempt.RequestEvents;
+import dev.aigateway.internal.plan.EngineAccess;
 import dev.aigateway.internal.plan.Planner;
 import dev.aigateway.internal.plan.RoutingState;
 import dev.aigateway.routing.RoutePlan;
@@ -137,7 +138,7 @@ public final class Gateway implements AutoCloseable {
     String requestId = Ids.newRequestId();
     try {
       AccessKey key = authenticator.authenticate(request.accessToken());
-      byte[] body = request.body();
+      byte[] body = EngineAccess.requests().body(request);
       if (body.length > limits.maxRequestBytes()) {
         throw new GatewayException(ErrorCode.REQUEST_TOO_LARGE, "Request body is " + body.length
             + " bytes; the limit is " + limits.maxRequestBytes() + ".");

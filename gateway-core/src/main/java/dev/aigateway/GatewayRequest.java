@@ -1,6 +1,7 @@
 package dev.aigateway;
 
 import dev.aigateway.internal.auth.Authenticator;
+import dev.aigateway.internal.plan.EngineAccess;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -11,10 +12,14 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * One client request as the gateway sees it: the surface, the client's headers (which carry the access
- * key), the raw body and the query string. Immutable; the body array is not copied, so callers must not
- * change it after {@link Builder#body(byte[])}.
+ * key), the raw body and the query string. Immutable: {@link Builder#build()} copies the body, so nothing
+ * the caller does to its array afterwards reaches a plan or an upstream.
  */
 public final class GatewayRequest {
+  static {
+    EngineAccess.register(r -> r.body);
+  }
+
   private final Surface surface;
   private final Headers headers;
   private final byte[] body;
@@ -23,7 +28,7 @@ public final class GatewayRequest {
   private GatewayRequest(Builder b) {
     this.surface = Objects.requireNonNull(b.surface, "surface");
     this.headers = b.headers.build();
-    this.body = b.body;
+    this.body = b.body.clone();
     this.query = b.query;
   }
 
@@ -89,9 +94,14 @@ public final class GatewayRequest {
     return token;
   }
 
-  /** The raw body bytes (not copied). */
+  /** A copy of the body bytes. */
   public byte[] body() {
-    return body;
+    return body.clone();
+  }
+
+  /** The body's length in bytes. */
+  public int bodyLength() {
+    return body.length;
   }
 
   /** The query string without {@code ?}, or null. */
@@ -144,6 +154,7 @@ public final class GatewayRequest {
       return headers(Headers.of(headers));
     }
 
+    /** The body; {@link #build()} copies it. */
     public Builder body(byte[] body) {
       this.body = Objects.requireNonNull(body, "body");
       return this;

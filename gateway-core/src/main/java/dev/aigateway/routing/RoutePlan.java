@@ -1,5 +1,8 @@
 package dev.aigateway.routing;
 
+import dev.aigateway.internal.json.BodyScanner;
+import dev.aigateway.internal.plan.EngineAccess;
+
 import dev.aigateway.GatewayRequest;
 import dev.aigateway.Surface;
 
@@ -14,6 +17,28 @@ import org.jspecify.annotations.Nullable;
  * {@link dev.aigateway.Gateway#plan(GatewayRequest)} without any network. Holds no secret.
  */
 public final class RoutePlan {
+  static {
+    EngineAccess.register(new EngineAccess.Plans() {
+      @Override
+      public RoutePlan build(Builder builder, BodyScanner.Result scan) {
+        RoutePlan plan = builder.build();
+        plan.scan = scan;
+        return plan;
+      }
+
+      @Override
+      public BodyScanner.Result scan(RoutePlan plan) {
+        BodyScanner.Result s = plan.scan;
+        if (s == null) {
+          byte[] body = EngineAccess.requests().body(plan.request);
+          s = BodyScanner.scan(body, 0, body.length); // a plan a host built itself
+          plan.scan = s;
+        }
+        return s;
+      }
+    });
+  }
+
   private final String requestId;
   private final Surface surface;
   private final String accessKeyId;
@@ -26,6 +51,8 @@ public final class RoutePlan {
   private final List<Candidate> candidates;
   private final List<RejectedCandidate> rejected;
   private final GatewayRequest request;
+  /** The body scan the gateway made while planning, so execution never scans again. */
+  private BodyScanner.@Nullable Result scan;
 
   private RoutePlan(Builder b) {
     this.requestId = Objects.requireNonNull(b.requestId, "requestId");

@@ -195,4 +195,29 @@ final class UpstreamRequestTest {
     UpstreamRequest open = send(chat("{\"model\":\"gpt-4o\",\"logit_bias\":{}}"));
     assertThat(new String(open.bodyBytes(), StandardCharsets.UTF_8)).isEqualTo("{\"model\":\"gpt-4o\",\"logit_bias\":{}}");
   }
+
+  /**
+   * Regression: the request kept the caller's array, and execute() re-scanned it, so changing it between
+   * plan() and execute() sent a model the scope never checked.
+   */
+  @Test
+  void changingTheCallersArray_betweenPlanAndExecute_changesNothingUpstream() {
+    String scoped = gateway.admin().configurations().create(dev.aigateway.config.ConfigurationJson.parse(
+        "{\"name\":\"mini only\",\"access\":{\"models\":{\"allow\":[\"openai/gpt-4o-mini\"]}}}")).id();
+    String limited = gateway.admin().accessKeys().create(AccessKeyChange.builder().configurationId(scoped).build())
+        .token();
+    byte[] callers = "{\"model\":\"gpt-4o-mini\",\"messages\":[]}".getBytes(StandardCharsets.UTF_8);
+    GatewayRequest request = GatewayRequest.builder().surface(Surface.CHAT_COMPLETIONS)
+        .header("Authorization", "Bearer " + limited).body(callers).build();
+    dev.aigateway.routing.RoutePlan plan = gateway.plan(request);
+    byte[] swapped = "{\"model\":\"gpt-4o-2024\",\"messages\":[]}".getBytes(StandardCharsets.UTF_8);
+    System.arraycopy(swapped, 0, callers, 0, callers.length); // same length: a model outside the scope
+    request.body()[10] = 'X'; // the accessor hands out a copy, too
+    try (GatewayResponse r = gateway.execute(plan)) {
+      assertThat(r.status()).isEqualTo(200);
+    }
+    UpstreamRequest sent = upstream.requests().get(upstream.requests().size() - 1);
+    assertThat(new String(sent.bodyBytes(), StandardCharsets.UTF_8)).contains("\"model\":\"gpt-4o-mini\"")
+        .doesNotContain("gpt-4o-2024");
+  }
 }

@@ -5,6 +5,7 @@ import dev.aigateway.Headers;
 import dev.aigateway.failover.AttemptRecord;
 import dev.aigateway.failover.RequestRecord;
 import dev.aigateway.internal.json.BodyScanner;
+import dev.aigateway.internal.plan.EngineAccess;
 import dev.aigateway.internal.plan.RoutingState;
 import dev.aigateway.routing.RoutePlan;
 import java.time.Instant;
@@ -20,6 +21,9 @@ final class RequestRun {
   final long deadline;
   /** The client's headers that may go upstream (credentials and hop-by-hop removed). */
   final Headers forwarded;
+  /** The request's own body (copied when the request was built; never changed). */
+  final byte[] body;
+  /** The scan made while planning. */
   final BodyScanner.Result scan;
   final Instant startedAt;
   final List<AttemptRecord> records = new ArrayList<>(4);
@@ -35,8 +39,8 @@ final class RequestRun {
     this.deadline = nowNanos + limits.totalTimeout().toNanos();
     this.startedAt = now;
     this.forwarded = ForwardedHeaders.fromClient(plan.request().headers());
-    byte[] body = plan.request().body();
-    this.scan = BodyScanner.scan(body, 0, body.length);
+    this.body = EngineAccess.requests().body(plan.request());
+    this.scan = EngineAccess.plans().scan(plan);
   }
 
   void failed(Throwable e) {

@@ -24,7 +24,7 @@ final class UpstreamRequests {
    * removed only when needed, and top-level parameters the provider does not accept stripped.
    */
   static byte[] bodyFor(RequestRun run, Candidate c, Provider provider) {
-    byte[] body = run.plan.request().body();
+    byte[] body = run.body;
     if (run.plan.needsRewrite(c)) {
       body = BodyRewriter.rewrite(body, 0, body.length, run.scan, c.model());
     }

@@ -93,9 +93,10 @@ public final class Planner {
       String message = anyResolvedButUnrouted ? firstOf(rej, ErrorCode.NO_CREDENTIALS).reason() : first.reason();
       throw new RequestRejectedException(code, message, requestId, rej);
     }
-    return RoutePlan.builder().requestId(requestId).request(request).accessKey(key.id(), key.name())
+    RoutePlan.Builder plan = RoutePlan.builder().requestId(requestId).request(request).accessKey(key.id(), key.name())
         .configuration(configId, cfg == null ? null : cfg.source().name()).body(model, models != null, body.stream)
-        .candidates(candidates).rejected(rej).build();
+        .candidates(candidates).rejected(rej);
+    return EngineAccess.plans().build(plan, body);
   }
 
   private static RejectedCandidate firstOf(List<RejectedCandidate> rej, ErrorCode code) {
