@@ -20,7 +20,6 @@ module dev.aigateway.core {
   exports dev.aigateway.store;
   exports dev.aigateway.internal.auth to dev.aigateway.httpserver, dev.aigateway.okhttp;
   exports dev.aigateway.internal.http to dev.aigateway.httpserver, dev.aigateway.okhttp;
-  exports dev.aigateway.internal.admin to dev.aigateway.httpserver;
+  exports dev.aigateway.internal.admin.http to dev.aigateway.httpserver;
   exports dev.aigateway.internal.json to dev.aigateway.httpserver;
-  exports dev.aigateway.internal.store to dev.aigateway.httpserver;
 }

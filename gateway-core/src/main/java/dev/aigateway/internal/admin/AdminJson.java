@@ -9,6 +9,8 @@ import dev.aigateway.internal.json.ConfigurationCodec;
 import dev.aigateway.internal.json.Json;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The management API's JSON request bodies as changes: PATCH semantics (an omitted field is unchanged,
@@ -27,18 +29,10 @@ public final class AdminJson {
     Json.Obj o = new Json.Obj(Json.parseObject(json), "");
     o.allowOnly(ACCESS_KEY_FIELDS);
     AccessKeyChange.Builder b = AccessKeyChange.builder();
-    if (o.has("name")) {
-      b.name(o.optString("name", GatewayAdmin.MAX_NAME));
-    }
-    if (o.has("description")) {
-      b.description(o.optString("description", GatewayAdmin.MAX_NAME));
-    }
-    if (o.has("metadata")) {
-      b.metadata(o.optString("metadata", GatewayAdmin.MAX_METADATA));
-    }
-    if (o.has("accessKeyConfigurationId")) {
-      b.configurationId(o.optString("accessKeyConfigurationId", 64));
-    }
+    ifPresent(o, "name", GatewayAdmin.MAX_NAME, b::name);
+    ifPresent(o, "description", GatewayAdmin.MAX_NAME, b::description);
+    ifPresent(o, "metadata", GatewayAdmin.MAX_METADATA, b::metadata);
+    ifPresent(o, "accessKeyConfigurationId", 64, b::configurationId);
     return b.build();
   }
 
@@ -53,12 +47,8 @@ public final class AdminJson {
       }
       b.name(o.reqString("name", GatewayAdmin.MAX_NAME));
     }
-    if (o.has("description")) {
-      b.description(o.optString("description", GatewayAdmin.MAX_NAME));
-    }
-    if (o.has("metadata")) {
-      b.metadata(o.optString("metadata", GatewayAdmin.MAX_METADATA));
-    }
+    ifPresent(o, "description", GatewayAdmin.MAX_NAME, b::description);
+    ifPresent(o, "metadata", GatewayAdmin.MAX_METADATA, b::metadata);
     if (o.has("access")) {
       Json.Obj access = o.optObj("access");
       b.access(access == null ? null : ConfigurationCodec.readAccess(node(o, "access"), "access"));
@@ -68,6 +58,16 @@ public final class AdminJson {
       b.rules(router == null ? null : ConfigurationCodec.readRouter(node(o, "router"), "router"));
     }
     return b.build();
+  }
+
+  /**
+   * PATCH semantics for one optional string: when the body has {@code field}, its value ({@code null} to
+   * clear) goes to {@code set}; when it has not, {@code set} is not called.
+   */
+  public static void ifPresent(Json.Obj o, String field, int maxLength, Consumer<@Nullable String> set) {
+    if (o.has(field)) {
+      set.accept(o.optString(field, maxLength));
+    }
   }
 
   private static JsonNode node(Json.Obj o, String field) {
