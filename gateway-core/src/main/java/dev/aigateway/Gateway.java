@@ -2,6 +2,7 @@ package dev.aigateway;
 
 import dev.aigateway.failover.AttemptRecord;
 import dev.aigateway.failover.FailoverPolicy;
+import dev.aigateway.failover.RetryAction;
 import dev.aigateway.failover.KeyCooldowns;
 import dev.aigateway.failover.RequestRecord;
 import dev.aigateway.internal.attempt.AttemptLoop;
@@ -553,6 +554,14 @@ public final class Gateway implements AutoCloseable {
     }
 
     public Gateway build() {
+      for (int status = 100; status < 600; status++) {
+        RetryAction verdict = policy.classify(status);
+        if (verdict != RetryAction.SUCCEEDED && verdict != RetryAction.NEXT_KEY && verdict != RetryAction.NEXT_BACKEND
+            && verdict != RetryAction.FAIL_FAST) {
+          throw new IllegalStateException("failoverPolicy.classify(" + status + ") returned " + verdict
+              + "; a policy answers SUCCEEDED, NEXT_KEY, NEXT_BACKEND or FAIL_FAST");
+        }
+      }
       if (perAttemptTimeout.compareTo(totalTimeout) > 0) {
         throw new IllegalStateException("perAttemptTimeout (" + perAttemptTimeout + ") must not exceed totalTimeout ("
             + totalTimeout + ")");

@@ -4,69 +4,129 @@ import dev.aigateway.spi.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 
 /**
- * Cooldowns of credentials across requests: a key that was rate limited or refused is tried last until
- * its cooldown ends (tried last, not never). Keys are provider key ids or {@code managed:<provider>}.
- * Thread-safe; time comes from the gateway's {@link Clock}.
+ * Cooldowns of credentials across requests. Keys are provider key ids or {@code managed:<provider>}. Two
+ * kinds:
+ *
+ * <ul>
+ *   <li>a cooldown the gateway chose ({@link #coolDown}: after 401/402/403, or a 429 without
+ *       {@code Retry-After}): the key is tried last until it ends, not never;
+ *   <li>a wait the provider asked for ({@link #honour}: a 429 with {@code Retry-After} or
+ *       {@code retry-after-ms}): the key is not called at all until it ends, however often clients retry.
+ * </ul>
+ *
+ * <p>Thread-safe; time comes from the gateway's {@link Clock}.
  */
 public final class KeyCooldowns {
+  /** One key's cooldown: when it ends, and whether the provider asked for it. */
+  private static final class Entry {
+    final long untilNanos;
+    final boolean requested;
+
+    Entry(long untilNanos, boolean requested) {
+      this.untilNanos = untilNanos;
+      this.requested = requested;
+    }
+  }
+
   private final Clock clock;
-  private final ConcurrentHashMap<String, Long> untilNanos = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
 
   /** Cooldowns on {@code clock}; a {@code Gateway} makes its own, reachable from {@code gateway.cooldowns()}. */
   public KeyCooldowns(Clock clock) {
     this.clock = Objects.requireNonNull(clock, "clock");
   }
 
-  /** Cools {@code credentialKey} down for {@code duration} from now; a longer existing cooldown is kept. */
+  /**
+   * Cools {@code credentialKey} down for {@code duration} from now, a cooldown the gateway chose: the key
+   * is tried last meanwhile. A longer existing cooldown is kept.
+   */
   public void coolDown(String credentialKey, Duration duration) {
+    put(credentialKey, duration, false);
+  }
+
+  /**
+   * Honours a wait the provider asked for: the key is not called for {@code duration} from now. A longer
+   * existing cooldown is kept; an equal or shorter one the gateway chose becomes this wait.
+   */
+  public void honour(String credentialKey, Duration duration) {
+    put(credentialKey, duration, true);
+  }
+
+  private void put(String credentialKey, Duration duration, boolean requested) {
     Objects.requireNonNull(credentialKey, "credentialKey");
+    Objects.requireNonNull(duration, "duration");
     if (duration.isNegative() || duration.isZero()) {
       return;
     }
-    long until = clock.nanoTime() + saturatedNanos(duration);
-    untilNanos.merge(credentialKey, until, Math::max);
+    Entry fresh = new Entry(clock.nanoTime() + saturatedNanos(duration), requested);
+    entries.merge(credentialKey, fresh, (old, now) -> {
+      long d = now.untilNanos - old.untilNanos;
+      if (d > 0 || (d == 0 && now.requested)) {
+        return now;
+      }
+      return old;
+    });
   }
 
-  /** Time left on a cooldown; zero if the key is fresh. */
+  /** Time left on a cooldown of either kind; zero if the key is fresh. */
   public Duration remaining(String credentialKey) {
     long until = untilNanos(credentialKey);
     return until == 0 ? Duration.ZERO : Duration.ofNanos(until - clock.nanoTime());
   }
 
-  /** The nanoTime at which the key is fresh again, or 0 if it is fresh now (expired entries are dropped). */
+  /**
+   * The {@link Clock#nanoTime()} at which the key is fresh again, or 0 if it is fresh now (expired entries
+   * are dropped).
+   */
   public long untilNanos(String credentialKey) {
-    Long until = untilNanos.get(credentialKey);
-    if (until == null) {
-      return 0;
+    Entry e = live(credentialKey);
+    return e == null ? 0 : e.untilNanos;
+  }
+
+  /**
+   * The {@link Clock#nanoTime()} until which the provider asked not to call the key, or 0 when it did not
+   * (or the wait is over).
+   */
+  public long requestedUntilNanos(String credentialKey) {
+    Entry e = live(credentialKey);
+    return e == null || !e.requested ? 0 : e.untilNanos;
+  }
+
+  private @Nullable Entry live(String credentialKey) {
+    Entry e = entries.get(credentialKey);
+    if (e == null) {
+      return null;
     }
-    if (until - clock.nanoTime() <= 0) {
-      untilNanos.remove(credentialKey, until);
-      return 0;
+    if (e.untilNanos - clock.nanoTime() <= 0) {
+      entries.remove(credentialKey, e);
+      return null;
     }
-    return until;
+    return e;
   }
 
   /** Whether no key is cooling (expired entries may still count until next looked up). */
   public boolean isEmpty() {
-    return untilNanos.isEmpty();
+    return entries.isEmpty();
   }
 
   /** Ends one cooldown at once (a rotated key starts fresh). */
   public void clear(String credentialKey) {
-    untilNanos.remove(credentialKey);
+    entries.remove(credentialKey);
   }
 
   public void clearAll() {
-    untilNanos.clear();
+    entries.clear();
   }
 
   /** The keys cooling now, with time left. */
   public Map<String, Duration> snapshot() {
-    Map<String, Duration> out = new java.util.TreeMap<>();
-    for (String k : untilNanos.keySet()) {
+    Map<String, Duration> out = new TreeMap<>();
+    for (String k : entries.keySet()) {
       Duration d = remaining(k);
       if (!d.isZero()) {
         out.put(k, d);

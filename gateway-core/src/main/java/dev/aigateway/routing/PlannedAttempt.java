@@ -17,6 +17,7 @@ public final class PlannedAttempt {
   private final @Nullable String providerKeyId;
   private final @Nullable String providerKeyName;
   private final long coolingDownUntilNanos;
+  private final boolean waitRequested;
 
   private PlannedAttempt(Builder b) {
     this.provider = Objects.requireNonNull(b.provider, "provider");
@@ -28,6 +29,7 @@ public final class PlannedAttempt {
     this.stepName = stepIndex < 0 ? "default" : b.stepName != null ? b.stepName
         : stepType == StepType.USER ? "user" : "managed";
     this.coolingDownUntilNanos = b.coolingDownUntilNanos;
+    this.waitRequested = b.coolingDownUntilNanos != 0 && b.waitRequested;
   }
 
   public static Builder builder() {
@@ -43,6 +45,7 @@ public final class PlannedAttempt {
     b.providerKeyId = providerKeyId;
     b.providerKeyName = providerKeyName;
     b.coolingDownUntilNanos = coolingDownUntilNanos;
+    b.waitRequested = waitRequested;
     return b;
   }
 
@@ -107,6 +110,14 @@ public final class PlannedAttempt {
     return coolingDownUntilNanos != 0;
   }
 
+  /**
+   * Whether the provider asked not to call this key until {@link #coolingDownUntilNanos()} (a 429 with
+   * Retry-After): such an attempt is not made before then. Otherwise a cooling key is only tried last.
+   */
+  public boolean waitRequested() {
+    return waitRequested;
+  }
+
   /** The key that cooldowns are tracked under: the provider key id, or {@code managed:<provider>}. */
   public String credentialKey() {
     return providerKeyId != null ? providerKeyId : "managed:" + provider;
@@ -131,7 +142,7 @@ public final class PlannedAttempt {
   @Override
   public String toString() {
     return "PlannedAttempt[" + provider + "/" + model + ", step=" + stepIndex + ", key="
-        + (providerKeyId == null ? "managed" : providerKeyId) + (coolingDown() ? ", cooling" : "") + "]";
+        + (providerKeyId == null ? "managed" : providerKeyId) + (waitRequested ? ", held by Retry-After" : coolingDown() ? ", cooling" : "") + "]";
   }
 
   /** Builds a {@link PlannedAttempt}. */
@@ -143,6 +154,7 @@ public final class PlannedAttempt {
     private @Nullable String providerKeyId;
     private @Nullable String providerKeyName;
     private long coolingDownUntilNanos;
+    private boolean waitRequested;
 
     private Builder() {}
 
@@ -189,6 +201,12 @@ public final class PlannedAttempt {
     /** When a cooling key becomes fresh ({@code Clock.nanoTime()}); 0 for fresh. */
     public Builder coolingDownUntilNanos(long coolingDownUntilNanos) {
       this.coolingDownUntilNanos = coolingDownUntilNanos;
+      return this;
+    }
+
+    /** Whether the provider asked for that cooldown (see {@link PlannedAttempt#waitRequested()}). */
+    public Builder waitRequested(boolean waitRequested) {
+      this.waitRequested = waitRequested;
       return this;
     }
 

@@ -182,7 +182,9 @@ public final class RoutePlan {
             sb.append(" \"").append(at.providerKeyName()).append('"');
           }
         }
-        if (at.coolingDown()) {
+        if (at.waitRequested()) {
+          sb.append(" [the provider asked to wait: not called before then]");
+        } else if (at.coolingDown()) {
           sb.append(" [cooling down: tried last]");
         }
         sb.append('\n');

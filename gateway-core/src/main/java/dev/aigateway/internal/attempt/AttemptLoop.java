@@ -95,6 +95,10 @@ public final class AttemptLoop {
           run.timedOut = true;
           break outer;
         }
+        if (cooldowns.requestedUntilNanos(a.credentialKey()) != 0) {
+          run.held.add(new RequestRun.Held(c, a)); // the provider asked not to be called with this key yet
+          continue;
+        }
         SecretValue secret = secretFor(a, state);
         if (secret == null) {
           continue; // the key vanished or its secret is unavailable: nothing to send
@@ -108,6 +112,9 @@ public final class AttemptLoop {
         }
       }
     }
+    if (clock.nanoTime() - run.deadline >= 0) {
+      run.timedOut = true; // the deadline passed during the last attempt
+    }
     GatewayResponse retried = retrySameBackend(run);
     if (retried != null) {
       return retried;
@@ -117,30 +124,40 @@ public final class AttemptLoop {
     throw e;
   }
 
-  /** When every attempt was rate limited, wait once for the soonest key if the wait fits, and retry it. */
+  /**
+   * When every attempt was rate limited, or held back by a provider-requested wait, wait once for the
+   * soonest key if the wait fits {@code maxRetryWait} and the deadline, and try it again.
+   */
   private @Nullable GatewayResponse retrySameBackend(RequestRun run) {
-    if (run.records.isEmpty() || !run.allRateLimited || run.timedOut || run.attempts >= run.limits.maxAttempts()) {
+    if ((run.records.isEmpty() && run.held.isEmpty()) || !run.allRateLimited || run.timedOut
+        || run.attempts >= run.limits.maxAttempts()) {
       return null;
     }
-    AttemptRecord soonest = null;
+    String soonestKey = null;
     long soonestWait = Long.MAX_VALUE;
     for (AttemptRecord r : run.records) {
       long wait = cooldowns.remaining(r.credentialKey()).toNanos();
       if (wait < soonestWait) {
         soonestWait = wait;
-        soonest = r;
+        soonestKey = r.credentialKey();
+      }
+    }
+    for (RequestRun.Held h : run.held) {
+      long wait = cooldowns.remaining(h.attempt.credentialKey()).toNanos();
+      if (wait < soonestWait) {
+        soonestWait = wait;
+        soonestKey = h.attempt.credentialKey();
       }
     }
     long left = run.deadline - clock.nanoTime();
-    if (soonest == null || soonestWait > run.limits.maxRetryWait().toNanos() || soonestWait >= left) {
+    if (soonestKey == null || soonestWait > run.limits.maxRetryWait().toNanos() || soonestWait >= left) {
       return null;
     }
     Candidate candidate = null;
     PlannedAttempt planned = null;
     for (Candidate c : run.plan.candidates()) {
       for (PlannedAttempt a : c.attempts()) {
-        if (a.provider().equals(soonest.provider()) && a.model().equals(soonest.model())
-            && Objects.equals(a.providerKeyId(), soonest.providerKeyId())) {
+        if (candidate == null && a.credentialKey().equals(soonestKey)) {
           candidate = c;
           planned = a;
         }
@@ -157,8 +174,13 @@ public final class AttemptLoop {
       Thread.currentThread().interrupt();
       return null;
     }
-    int index = run.records.lastIndexOf(soonest);
-    run.records.set(index, soonest.toBuilder().retryAction(RetryAction.RETRY_SAME_BACKEND).build());
+    for (int i = run.records.size() - 1; i >= 0; i--) {
+      AttemptRecord r = run.records.get(i);
+      if (r.credentialKey().equals(soonestKey)) {
+        run.records.set(i, r.toBuilder().retryAction(RetryAction.RETRY_SAME_BACKEND).build());
+        break;
+      }
+    }
     cooldowns.clear(planned.credentialKey());
     return attempt(run, provider, planned, secret, UpstreamRequests.bodyFor(run, candidate, provider)).response;
   }
@@ -189,38 +211,50 @@ public final class AttemptLoop {
     if (status != 429) {
       run.allRateLimited = false;
     }
-    switch (action) {
-      case SUCCEEDED:
-        return success(run, a, number, t0, response, call);
-      case FAIL_FAST: {
-        byte[] bytes;
-        try {
-          bytes = Transfers.readAll(response.body(), Transfers.MAX_ERROR_BODY);
-        } catch (IOException e) {
-          bytes = new byte[0];
-        } finally {
-          Transfers.closeQuietly(response);
-        }
-        record(run, a, number, status, RetryAction.FAIL_FAST, Completion.FAILED, t0, false, false, Usage.NONE, null);
-        GatewayResponse out = respond(run, a, response, status).body(bytes).build();
-        finish(run, status, null);
-        return new Outcome(RetryAction.FAIL_FAST, out);
-      }
-      default: {
-        if (action == RetryAction.NEXT_KEY) {
-          Duration retryAfter = RetryAfter.parse(response.header("retry-after-ms"), response.header("retry-after"),
-              clock.now());
-          Duration cool = policy.cooldown(status, retryAfter);
-          if (!cool.isZero() && !cool.isNegative()) {
-            cooldowns.coolDown(a.credentialKey(), cool);
-          }
-        }
+    return switch (action) {
+      case SUCCEEDED -> success(run, a, number, t0, response, call);
+      case FAIL_FAST -> failFast(run, a, number, t0, response, status);
+      case NEXT_KEY, NEXT_BACKEND -> next(run, a, number, t0, response, status, action);
+      case RETRY_SAME_BACKEND, EXHAUSTED -> {
         Transfers.closeQuietly(response);
-        RetryAction recorded = action;
-        record(run, a, number, status, recorded, Completion.FAILED, t0, false, false, Usage.NONE, null);
-        return new Outcome(recorded, null);
+        throw new IllegalStateException("FailoverPolicy.classify(" + status + ") returned " + action
+            + "; a policy answers SUCCEEDED, NEXT_KEY, NEXT_BACKEND or FAIL_FAST (the gateway itself decides"
+            + " when to retry the same backend or give up)");
+      }
+    };
+  }
+
+  private Outcome failFast(RequestRun run, PlannedAttempt a, int number, long t0, UpstreamResponse response,
+      int status) {
+    byte[] bytes;
+    try {
+      bytes = Transfers.readAll(response.body(), Transfers.MAX_ERROR_BODY);
+    } catch (IOException e) {
+      bytes = new byte[0];
+    } finally {
+      Transfers.closeQuietly(response);
+    }
+    record(run, a, number, status, RetryAction.FAIL_FAST, Completion.FAILED, t0, false, false, Usage.NONE, null);
+    GatewayResponse out = respond(run, a, response, status).body(bytes).build();
+    finish(run, status, null);
+    return new Outcome(RetryAction.FAIL_FAST, out);
+  }
+
+  private Outcome next(RequestRun run, PlannedAttempt a, int number, long t0, UpstreamResponse response, int status,
+      RetryAction action) {
+    if (action == RetryAction.NEXT_KEY) {
+      Duration retryAfter = RetryAfter.parse(response.header("retry-after-ms"), response.header("retry-after"),
+          clock.now());
+      Duration cool = policy.cooldown(status, retryAfter);
+      if (status == 429 && retryAfter != null) {
+        cooldowns.honour(a.credentialKey(), cool); // the provider asked: not called again before it ends
+      } else {
+        cooldowns.coolDown(a.credentialKey(), cool); // the gateway's choice: tried last meanwhile
       }
     }
+    Transfers.closeQuietly(response);
+    record(run, a, number, status, action, Completion.FAILED, t0, false, false, Usage.NONE, null);
+    return new Outcome(action, null);
   }
 
   private Outcome success(RequestRun run, PlannedAttempt a, int number, long t0, UpstreamResponse response,

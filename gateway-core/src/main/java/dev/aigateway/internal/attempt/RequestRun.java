@@ -7,6 +7,8 @@ import dev.aigateway.failover.RequestRecord;
 import dev.aigateway.internal.json.BodyScanner;
 import dev.aigateway.internal.plan.EngineAccess;
 import dev.aigateway.internal.plan.RoutingState;
+import dev.aigateway.routing.Candidate;
+import dev.aigateway.routing.PlannedAttempt;
 import dev.aigateway.routing.RoutePlan;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -28,6 +30,8 @@ final class RequestRun {
   final Instant startedAt;
   final List<AttemptRecord> records = new ArrayList<>(4);
   final List<Throwable> failures = new ArrayList<>(2);
+  /** Attempts not made because the provider asked not to call their key yet. */
+  final List<Held> held = new ArrayList<>(2);
   boolean allRateLimited = true;
   boolean timedOut;
   int attempts;
@@ -41,6 +45,17 @@ final class RequestRun {
     this.forwarded = ForwardedHeaders.fromClient(plan.request().headers());
     this.body = EngineAccess.requests().body(plan.request());
     this.scan = EngineAccess.plans().scan(plan);
+  }
+
+  /** An attempt held back by a provider-requested wait, with the candidate it belongs to. */
+  static final class Held {
+    final Candidate candidate;
+    final PlannedAttempt attempt;
+
+    Held(Candidate candidate, PlannedAttempt attempt) {
+      this.candidate = candidate;
+      this.attempt = attempt;
+    }
   }
 
   void failed(Throwable e) {

@@ -11,7 +11,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * The headers every gateway response carries, for each adapter (HTTP handler, OkHttp interceptor):
  * {@code <prefix>Request-Id}, {@code Attempts}, {@code Model}, {@code Provider}, {@code Rejected-Models},
- * and {@code Retry-After} on {@code rate_limited}.
+ * {@code Retry-After} on {@code rate_limited}, and {@code x-should-retry: false} on the errors that end a
+ * request after failover ({@code rate_limited}, {@code all_providers_failed}, {@code gateway_timeout}).
  */
 public final class ReportHeaders {
   /** Longest {@code Rejected-Models} value; longer lists end in {@code , ...}. */
@@ -57,6 +58,10 @@ public final class ReportHeaders {
     AttemptRecord last = attempts.isEmpty() ? null : attempts.get(attempts.size() - 1);
     write(prefix, requestId, attempts.size(), last == null ? null : last.model(),
         last == null ? null : last.provider(), rejected, set);
+    if (e instanceof FailoverExhaustedException) {
+      // the gateway is the retry layer: a client SDK that retries this answer multiplies upstream traffic
+      set.accept("x-should-retry", "false");
+    }
     if (e instanceof FailoverExhaustedException && ((FailoverExhaustedException) e).retryAfter() != null) {
       long ms = ((FailoverExhaustedException) e).retryAfter().toMillis();
       set.accept("Retry-After", String.valueOf(Math.max(1, (ms + 999) / 1000)));

@@ -235,7 +235,8 @@ public final class Planner {
         if (cooling == null) {
           cooling = new ArrayList<>(2);
         }
-        cooling.add(a.toBuilder().coolingDownUntilNanos(until).build());
+        cooling.add(a.toBuilder().coolingDownUntilNanos(until)
+            .waitRequested(cooldowns.requestedUntilNanos(a.credentialKey()) != 0).build());
       }
     }
     if (cooling == null) {
