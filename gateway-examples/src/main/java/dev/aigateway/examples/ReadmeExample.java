@@ -11,7 +11,6 @@ import dev.aigateway.httpserver.GatewayHttpHandler;
 import dev.aigateway.okhttp.OkHttpUpstream;
 import dev.aigateway.spi.CredentialResolver;
 import dev.aigateway.store.DataDirectoryKeyStore;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -19,7 +18,7 @@ import java.util.Map;
 final class ReadmeExample {
   private ReadmeExample() {}
 
-  static RoutePlan sample(HttpServer server, HttpHandler existingHandler) throws IOException {
+  static RoutePlan sample(HttpServer server, HttpHandler existingHandler) {
     // --8<-- [start:readme]
     Gateway gateway = Gateway.builder()
         .keyStore(DataDirectoryKeyStore.open(Path.of("aigateway-data"), System.getenv("AIGATEWAY_MASTER_KEY")))

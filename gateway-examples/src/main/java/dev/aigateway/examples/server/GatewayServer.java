@@ -270,7 +270,7 @@ public final class GatewayServer implements AutoCloseable {
     }
     try {
       store.close();
-    } catch (IOException e) {
+    } catch (UncheckedIOException e) {
       System.err.println("closing the data directory: " + e.getMessage());
     }
   }
