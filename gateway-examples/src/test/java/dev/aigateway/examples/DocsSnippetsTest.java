@@ -22,6 +22,7 @@ final class DocsSnippetsTest {
       "README.md, gateway-examples/src/main/java/dev/aigateway/examples/ReadmeExample.java, readme",
       "docs/testing.md, gateway-examples/src/test/java/dev/aigateway/examples/OfflineRoutingExampleTest.java, offline-routing",
       "docs/http.md, gateway-examples/src/main/java/dev/aigateway/examples/embed/EmbeddedGateway.java, embed",
+      "docs/spi.md, gateway-testing/src/test/java/dev/aigateway/functional/DataDirectoryKeyStoreContractTest.java, keystore-contract",
   })
   void docSnippets_areTheCompiledCode(String doc, String source, String region) throws IOException {
     String snippet = region(Files.readString(ROOT.resolve(source)), region);
