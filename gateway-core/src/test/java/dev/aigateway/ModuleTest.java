@@ -48,4 +48,56 @@ final class ModuleTest {
       }
     }
   }
+
+  @Test
+  void noPublicSignature_ofAnExportedPackage_namesAJacksonType() throws Exception {
+    Module core = Gateway.class.getModule();
+    Set<String> api = new java.util.TreeSet<>();
+    for (ModuleDescriptor.Exports e : core.getDescriptor().exports()) {
+      if (!e.isQualified()) {
+        api.add(e.source());
+      }
+    }
+    java.util.List<String> offenders = new java.util.ArrayList<>();
+    java.lang.module.ModuleReference ref = ModuleLayer.boot().configuration().findModule(core.getName())
+        .or(() -> core.getLayer().configuration().findModule(core.getName())).orElseThrow().reference();
+    try (java.lang.module.ModuleReader reader = ref.open(); java.util.stream.Stream<String> names = reader.list()) {
+      for (String name : names.filter(n -> n.endsWith(".class") && !n.endsWith("module-info.class")).toList()) {
+        String className = name.substring(0, name.length() - ".class".length()).replace('/', '.');
+        Class<?> type = Class.forName(className, false, Gateway.class.getClassLoader());
+        if (api.contains(type.getPackageName()) && isVisible(type.getModifiers())) {
+          offenders.addAll(jacksonInSignatures(type));
+        }
+      }
+    }
+    assertThat(api).as("the exported API packages were found").contains("dev.aigateway.store");
+    assertThat(offenders).as("public signatures naming a Jackson type").isEmpty();
+  }
+
+  private static boolean isVisible(int modifiers) {
+    return java.lang.reflect.Modifier.isPublic(modifiers) || java.lang.reflect.Modifier.isProtected(modifiers);
+  }
+
+  private static java.util.List<String> jacksonInSignatures(Class<?> type) {
+    java.util.List<String> signatures = new java.util.ArrayList<>();
+    for (java.lang.reflect.Method m : type.getDeclaredMethods()) {
+      if (isVisible(m.getModifiers()) && !m.isSynthetic()) {
+        signatures.add(type.getName() + "." + m.getName() + ": " + m.toGenericString());
+      }
+    }
+    for (java.lang.reflect.Constructor<?> c : type.getDeclaredConstructors()) {
+      if (isVisible(c.getModifiers())) {
+        signatures.add(c.toGenericString());
+      }
+    }
+    for (java.lang.reflect.Field f : type.getDeclaredFields()) {
+      if (isVisible(f.getModifiers())) {
+        signatures.add(f.toGenericString());
+      }
+    }
+    signatures.add(type.getName() + " extends " + type.getGenericSuperclass() + " implements "
+        + java.util.Arrays.toString(type.getGenericInterfaces()));
+    signatures.removeIf(s -> !s.contains("com.fasterxml."));
+    return signatures;
+  }
 }

@@ -3,8 +3,8 @@ package dev.aigateway.store;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aigateway.config.AccessKeyConfiguration;
+import dev.aigateway.internal.store.AppendLog;
 import dev.aigateway.internal.store.InMemoryKeyStore;
-import dev.aigateway.internal.json.Json;
 import dev.aigateway.internal.store.SecretBox;
 import dev.aigateway.internal.store.StoreCodec;
 import dev.aigateway.resource.AccessKey;
@@ -14,20 +14,16 @@ import dev.aigateway.resource.VirtualModel;
 import dev.aigateway.spi.KeyStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,34 +40,62 @@ import org.slf4j.LoggerFactory;
  * message naming the line: the store never silently empties itself.
  *
  * <p>Provider key values are sealed with AES-256-GCM (see {@code master.key}); access keys are stored
- * as digests only. Reads are served from memory. Thread-safe; mutations are serialised.
+ * as digests only. Reads are served from memory. I/O failures surface as {@link UncheckedIOException}.
+ *
+ * <p>Thread-safety: safe for concurrent use; reads take no lock and mutations are serialised.
  */
 public final class DataDirectoryKeyStore implements KeyStore, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(DataDirectoryKeyStore.class);
   static final String LOG_FILE = "store.log";
   static final String MASTER_KEY_FILE = "master.key";
-  private static final String HEADER = "{\"format\":\"aigateway-store\",\"version\":1}";
+  /** Records that earlier versions kept for the runnable server ({@code x:adminKey}, ...); skipped on replay. */
+  private static final String RETIRED_PREFIX = "x:";
 
   private final Path dir;
-  private final Path logFile;
-  private final StoreCodec codec;
   private final InMemoryKeyStore memory = new InMemoryKeyStore();
-  private final Map<String, Map<String, ObjectNode>> extras = new LinkedHashMap<>();
+  private final Kind<AccessKeyConfiguration> configurations;
+  private final Kind<ProviderKey> providerKeys;
+  private final Kind<CustomProvider> providers;
+  private final Kind<VirtualModel> virtualModels;
+  private final Kind<AccessKey> accessKeys;
+  /** Each kind by its type in the log; compaction writes them in {@link #compactionOrder()}. */
+  private final Map<String, Kind<?>> kinds;
   private final Object lock = new Object();
-  private FileChannel channel;
-  private long lines;
+  private final AppendLog log;
 
-  private DataDirectoryKeyStore(Path dir, SecretBox box) throws IOException {
+  private DataDirectoryKeyStore(Path dir, SecretBox box) {
     this.dir = dir;
-    this.logFile = dir.resolve(LOG_FILE);
-    this.codec = new StoreCodec(box);
-    load();
-    this.channel = FileChannel.open(logFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-        StandardOpenOption.APPEND);
-    if (lines == 0) {
-      appendRaw(HEADER);
-      forceDirectory();
-    }
+    StoreCodec codec = new StoreCodec(box);
+    InMemoryKeyStore m = memory;
+    configurations = new Kind<>("configuration", codec::configuration, codec::configuration, m::putConfiguration,
+        m::deleteConfiguration, m::configurations);
+    providerKeys = new Kind<>("providerKey", codec::providerKey, codec::providerKey, m::putProviderKey,
+        m::deleteProviderKey, m::providerKeys);
+    providers = new Kind<>("provider", codec::provider, codec::provider, m::putProvider, m::deleteProvider,
+        m::providers);
+    virtualModels = new Kind<>("virtualModel", codec::virtualModel, codec::virtualModel, m::putVirtualModel,
+        m::deleteVirtualModel, m::virtualModels);
+    accessKeys = new Kind<>("accessKey", codec::accessKey, codec::accessKey, m::putAccessKey, m::deleteAccessKey,
+        () -> m.accessKeys(null, Integer.MAX_VALUE));
+    kinds = Map.of(configurations.type(), configurations, providerKeys.type(), providerKeys, providers.type(),
+        providers, virtualModels.type(), virtualModels, accessKeys.type(), accessKeys);
+    this.log = AppendLog.open(dir, LOG_FILE, new AppendLog.Replay() {
+      @Override
+      public void put(String type, JsonNode data) {
+        Kind<?> kind = kind(type);
+        if (kind != null) {
+          kind.replayPut(data);
+        }
+      }
+
+      @Override
+      public void delete(String type, String id) {
+        Kind<?> kind = kind(type);
+        if (kind != null) {
+          kind.remove().test(id);
+        }
+      }
+    });
   }
 
   /**
@@ -80,11 +104,18 @@ public final class DataDirectoryKeyStore implements KeyStore, AutoCloseable {
    * created with mode 0600 on first use.
    *
    * @throws IllegalStateException when the data is damaged or does not decrypt (nothing is changed)
+   * @throws UncheckedIOException when the directory, the master key or the log cannot be read or created
    */
-  public static DataDirectoryKeyStore open(Path dir, @Nullable String masterKeyBase64) throws IOException {
+  public static DataDirectoryKeyStore open(Path dir, @Nullable String masterKeyBase64) {
     Objects.requireNonNull(dir, "dir");
-    Files.createDirectories(dir);
-    return new DataDirectoryKeyStore(dir, SecretBox.load(masterKeyBase64, dir.resolve(MASTER_KEY_FILE)));
+    SecretBox box;
+    try {
+      Files.createDirectories(dir);
+      box = SecretBox.load(masterKeyBase64, dir.resolve(MASTER_KEY_FILE));
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not open the data directory " + dir, e);
+    }
+    return new DataDirectoryKeyStore(dir, box);
   }
 
   public Path directory() {
@@ -143,28 +174,18 @@ public final class DataDirectoryKeyStore implements KeyStore, AutoCloseable {
     return memory.virtualModels();
   }
 
-  /** Other durable records kept beside the resources (admin keys, gateway settings), by type then id. */
-  public List<ObjectNode> records(String type) {
-    synchronized (lock) {
-      Map<String, ObjectNode> m = extras.get(type);
-      List<ObjectNode> out = new ArrayList<>();
-      if (m != null) {
-        m.values().forEach(n -> out.add(n.deepCopy()));
-      }
-      return out;
-    }
-  }
-
   // ------------------------------------------------------------------ writes
 
+  /** @throws UncheckedIOException when the change cannot be made durable (it is then not made) */
   @Override
   public void putAccessKey(AccessKey key) {
-    write("accessKey", codec.accessKey(key), () -> memory.putAccessKey(key));
+    put(accessKeys, key);
   }
 
+  /** @throws UncheckedIOException when the change cannot be made durable (it is then not made) */
   @Override
   public boolean deleteAccessKey(String id) {
-    return delete("accessKey", id, () -> memory.deleteAccessKey(id));
+    return delete(accessKeys, id);
   }
 
   @Override
@@ -172,58 +193,52 @@ public final class DataDirectoryKeyStore implements KeyStore, AutoCloseable {
     memory.touchAccessKey(id, when); // in memory only: lastUsed is advisory and not worth an fsync per request
   }
 
+  /** @throws UncheckedIOException when the change cannot be made durable (it is then not made) */
   @Override
   public void putConfiguration(AccessKeyConfiguration configuration) {
-    write("configuration", codec.configuration(configuration), () -> memory.putConfiguration(configuration));
+    put(configurations, configuration);
   }
 
+  /** @throws UncheckedIOException when the change cannot be made durable (it is then not made) */
   @Override
   public boolean deleteConfiguration(String id) {
-    return delete("configuration", id, () -> memory.deleteConfiguration(id));
+    return delete(configurations, id);
   }
 
+  /** @throws UncheckedIOException when the change cannot be made durable (it is then not made) */
   @Override
   public void putProviderKey(ProviderKey key) {
-    write("providerKey", codec.providerKey(key), () -> memory.putProviderKey(key));
+    put(providerKeys, key);
   }
 
+  /** @throws UncheckedIOException when the change cannot be made durable (it is then not made) */
   @Override
   public boolean deleteProviderKey(String id) {
-    return delete("providerKey", id, () -> memory.deleteProviderKey(id));
+    return delete(providerKeys, id);
   }
 
+  /** @throws UncheckedIOException when the change cannot be made durable (it is then not made) */
   @Override
   public void putProvider(CustomProvider provider) {
-    write("provider", codec.provider(provider), () -> memory.putProvider(provider));
+    put(providers, provider);
   }
 
+  /** @throws UncheckedIOException when the change cannot be made durable (it is then not made) */
   @Override
   public boolean deleteProvider(String providerId) {
-    return delete("provider", providerId, () -> memory.deleteProvider(providerId));
+    return delete(providers, providerId);
   }
 
+  /** @throws UncheckedIOException when the change cannot be made durable (it is then not made) */
   @Override
   public void putVirtualModel(VirtualModel model) {
-    write("virtualModel", codec.virtualModel(model), () -> memory.putVirtualModel(model));
+    put(virtualModels, model);
   }
 
+  /** @throws UncheckedIOException when the change cannot be made durable (it is then not made) */
   @Override
   public boolean deleteVirtualModel(String id) {
-    return delete("virtualModel", id, () -> memory.deleteVirtualModel(id));
-  }
-
-  /** Stores another durable record (it must have a string {@code id}). */
-  public void putRecord(String type, ObjectNode record) {
-    String id = Objects.requireNonNull(record.path("id").textValue(), "record id");
-    ObjectNode copy = record.deepCopy();
-    write("x:" + type, copy, () -> extras.computeIfAbsent(type, t -> new LinkedHashMap<>()).put(id, copy));
-  }
-
-  public boolean deleteRecord(String type, String id) {
-    return delete("x:" + type, id, () -> {
-      Map<String, ObjectNode> m = extras.get(type);
-      return m != null && m.remove(id) != null;
-    });
+    return delete(virtualModels, id);
   }
 
   @Override
@@ -231,269 +246,98 @@ public final class DataDirectoryKeyStore implements KeyStore, AutoCloseable {
     memory.addListener(listener);
   }
 
-  private void write(String type, ObjectNode data, Runnable apply) {
-    ObjectNode line = Json.MAPPER.createObjectNode();
-    line.put("op", "put");
-    line.put("type", type);
-    line.set("data", data);
+  /** Logs the change, then makes it visible (the in-memory store tells the listeners). */
+  private <T> void put(Kind<T> kind, T value) {
+    ObjectNode data = kind.encode().apply(value);
     synchronized (lock) {
-      append(line);
-      apply.run();
+      log.put(kind.type(), data);
+      kind.store().accept(value);
       maybeCompact();
     }
   }
 
-  private boolean delete(String type, String id, java.util.function.BooleanSupplier apply) {
-    ObjectNode line = Json.MAPPER.createObjectNode();
-    line.put("op", "del");
-    line.put("type", type);
-    line.put("id", id);
+  private boolean delete(Kind<?> kind, String id) {
     synchronized (lock) {
-      append(line);
-      boolean existed = apply.getAsBoolean();
+      log.delete(kind.type(), id);
+      boolean existed = kind.remove().test(id);
       maybeCompact();
       return existed;
     }
   }
 
-  private void append(ObjectNode line) {
-    try {
-      appendRaw(Json.MAPPER.writeValueAsString(line));
-    } catch (IOException e) {
-      throw new UncheckedIOException("could not write " + logFile + "; the change was not made", e);
+  private @Nullable Kind<?> kind(String type) {
+    Kind<?> kind = kinds.get(type);
+    if (kind == null) {
+      if (!type.startsWith(RETIRED_PREFIX)) {
+        throw new IllegalStateException("unknown record type '" + type + "'");
+      }
+      LOG.debug("{}: skipping a '{}' record; this version no longer keeps it here", LOG_FILE, type);
     }
+    return kind;
   }
 
-  private void appendRaw(String json) throws IOException {
-    ByteBuffer buf = ByteBuffer.wrap((json + "\n").getBytes(StandardCharsets.UTF_8));
-    while (buf.hasRemaining()) {
-      channel.write(buf);
-    }
-    channel.force(false);
-    lines++;
+  private void maybeCompact() {
+    log.maybeCompact(this::liveRecords, this::writeLive);
   }
 
   private long liveRecords() {
-    long n = memory.configurations().size() + memory.providerKeys().size() + memory.providers().size()
-        + memory.virtualModels().size();
-    n += memory.accessKeys(null, Integer.MAX_VALUE).size();
-    for (Map<String, ObjectNode> m : extras.values()) {
-      n += m.size();
+    long n = 0;
+    for (Kind<?> kind : compactionOrder()) {
+      n += kind.all().get().size();
     }
     return n;
   }
 
-  private long compactAt = 1000;
-
-  private void maybeCompact() {
-    if (lines < compactAt) {
-      return;
+  private void writeLive(AppendLog.Sink sink) {
+    for (Kind<?> kind : compactionOrder()) {
+      kind.writeTo(sink);
     }
-    long live = liveRecords();
-    if (lines > 2 * live + 1) {
-      try {
-        compact();
-      } catch (IOException e) {
-        LOG.warn("compacting {} failed; the log keeps growing until the next try", logFile, e);
-      }
-    }
-    compactAt = Math.max(1000, 2 * liveRecords() + 1) + lines / 2;
   }
 
-  /** Rewrites the log as one line per live record: temp file, force, atomic rename, force the directory. */
-  public void compact() throws IOException {
+  private List<Kind<?>> compactionOrder() {
+    return List.of(configurations, providerKeys, providers, virtualModels, accessKeys);
+  }
+
+  /**
+   * Rewrites the log as one line per live record: temp file, force, atomic rename, force the directory.
+   *
+   * @throws UncheckedIOException when the rewrite fails
+   */
+  public void compact() {
     synchronized (lock) {
-      Path tmp = dir.resolve(LOG_FILE + ".tmp");
-      long count = 0;
-      try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-          StandardOpenOption.TRUNCATE_EXISTING)) {
-        StringBuilder sb = new StringBuilder(1 << 16).append(HEADER).append('\n');
-        count++;
-        for (AccessKeyConfiguration c : memory.configurations()) {
-          count += line(sb, "configuration", codec.configuration(c), out);
-        }
-        for (ProviderKey k : memory.providerKeys()) {
-          count += line(sb, "providerKey", codec.providerKey(k), out);
-        }
-        for (CustomProvider p : memory.providers()) {
-          count += line(sb, "provider", codec.provider(p), out);
-        }
-        for (VirtualModel vm : memory.virtualModels()) {
-          count += line(sb, "virtualModel", codec.virtualModel(vm), out);
-        }
-        for (AccessKey k : memory.accessKeys(null, Integer.MAX_VALUE)) {
-          count += line(sb, "accessKey", codec.accessKey(k), out);
-        }
-        for (Map.Entry<String, Map<String, ObjectNode>> e : extras.entrySet()) {
-          for (ObjectNode n : e.getValue().values()) {
-            count += line(sb, "x:" + e.getKey(), n, out);
-          }
-        }
-        flush(sb, out);
-        out.force(true);
-      }
-      channel.close();
-      try {
-        Files.move(tmp, logFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, logFile, StandardCopyOption.REPLACE_EXISTING);
-      }
-      forceDirectory();
-      channel = FileChannel.open(logFile, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
-      lines = count;
+      log.compact(this::writeLive);
     }
   }
 
-  private static long line(StringBuilder sb, String type, ObjectNode data, FileChannel out) throws IOException {
-    ObjectNode line = Json.MAPPER.createObjectNode();
-    line.put("op", "put");
-    line.put("type", type);
-    line.set("data", data);
-    sb.append(Json.MAPPER.writeValueAsString(line)).append('\n');
-    if (sb.length() > (1 << 20)) {
-      flush(sb, out);
-    }
-    return 1;
-  }
-
-  private static void flush(StringBuilder sb, FileChannel out) throws IOException {
-    ByteBuffer buf = ByteBuffer.wrap(sb.toString().getBytes(StandardCharsets.UTF_8));
-    while (buf.hasRemaining()) {
-      out.write(buf);
-    }
-    sb.setLength(0);
-  }
-
-  private void forceDirectory() {
-    try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-      d.force(true);
-    } catch (IOException e) {
-      LOG.debug("cannot force directory {} on this platform", dir, e);
-    }
-  }
-
-  // ------------------------------------------------------------------ loading
-
-  private void load() throws IOException {
-    if (!Files.exists(logFile)) {
-      return;
-    }
-    byte[] all = Files.readAllBytes(logFile);
-    int start = 0;
-    int lineNo = 0;
-    while (start < all.length) {
-      int end = start;
-      while (end < all.length && all[end] != '\n') {
-        end++;
-      }
-      lineNo++;
-      boolean complete = end < all.length;
-      String text = new String(all, start, end - start, StandardCharsets.UTF_8);
-      try {
-        JsonNode node = Json.MAPPER.readTree(text);
-        if (lineNo == 1) {
-          if (node == null || !"aigateway-store".equals(node.path("format").asText())) {
-            throw new IllegalStateException("not an aigateway store");
-          }
-        } else {
-          apply(node);
-        }
-      } catch (IOException | RuntimeException e) {
-        if (!complete) {
-          // a write that was cut off by a crash was never acknowledged: drop it
-          LOG.warn("{}: dropping an incomplete last line (an interrupted write)", logFile);
-          try (FileChannel c = FileChannel.open(logFile, StandardOpenOption.WRITE)) {
-            c.truncate(start);
-            c.force(true);
-          }
-          break;
-        }
-        throw new IllegalStateException("The data directory " + dir + " is damaged: " + LOG_FILE + " line " + lineNo
-            + " cannot be read (" + e.getClass().getSimpleName() + ": " + shorten(e.getMessage()) + "). "
-            + "Refusing to start so that nothing is lost; restore the file from a backup or move it aside.");
-      }
-      lines++;
-      start = end + 1;
-    }
-  }
-
-  private void apply(JsonNode node) {
-    String op = node.path("op").asText();
-    String type = node.path("type").asText();
-    boolean put = op.equals("put");
-    if (!put && !op.equals("del")) {
-      throw new IllegalStateException("unknown op '" + op + "'");
-    }
-    JsonNode data = node.get("data");
-    String id = put ? data.path("id").asText() : node.path("id").asText();
-    switch (type) {
-      case "accessKey":
-        if (put) {
-          memory.putAccessKey(codec.accessKey(data));
-        } else {
-          memory.deleteAccessKey(id);
-        }
-        break;
-      case "configuration":
-        if (put) {
-          memory.putConfiguration(codec.configuration(data));
-        } else {
-          memory.deleteConfiguration(id);
-        }
-        break;
-      case "providerKey":
-        if (put) {
-          memory.putProviderKey(codec.providerKey(data));
-        } else {
-          memory.deleteProviderKey(id);
-        }
-        break;
-      case "provider":
-        if (put) {
-          memory.putProvider(codec.provider(data));
-        } else {
-          memory.deleteProvider(id);
-        }
-        break;
-      case "virtualModel":
-        if (put) {
-          memory.putVirtualModel(codec.virtualModel(data));
-        } else {
-          memory.deleteVirtualModel(id);
-        }
-        break;
-      default:
-        if (!type.startsWith("x:")) {
-          throw new IllegalStateException("unknown record type '" + type + "'");
-        }
-        String t = type.substring(2);
-        if (put) {
-          extras.computeIfAbsent(t, x -> new LinkedHashMap<>()).put(id, (ObjectNode) data);
-        } else if (extras.containsKey(t)) {
-          extras.get(t).remove(id);
-        }
-    }
-  }
-
-  private static String shorten(@Nullable String s) {
-    if (s == null) {
-      return "";
-    }
-    int cut = s.indexOf('\n');
-    String t = cut >= 0 ? s.substring(0, cut) : s;
-    return t.length() > 160 ? t.substring(0, 160) : t;
-  }
-
+  /**
+   * Forces and closes the log; closing again does nothing.
+   *
+   * @throws UncheckedIOException when the log cannot be forced or closed
+   */
   @Override
-  public void close() throws IOException {
+  public void close() {
     synchronized (lock) {
-      channel.force(true);
-      channel.close();
+      log.close();
     }
   }
 
   @Override
   public String toString() {
     return "DataDirectoryKeyStore[" + dir + "]";
+  }
+
+  /** One resource kind: its type in the log, its codec, and where it lives in memory. */
+  private record Kind<T>(String type, Function<T, ObjectNode> encode, Function<JsonNode, T> decode,
+      Consumer<T> store, Predicate<String> remove, Supplier<List<T>> all) {
+
+    void replayPut(JsonNode data) {
+      store.accept(decode.apply(data));
+    }
+
+    void writeTo(AppendLog.Sink sink) {
+      for (T value : all.get()) {
+        sink.put(type, encode.apply(value));
+      }
+    }
   }
 }

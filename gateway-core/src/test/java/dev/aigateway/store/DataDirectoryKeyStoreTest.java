@@ -14,9 +14,11 @@ import dev.aigateway.admin.ProviderKeyChange;
 import dev.aigateway.internal.store.SecretBox;
 import dev.aigateway.resource.CustomProvider;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -180,6 +182,52 @@ final class DataDirectoryKeyStoreTest {
     }
     try (DataDirectoryKeyStore store = DataDirectoryKeyStore.open(dir, null)) {
       assertThat(store.accessKeys(null, 10)).singleElement().satisfies(k -> assertThat(k.name()).isEqualTo("v3000"));
+    }
+  }
+
+  @Test
+  void aLogFromAnOlderVersion_withServerRecords_opens_andCompactionDropsThoseRecords() throws IOException {
+    String keyId;
+    try (DataDirectoryKeyStore store = DataDirectoryKeyStore.open(dir, null)) {
+      keyId = gateway(store).admin().accessKeys().create(AccessKeyChange.builder().name("kept").build()).key().id();
+    }
+    // what the runnable server used to keep in store.log, before it had a file of its own
+    Path log = dir.resolve("store.log");
+    Files.write(log, List.of(
+        "{\"op\":\"put\",\"type\":\"x:adminKey\",\"data\":{\"id\":\"aigak_old\",\"digest\":\"AAAA\"}}",
+        "{\"op\":\"put\",\"type\":\"x:gatewayConfig\",\"data\":{\"id\":\"default\",\"maxAttempts\":3}}",
+        "{\"op\":\"del\",\"type\":\"x:adminKey\",\"id\":\"aigak_old\"}"), StandardOpenOption.APPEND);
+    try (DataDirectoryKeyStore store = DataDirectoryKeyStore.open(dir, null)) {
+      assertThat(store.accessKeys(null, 10)).extracting(k -> k.id()).containsExactly(keyId);
+      store.compact();
+    }
+    assertThat(Files.readString(log)).contains(keyId).doesNotContain("x:");
+  }
+
+  @Test
+  void anUnknownRecordType_isStillDamage() throws IOException {
+    DataDirectoryKeyStore.open(dir, null).close();
+    Files.write(dir.resolve("store.log"), List.of("{\"op\":\"put\",\"type\":\"gadget\",\"data\":{\"id\":\"g\"}}"),
+        StandardOpenOption.APPEND);
+    assertThatThrownBy(() -> DataDirectoryKeyStore.open(dir, null)).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("store.log line 2").hasMessageContaining("unknown record type 'gadget'");
+  }
+
+  @Test
+  void aDirectoryThatCannotBeCreated_isAnUncheckedIOException() throws IOException {
+    Path file = Files.writeString(dir.resolve("not-a-directory"), "x");
+    assertThatThrownBy(() -> DataDirectoryKeyStore.open(file.resolve("data"), null))
+        .isInstanceOf(UncheckedIOException.class).hasMessageContaining("not-a-directory");
+  }
+
+  @Test
+  void closingTwice_doesNothing_andTheDataStays() {
+    DataDirectoryKeyStore store = DataDirectoryKeyStore.open(dir, null);
+    gateway(store).admin().accessKeys().create(AccessKeyChange.builder().name("closed").build());
+    store.close();
+    store.close();
+    try (DataDirectoryKeyStore again = DataDirectoryKeyStore.open(dir, null)) {
+      assertThat(again.accessKeys(null, 10)).extracting(k -> k.name()).containsExactly("closed");
     }
   }
 }

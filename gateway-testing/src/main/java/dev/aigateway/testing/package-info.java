@@ -1,5 +1,5 @@
 /**
- * The test kit: a fake clock, scripted upstreams, and {@code KeyStoreContract}, the conformance suite every {@code KeyStore} passes.
+ * The test kit: a fake clock, scripted upstreams, and {@link KeyStoreContract}, the conformance suite every {@code KeyStore} passes.
  */
 @NullMarked
 package dev.aigateway.testing;

@@ -16,12 +16,15 @@ import java.util.NavigableMap;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
  * The in-memory {@link KeyStore}. Access keys live in a concurrent sorted map (lookups and paging
  * without locks); the other, few, resources in copy-on-write maps that keep creation order.
+ *
+ * <p>Thread-safety: safe for concurrent use; reads never lock, and listeners run on the mutating thread.
  */
 public final class InMemoryKeyStore implements KeyStore {
   private final ConcurrentSkipListMap<String, AccessKey> accessKeys = new ConcurrentSkipListMap<>();
@@ -92,15 +95,12 @@ public final class InMemoryKeyStore implements KeyStore {
 
   @Override
   public void putAccessKey(AccessKey key) {
-    accessKeys.put(key.id(), key);
-    fire(ResourceType.ACCESS_KEY, key.id());
+    put(ResourceType.ACCESS_KEY, key.id(), () -> accessKeys.put(key.id(), key));
   }
 
   @Override
   public boolean deleteAccessKey(String id) {
-    boolean existed = accessKeys.remove(id) != null;
-    fire(ResourceType.ACCESS_KEY, id);
-    return existed;
+    return delete(ResourceType.ACCESS_KEY, id, () -> accessKeys.remove(id) != null);
   }
 
   @Override
@@ -116,59 +116,60 @@ public final class InMemoryKeyStore implements KeyStore {
     if (configuration.hasInlineKeys()) {
       throw new IllegalArgumentException("a stored configuration must reference provider keys by id");
     }
-    configurations.put(configuration);
-    fire(ResourceType.CONFIGURATION, configuration.id());
+    put(ResourceType.CONFIGURATION, configuration.id(), () -> configurations.put(configuration));
   }
 
   @Override
   public boolean deleteConfiguration(String id) {
-    boolean existed = configurations.remove(id);
-    fire(ResourceType.CONFIGURATION, id);
-    return existed;
+    return delete(ResourceType.CONFIGURATION, id, () -> configurations.remove(id));
   }
 
   @Override
   public void putProviderKey(ProviderKey key) {
-    providerKeys.put(key);
-    fire(ResourceType.PROVIDER_KEY, key.id());
+    put(ResourceType.PROVIDER_KEY, key.id(), () -> providerKeys.put(key));
   }
 
   @Override
   public boolean deleteProviderKey(String id) {
-    boolean existed = providerKeys.remove(id);
-    fire(ResourceType.PROVIDER_KEY, id);
-    return existed;
+    return delete(ResourceType.PROVIDER_KEY, id, () -> providerKeys.remove(id));
   }
 
   @Override
   public void putProvider(CustomProvider provider) {
-    providers.put(provider);
-    fire(ResourceType.PROVIDER, provider.providerId());
+    put(ResourceType.PROVIDER, provider.providerId(), () -> providers.put(provider));
   }
 
   @Override
   public boolean deleteProvider(String providerId) {
-    boolean existed = providers.remove(providerId);
-    fire(ResourceType.PROVIDER, providerId);
-    return existed;
+    return delete(ResourceType.PROVIDER, providerId, () -> providers.remove(providerId));
   }
 
   @Override
   public void putVirtualModel(VirtualModel model) {
-    virtualModels.put(model);
-    fire(ResourceType.VIRTUAL_MODEL, model.id());
+    put(ResourceType.VIRTUAL_MODEL, model.id(), () -> virtualModels.put(model));
   }
 
   @Override
   public boolean deleteVirtualModel(String id) {
-    boolean existed = virtualModels.remove(id);
-    fire(ResourceType.VIRTUAL_MODEL, id);
-    return existed;
+    return delete(ResourceType.VIRTUAL_MODEL, id, () -> virtualModels.remove(id));
   }
 
   @Override
   public void addListener(Listener listener) {
     listeners.add(Objects.requireNonNull(listener, "listener"));
+  }
+
+  /** Makes a change visible, then tells the listeners. */
+  private void put(ResourceType type, String id, Runnable change) {
+    change.run();
+    fire(type, id);
+  }
+
+  /** Removes, then tells the listeners (whether or not it existed); answers whether it existed. */
+  private boolean delete(ResourceType type, String id, BooleanSupplier removal) {
+    boolean existed = removal.getAsBoolean();
+    fire(type, id);
+    return existed;
   }
 
   private void fire(ResourceType type, String id) {

@@ -2,7 +2,6 @@ package dev.aigateway.examples.server;
 
 import dev.aigateway.config.ConfigurationJson;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpServer;
 import dev.aigateway.Gateway;
 import dev.aigateway.GatewayException;
@@ -26,12 +25,12 @@ import dev.aigateway.spi.CredentialResolver;
 import dev.aigateway.store.DataDirectoryKeyStore;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -86,7 +85,7 @@ public final class GatewayServer implements AutoCloseable {
       System.err.println(USAGE);
       System.exit(2);
       return;
-    } catch (IllegalStateException | IOException | GatewayException e) {
+    } catch (IllegalStateException | IOException | UncheckedIOException | GatewayException e) {
       System.err.println("error: " + e.getMessage());
       System.exit(1);
       return;
@@ -106,9 +105,16 @@ public final class GatewayServer implements AutoCloseable {
     return gateway;
   }
 
-  /** Parses the flags, opens the data directory, starts listening; prints {@code listening on ...}. */
+  /**
+   * Parses the flags, opens the data directory, starts listening; prints {@code listening on ...}.
+   *
+   * @throws UncheckedIOException when the data directory cannot be opened
+   * @throws IOException when the port cannot be bound
+   */
   public static GatewayServer start(String[] args, Map<String, String> env, PrintStream out) throws IOException {
     Options o = Options.parse(args);
+    // the server's own state first: it carries over what older versions kept in store.log
+    ServerState state = ServerState.open(o.data);
     DataDirectoryKeyStore store = DataDirectoryKeyStore.open(o.data, env.get("AIGATEWAY_MASTER_KEY"));
     try {
       Map<String, String> managedVars = new LinkedHashMap<>(o.managed);
@@ -129,30 +135,29 @@ public final class GatewayServer implements AutoCloseable {
         builder.baseUrl("openai", demo.openAiBaseUrl()).baseUrl("anthropic", demo.anthropicBaseUrl());
       }
       Gateway gateway = builder.build();
-      restoreLimits(store, gateway);
+      Gateway.Limits saved = state.limits(gateway.limits());
+      if (saved != null) {
+        gateway.updateLimits(saved);
+      }
 
       AdminKeys adminKeys = new AdminKeys();
       String adminEnv = env.get("AIGATEWAY_ADMIN_KEY");
       if (adminEnv != null && !adminEnv.isBlank()) {
         adminKeys.allowToken(adminEnv.trim());
       }
-      for (ObjectNode n : store.records("adminKey")) {
-        adminKeys.allowDigest(Base64.getDecoder().decode(n.path("digest").asText()));
+      for (byte[] digest : state.adminKeyDigests()) {
+        adminKeys.allowDigest(digest);
       }
       if (adminKeys.isEmpty()) {
         String token = AdminKeys.newToken();
-        ObjectNode rec = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
-        rec.put("id", token.substring(0, token.indexOf('_', 6)));
-        rec.put("digest", Base64.getEncoder().encodeToString(adminKeys.digestOf(token)));
-        rec.put("createdAt", Instant.now().toString());
-        store.putRecord("adminKey", rec);
+        state.addAdminKey(token.substring(0, token.indexOf('_', 6)), adminKeys.digestOf(token), Instant.now());
         adminKeys.allowToken(token);
         out.println("admin API key (shown once, only its hash is kept): " + token);
       }
 
       HttpServer server = GatewayHttpHandler.newServer(new InetSocketAddress(o.host, o.port), 256);
       ExecutorService pool = (ExecutorService) server.getExecutor();
-      AdminHttpHandler adminHandler = AdminHttpHandler.create(gateway, adminKeys, limits -> saveLimits(store, limits));
+      AdminHttpHandler adminHandler = AdminHttpHandler.create(gateway, adminKeys, state::saveLimits);
       java.util.concurrent.atomic.AtomicInteger active = new java.util.concurrent.atomic.AtomicInteger();
       com.sun.net.httpserver.HttpHandler handler = GatewayHttpHandler.wrap(gateway, adminHandler);
       server.createContext("/", exchange -> {
@@ -236,28 +241,6 @@ public final class GatewayServer implements AutoCloseable {
     out.println();
   }
 
-  private static void restoreLimits(DataDirectoryKeyStore store, Gateway gateway) {
-    for (ObjectNode n : store.records("gatewayConfig")) {
-      Gateway.Limits l = gateway.limits();
-      gateway.updateLimits(new Gateway.Limits(n.path("maxRequestBytes").asLong(l.maxRequestBytes()),
-          Duration.ofMillis(n.path("totalTimeoutMs").asLong(l.totalTimeout().toMillis())),
-          Duration.ofMillis(n.path("perRequestTimeoutMs").asLong(l.perAttemptTimeout().toMillis())),
-          n.path("maxAttempts").asInt(l.maxAttempts()),
-          Duration.ofMillis(n.path("maxRetryWaitMs").asLong(l.maxRetryWait().toMillis()))));
-    }
-  }
-
-  private static void saveLimits(DataDirectoryKeyStore store, Gateway.Limits l) {
-    ObjectNode n = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
-    n.put("id", "default");
-    n.put("maxRequestBytes", l.maxRequestBytes());
-    n.put("totalTimeoutMs", l.totalTimeout().toMillis());
-    n.put("perRequestTimeoutMs", l.perAttemptTimeout().toMillis());
-    n.put("maxAttempts", l.maxAttempts());
-    n.put("maxRetryWaitMs", l.maxRetryWait().toMillis());
-    store.putRecord("gatewayConfig", n);
-  }
-
   /**
    * Stops taking requests, lets those in flight finish (up to 10 s), then stops the server and flushes
    * the data directory. (The JDK 17 server's own {@code stop(delay)} always waits the whole delay, so
@@ -287,7 +270,7 @@ public final class GatewayServer implements AutoCloseable {
     }
     try {
       store.close();
-    } catch (IOException e) {
+    } catch (UncheckedIOException e) {
       System.err.println("closing the data directory: " + e.getMessage());
     }
   }

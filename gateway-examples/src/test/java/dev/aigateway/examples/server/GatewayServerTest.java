@@ -205,6 +205,37 @@ final class GatewayServerTest {
   }
 
   @Test
+  void aDataDirectoryFromTheVersionBeforeServerJson_keepsItsGeneratedAdminKey_andLimits() throws Exception {
+    String oldAdmin = dev.aigateway.admin.AdminKeys.newToken();
+    byte[] oldDigest = new dev.aigateway.admin.AdminKeys().digestOf(oldAdmin);
+    String digest = java.util.Base64.getEncoder().encodeToString(oldDigest);
+    try (dev.aigateway.store.DataDirectoryKeyStore store = dev.aigateway.store.DataDirectoryKeyStore.open(data, null)) {
+      dev.aigateway.Gateway.builder().keyStore(store).build().admin().accessKeys()
+          .create(dev.aigateway.admin.AccessKeyChange.builder().name("from before").build());
+    }
+    // the server used to keep its admin key digest and /gateway-config in store.log
+    Files.write(data.resolve("store.log"), List.of(
+        "{\"op\":\"put\",\"type\":\"x:adminKey\",\"data\":{\"id\":\"aigak_old\",\"digest\":\"" + digest
+            + "\",\"createdAt\":\"2025-12-01T00:00:00Z\"}}",
+        "{\"op\":\"put\",\"type\":\"x:gatewayConfig\",\"data\":{\"id\":\"default\",\"perRequestTimeoutMs\":30000}}"),
+        java.nio.file.StandardOpenOption.APPEND);
+
+    for (int start = 0; start < 2; start++) {
+      start(Map.of());
+      assertThat(printed.toString(StandardCharsets.UTF_8)).doesNotContain("admin API key");
+      HttpResponse<String> keys = call("GET", "/access-keys", oldAdmin, null);
+      assertThat(keys.statusCode()).isEqualTo(200);
+      assertThat(json(keys).get("aiGatewayAccessKeys").findValuesAsText("name")).contains("from before");
+      assertThat(json(call("GET", "/gateway-config", oldAdmin, null)).get("perRequestTimeout").asText())
+          .isEqualTo("30s");
+      call("POST", "/access-keys", oldAdmin, "{\"name\":\"after " + start + "\"}");
+      server.close();
+      server = null;
+    }
+    assertThat(data.resolve("server.json")).exists();
+  }
+
+  @Test
   void flags_areCheckedWithClearMessages() {
     assertThatThrownBy(() -> GatewayServer.Options.parse(new String[] {"--port", "99999"}))
         .hasMessage("--port must be a number from 0 to 65535 but was 99999");

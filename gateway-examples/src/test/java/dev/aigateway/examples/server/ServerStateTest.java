@@ -1,0 +1,112 @@
+package dev.aigateway.examples.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.aigateway.Gateway;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The server's own state file: durable changes, the upgrade from store.log, crashes mid-write. */
+final class ServerStateTest {
+  private static final Gateway.Limits DEFAULTS = new Gateway.Limits(1000, Duration.ofSeconds(120),
+      Duration.ofSeconds(60), 10, Duration.ofSeconds(2));
+  private static final byte[] DIGEST_A = digest(1);
+  private static final byte[] DIGEST_B = digest(2);
+
+  @TempDir
+  Path dir;
+
+  private static byte[] digest(int fill) {
+    byte[] d = new byte[32];
+    java.util.Arrays.fill(d, (byte) fill);
+    return d;
+  }
+
+  private static Gateway.Limits limits(int maxAttempts) {
+    return new Gateway.Limits(2048, Duration.ofSeconds(90), Duration.ofSeconds(30), maxAttempts,
+        Duration.ofMillis(1500));
+  }
+
+  @Test
+  void aNewDirectory_getsAStateFile_withNoAdminKeysAndNoLimits() {
+    ServerState state = ServerState.open(dir);
+    assertThat(dir.resolve("server.json")).exists();
+    assertThat(state.adminKeyDigests()).isEmpty();
+    assertThat(state.limits(DEFAULTS)).isNull();
+  }
+
+  @Test
+  void adminKeysAndLimits_areOnDiskWhenTheCallReturns() {
+    ServerState state = ServerState.open(dir);
+    state.addAdminKey("aigak_a", DIGEST_A, Instant.parse("2026-01-01T00:00:00Z"));
+    state.saveLimits(limits(3));
+    state.addAdminKey("aigak_b", DIGEST_B, Instant.parse("2026-01-02T00:00:00Z"));
+    state.saveLimits(limits(4));
+
+    ServerState again = ServerState.open(dir);
+    assertThat(again.adminKeyDigests()).containsExactly(DIGEST_A, DIGEST_B);
+    assertThat(again.limits(DEFAULTS)).isEqualTo(limits(4));
+    assertThat(dir.resolve("server.json.tmp")).doesNotExist();
+  }
+
+  @Test
+  void anOlderDataDirectory_carriesItsAdminKeyAndLimitsOver_andStoreLogIsLeftAsItWas() throws Exception {
+    Path log = dir.resolve("store.log");
+    Files.write(log, List.of(
+        "{\"format\":\"aigateway-store\",\"version\":1}",
+        adminKeyLine("aigak_a", DIGEST_A),
+        "{\"op\":\"put\",\"type\":\"x:gatewayConfig\",\"data\":{\"id\":\"default\",\"maxAttempts\":2}}",
+        adminKeyLine("aigak_b", DIGEST_B),
+        "{\"op\":\"del\",\"type\":\"x:adminKey\",\"id\":\"aigak_a\"}",
+        "{\"op\":\"put\",\"type\":\"x:gatewayConfig\",\"data\":{\"id\":\"default\",\"maxAttempts\":5,"
+            + "\"perRequestTimeoutMs\":30000}}",
+        "{\"op\":\"put\",\"type\":\"accessKey\",\"data\":{\"id\":\"aigk_1\"}}"));
+    Files.writeString(log, "{\"op\":\"put\",\"type\":\"x:adminKey\",\"da", StandardCharsets.UTF_8,
+        java.nio.file.StandardOpenOption.APPEND);
+    byte[] before = Files.readAllBytes(log);
+
+    ServerState state = ServerState.open(dir);
+    assertThat(state.adminKeyDigests()).containsExactly(DIGEST_B);
+    assertThat(state.limits(DEFAULTS)).isEqualTo(new Gateway.Limits(1000, Duration.ofSeconds(120),
+        Duration.ofSeconds(30), 5, Duration.ofSeconds(2)));
+    assertThat(Files.readAllBytes(log)).isEqualTo(before);
+
+    // carried over once: later changes to server.json are not undone by the old lines
+    state.addAdminKey("aigak_c", DIGEST_A, Instant.now());
+    assertThat(ServerState.open(dir).adminKeyDigests()).containsExactly(DIGEST_B, DIGEST_A);
+  }
+
+  private static String adminKeyLine(String id, byte[] digest) {
+    return "{\"op\":\"put\",\"type\":\"x:adminKey\",\"data\":{\"id\":\"" + id + "\",\"digest\":\""
+        + Base64.getEncoder().encodeToString(digest) + "\",\"createdAt\":\"2025-12-01T00:00:00Z\"}}";
+  }
+
+  @Test
+  void aTempFileLeftByACrashMidWrite_isIgnored_andTheNextChangeReplacesIt() throws Exception {
+    ServerState.open(dir).addAdminKey("aigak_a", DIGEST_A, Instant.now());
+    Files.writeString(dir.resolve("server.json.tmp"), "{\"format\":\"aigateway-server\",\"adminK");
+
+    ServerState state = ServerState.open(dir);
+    assertThat(state.adminKeyDigests()).containsExactly(DIGEST_A);
+    state.saveLimits(limits(7));
+    assertThat(dir.resolve("server.json.tmp")).doesNotExist();
+    assertThat(ServerState.open(dir).limits(DEFAULTS)).isEqualTo(limits(7));
+  }
+
+  @Test
+  void aDamagedStateFile_stopsTheStart_andIsLeftAlone() throws Exception {
+    Path file = dir.resolve("server.json");
+    Files.writeString(file, "{\"format\":\"aigateway-server\",");
+    assertThatThrownBy(() -> ServerState.open(dir)).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("server.json").hasMessageContaining("Refusing to start");
+    assertThat(Files.readString(file)).isEqualTo("{\"format\":\"aigateway-server\",");
+  }
+}

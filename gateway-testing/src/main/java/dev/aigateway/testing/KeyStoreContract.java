@@ -1,0 +1,470 @@
+package dev.aigateway.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.aigateway.Surface;
+import dev.aigateway.config.AccessKeyConfiguration;
+import dev.aigateway.config.ConfigurationJson;
+import dev.aigateway.resource.AccessKey;
+import dev.aigateway.resource.CustomProvider;
+import dev.aigateway.resource.ProviderKey;
+import dev.aigateway.resource.SecretValue;
+import dev.aigateway.resource.SurfaceSupport;
+import dev.aigateway.resource.VirtualModel;
+import dev.aigateway.spi.KeyStore;
+import dev.aigateway.spi.ResourceType;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
+import java.util.function.BiPredicate;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The conformance suite for {@link KeyStore} implementations: extend it in your store's tests, answer a
+ * new, empty store from {@link #newStore()}, and JUnit runs every test below against it. A durable store
+ * also overrides {@link #reopen(KeyStore)} so that the suite checks that what was stored survives a
+ * restart; without it those tests are skipped.
+ *
+ * <pre>{@code
+ * final class PostgresKeyStoreContractTest extends KeyStoreContract {
+ *   @Override
+ *   protected KeyStore newStore() {
+ *     database.truncateAll();                        // each test starts from an empty store
+ *     return PostgresKeyStore.create(database.dataSource());
+ *   }
+ *
+ *   @Override
+ *   protected KeyStore reopen(KeyStore store) throws Exception {
+ *     ((PostgresKeyStore) store).close();             // release what the old instance holds
+ *     return PostgresKeyStore.create(database.dataSource());
+ *   }
+ * }
+ * }</pre>
+ *
+ * <p>The suite covers every resource type (access keys, configurations, provider keys, custom providers,
+ * virtual models): a value read back is equal, field by field, to the value stored (provider key secret
+ * values included); a put with a known id replaces; a delete answers whether the resource existed; lists
+ * keep creation order; access keys page newest first; listeners hear of every put and delete, with its
+ * {@link ResourceType} and id, before the call returns; {@code touchAccessKey} changes nothing but
+ * {@code lastUsed}; and concurrent puts from several threads lose nothing. A store that implements
+ * {@link AutoCloseable} is closed after each test.
+ *
+ * <p>Thread-safety: JUnit creates one instance per test and calls it from one thread; the concurrency test
+ * drives the store from threads of its own.
+ */
+public abstract class KeyStoreContract {
+  private static final Instant T0 = Instant.parse("2026-01-02T03:04:05Z");
+
+  private static final Kind<AccessKey> ACCESS_KEYS = new Kind<>("access key", ResourceType.ACCESS_KEY, "aigk_",
+      KeyStoreContract::accessKey, AccessKey::id, KeyStore::putAccessKey, KeyStore::accessKey,
+      KeyStore::deleteAccessKey, s -> s.accessKeys(null, Integer.MAX_VALUE),
+      k -> Arrays.asList(k.id(), k.name(), k.description(), k.metadata(), k.configurationId(), k.keyRedacted(),
+          HexFormat.of().formatHex(k.secretDigest()), k.createdAt(), k.updatedAt(), k.lastUsed()));
+  private static final Kind<AccessKeyConfiguration> CONFIGURATIONS = new Kind<>("configuration",
+      ResourceType.CONFIGURATION, "aigac_", KeyStoreContract::configuration, c -> Objects.requireNonNull(c.id(), "id"),
+      KeyStore::putConfiguration, KeyStore::configuration, KeyStore::deleteConfiguration,
+      KeyStore::configurations, List::of);
+  private static final Kind<ProviderKey> PROVIDER_KEYS = new Kind<>("provider key", ResourceType.PROVIDER_KEY,
+      "aigpk_", KeyStoreContract::providerKey, ProviderKey::id, KeyStore::putProviderKey, KeyStore::providerKey,
+      KeyStore::deleteProviderKey, KeyStore::providerKeys,
+      k -> Arrays.asList(k.id(), k.providerId(), k.name(), k.description(), k.metadata(),
+          k.value() == null ? null : k.value().reveal(), k.keyRedacted(), k.createdAt(), k.updatedAt(), k.lastUsed()));
+  private static final Kind<CustomProvider> PROVIDERS = new Kind<>("custom provider", ResourceType.PROVIDER,
+      "provider-", KeyStoreContract::provider, CustomProvider::providerId, KeyStore::putProvider, KeyStore::provider,
+      KeyStore::deleteProvider, KeyStore::providers,
+      p -> Arrays.asList(p.id(), p.providerId(), p.name(), p.baseUrl(), p.metadata(), p.supportedApiSurfaces(),
+          p.models(), p.authHeader(), p.authValuePrefix(), p.createdAt(), p.updatedAt()));
+  private static final Kind<VirtualModel> VIRTUAL_MODELS = new Kind<>("virtual model", ResourceType.VIRTUAL_MODEL,
+      "aigvm_", KeyStoreContract::virtualModel, VirtualModel::id, KeyStore::putVirtualModel, KeyStore::virtualModel,
+      KeyStore::deleteVirtualModel, KeyStore::virtualModels,
+      v -> Arrays.asList(v.id(), v.name(), v.description(), v.targets(), v.createdAt(), v.updatedAt()));
+  private static final List<Kind<?>> KINDS = List.of(ACCESS_KEYS, CONFIGURATIONS, PROVIDER_KEYS, PROVIDERS,
+      VIRTUAL_MODELS);
+
+  private @Nullable KeyStore store;
+
+  /** Subclasses are constructed by JUnit. */
+  protected KeyStoreContract() {}
+
+  /** A new, empty store; called before each test. */
+  protected abstract KeyStore newStore() throws Exception;
+
+  /**
+   * Releases {@code store} (closing it if it holds resources) and answers a new instance over the same
+   * data, as after a restart. The default answers null: the store is not durable, and the tests of
+   * durability are skipped.
+   */
+  protected @Nullable KeyStore reopen(KeyStore store) throws Exception {
+    return null;
+  }
+
+  /** The store under test, for tests that subclasses add. */
+  protected final KeyStore store() {
+    return Objects.requireNonNull(store, "store: newStore() has not run");
+  }
+
+  /** Opens the store under test with {@link #newStore()}; JUnit calls this before each test. */
+  @BeforeEach
+  public final void openStore() throws Exception {
+    store = Objects.requireNonNull(newStore(), "newStore() answered null");
+  }
+
+  /** Closes the store under test (the reopened one, after a reopen) when it is {@link AutoCloseable}. */
+  @AfterEach
+  public final void closeStore() throws Exception {
+    if (store instanceof AutoCloseable closeable) {
+      closeable.close();
+    }
+  }
+
+  private KeyStore reopened() throws Exception {
+    KeyStore again = reopen(store());
+    assumeTrue(again != null, "the store is not durable: reopen(KeyStore) is not overridden");
+    store = again;
+    return again;
+  }
+
+  // ------------------------------------------------------------------ the tests
+
+  @Test
+  public void aNewStore_holdsNothing() {
+    for (Kind<?> kind : KINDS) {
+      assertThat(kind.ids(store())).as(kind.name() + "s").isEmpty();
+      assertThat(kind.get(store(), 1)).as(kind.name() + " " + kind.id(1)).isNull();
+    }
+  }
+
+  @Test
+  public void eachResource_readsBackEqualToWhatWasPut() {
+    KINDS.forEach(kind -> kind.readsBackEqual(store()));
+  }
+
+  @Test
+  public void providerKeyValues_surviveTheRoundTrip_andAKeyWithoutAValueStaysWithout() {
+    ProviderKey withValue = providerKey(1, "with");
+    ProviderKey without = providerKey(2, "without").toBuilder().value(null).build();
+    store().putProviderKey(withValue);
+    store().putProviderKey(without);
+    ProviderKey read = store().providerKey(withValue.id());
+    assertThat(read).isNotNull();
+    assertThat(Objects.requireNonNull(read.value()).reveal()).isEqualTo("sk-contract-secret-with-0001");
+    assertThat(Objects.requireNonNull(store().providerKey(without.id())).value()).isNull();
+  }
+
+  @Test
+  public void aPutWithAKnownId_replacesTheValue_andKeepsItsPlace() {
+    KINDS.forEach(kind -> kind.replaces(store()));
+  }
+
+  @Test
+  public void accessKeys_pageNewestFirst_strictlyBeforeTheGivenId() {
+    for (int n : new int[] {3, 1, 5, 2, 4}) {
+      ACCESS_KEYS.put(store(), n, "paged");
+    }
+    assertThat(accessKeyIds(null, 10)).containsExactly(id(5), id(4), id(3), id(2), id(1));
+    assertThat(accessKeyIds(null, 2)).containsExactly(id(5), id(4));
+    assertThat(accessKeyIds(id(4), 2)).containsExactly(id(3), id(2));
+    assertThat(accessKeyIds(id(2), 10)).containsExactly(id(1));
+    assertThat(accessKeyIds(id(1), 10)).isEmpty();
+    store().deleteAccessKey(id(3));
+    assertThat(accessKeyIds(id(3), 10)).as("paging from a deleted key").containsExactly(id(2), id(1));
+    assertThat(accessKeyIds(id(9), 1)).as("paging from an id after every key").containsExactly(id(5));
+  }
+
+  private List<String> accessKeyIds(@Nullable String beforeId, int limit) {
+    List<String> ids = new ArrayList<>();
+    store().accessKeys(beforeId, limit).forEach(k -> ids.add(k.id()));
+    return ids;
+  }
+
+  private static String id(int n) {
+    return ACCESS_KEYS.id(n);
+  }
+
+  @Test
+  public void delete_removesTheResource_andAnswersTrue() {
+    KINDS.forEach(kind -> kind.deletes(store()));
+  }
+
+  @Test
+  public void listeners_areToldOfEveryPutAndDelete_withTheTypeAndId() {
+    List<String> heard = new CopyOnWriteArrayList<>();
+    store().addListener((type, id) -> heard.add(type + " " + id));
+    KINDS.forEach(kind -> kind.toldOfChanges(store(), heard));
+  }
+
+  @Test
+  public void deletingAMissingId_answersFalse_andChangesNothing() {
+    KINDS.forEach(kind -> kind.deletesNothing(store()));
+  }
+
+  @Test
+  public void touchingAnAccessKey_changesAtMostItsLastUsed() {
+    AccessKey key = ACCESS_KEYS.put(store(), 1, "touched");
+    Instant when = T0.plusSeconds(3600);
+    store().touchAccessKey(key.id(), when);
+    AccessKey read = Objects.requireNonNull(store().accessKey(key.id()), "a touched access key");
+    assertThat(read.lastUsed()).as("lastUsed: unchanged, or the time given").isIn(key.lastUsed(), when);
+    ACCESS_KEYS.assertEqual(read.toBuilder().lastUsed(key.lastUsed()).build(), key);
+  }
+
+  @Test
+  public void lists_keepCreationOrder() {
+    for (Kind<?> kind : KINDS) {
+      if (kind != ACCESS_KEYS) { // access keys page by id instead
+        kind.keepsCreationOrder(store());
+      }
+    }
+  }
+
+  @Test
+  public void touchingAMissingAccessKey_createsNothing() {
+    store().touchAccessKey(id(1), T0);
+    assertThat(store().accessKey(id(1))).isNull();
+    assertThat(store().accessKeys(null, 10)).isEmpty();
+  }
+
+  @Test
+  public void everything_survivesAReopen_replacementsAndDeletionsIncluded() throws Exception {
+    KINDS.forEach(kind -> kind.changeBeforeReopen(store()));
+    KeyStore again = reopened();
+    KINDS.forEach(kind -> kind.survivedReopen(again));
+  }
+
+  @Test
+  public void aReopenedStore_takesNewChanges_andKeepsThemToo() throws Exception {
+    ACCESS_KEYS.put(store(), 1, "before");
+    ACCESS_KEYS.put(reopened(), 2, "after");
+    PROVIDER_KEYS.put(store(), 1, "after");
+    KeyStore again = reopened();
+    assertThat(accessKeyIds(null, 10)).containsExactly(id(2), id(1));
+    PROVIDER_KEYS.assertStored(again, PROVIDER_KEYS.sample(1, "after"));
+  }
+
+  @Test
+  public void concurrentPuts_fromSeveralThreads_loseNothing() throws Exception {
+    int threads = 4;
+    int each = 10;
+    Set<String> heard = ConcurrentHashMap.newKeySet();
+    store().addListener((type, id) -> heard.add(type + " " + id));
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    CountDownLatch go = new CountDownLatch(1);
+    List<Future<?>> writers = new ArrayList<>();
+    try {
+      for (int t = 0; t < threads; t++) {
+        int first = 1 + t * each;
+        writers.add(pool.submit(() -> {
+          go.await();
+          for (int n = first; n < first + each; n++) {
+            for (Kind<?> kind : KINDS) {
+              kind.put(store(), n, "concurrent");
+            }
+          }
+          return null;
+        }));
+      }
+      go.countDown();
+      for (Future<?> writer : writers) {
+        writer.get(60, TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    KINDS.forEach(kind -> kind.holdsEveryOneOf(store(), threads * each, heard));
+  }
+
+  // ------------------------------------------------------------------ samples
+
+  private static Instant at(int n) {
+    return T0.plusSeconds(60L * n);
+  }
+
+  private static AccessKey accessKey(int n, String label) {
+    byte[] digest = new byte[32];
+    Arrays.fill(digest, (byte) n);
+    digest[31] = (byte) label.hashCode();
+    return AccessKey.builder().id(ACCESS_KEYS.id(n)).name("key " + label).description("access key " + n)
+        .metadata("{\"team\":\"" + label + "\"}").configurationId(CONFIGURATIONS.id(n)).keyRedacted("ng-abcd***" + n)
+        .secretDigest(digest).createdAt(at(n)).updatedAt(at(n).plusSeconds(label.length())).build();
+  }
+
+  private static AccessKeyConfiguration configuration(int n, String label) {
+    String json = "{\"id\":\"" + CONFIGURATIONS.id(n) + "\",\"name\":\"config " + label + "\","
+        + "\"description\":\"configuration " + n + "\",\"metadata\":\"m-" + label + "\","
+        + "\"access\":{\"providers\":{\"allow\":[\"openai\",\"anthropic\"]},"
+        + "\"models\":{\"allow\":[\"openai/gpt-4o\"]}},"
+        + "\"router\":{\"rules\":[{\"provider\":\"openai\",\"steps\":[{\"type\":\"user\","
+        + "\"keySelectionStrategy\":\"ordered\",\"keys\":[{\"id\":\"" + PROVIDER_KEYS.id(n) + "\"}]},"
+        + "{\"type\":\"managed\"}]}]}}";
+    return ConfigurationJson.parse(json).toBuilder().createdAt(at(n)).updatedAt(at(n).plusSeconds(label.length()))
+        .build();
+  }
+
+  private static ProviderKey providerKey(int n, String label) {
+    return ProviderKey.builder().id(PROVIDER_KEYS.id(n)).providerId("openai").name("provider key " + label)
+        .description("provider key " + n).metadata("m-" + label)
+        .value(SecretValue.of(String.format(Locale.ROOT, "sk-contract-secret-%s-%04d", label, n)))
+        .keyRedacted("sk-c***" + String.format(Locale.ROOT, "%04d", n)).createdAt(at(n))
+        .updatedAt(at(n).plusSeconds(label.length())).build();
+  }
+
+  private static CustomProvider provider(int n, String label) {
+    return CustomProvider.builder().id(String.format(Locale.ROOT, "aigp_contract%04d", n)).providerId(PROVIDERS.id(n))
+        .name("provider " + label).baseUrl("https://provider-" + n + ".example.com/v1").metadata("m-" + label)
+        .supportedApiSurfaces(List.of(SurfaceSupport.of(Surface.CHAT_COMPLETIONS),
+            new SurfaceSupport(Surface.Format.OPENAI, Surface.EMBEDDINGS, List.of("dimensions"))))
+        .models(List.of("model-" + label, "model-" + n)).authHeader("X-Api-Key").authValuePrefix("Key ")
+        .createdAt(at(n)).updatedAt(at(n).plusSeconds(label.length())).build();
+  }
+
+  private static VirtualModel virtualModel(int n, String label) {
+    return VirtualModel.of(VIRTUAL_MODELS.id(n), "virtual-" + label, "virtual model " + n,
+        List.of("gpt-4o-mini", "anthropic:claude-sonnet-4-6"), at(n), at(n).plusSeconds(label.length()));
+  }
+
+  /**
+   * One resource type: how to make a sample, how the store puts, reads, deletes and lists it, and what must
+   * survive a round trip ({@code view}, field by field: the resources need not implement {@code equals}).
+   * Samples are pure: {@code sample(n, label)} answers an equal value every time.
+   */
+  private record Kind<T>(String name, ResourceType type, String idPrefix, BiFunction<Integer, String, T> factory,
+      Function<T, String> idOf, BiConsumer<KeyStore, T> putter, BiFunction<KeyStore, String, @Nullable T> getter,
+      BiPredicate<KeyStore, String> deleter, Function<KeyStore, List<T>> lister, Function<T, List<?>> view) {
+
+    /** The id of sample {@code n}: the {@code providerId} for custom providers, as the store keys them. */
+    String id(int n) {
+      return String.format(Locale.ROOT, "%scontract%04d", idPrefix, n);
+    }
+
+    T sample(int n, String label) {
+      return factory.apply(n, label);
+    }
+
+    /** Puts sample {@code n} and answers it. */
+    T put(KeyStore store, int n, String label) {
+      T value = sample(n, label);
+      putter.accept(store, value);
+      return value;
+    }
+
+    @Nullable T get(KeyStore store, int n) {
+      return getter.apply(store, id(n));
+    }
+
+    boolean delete(KeyStore store, int n) {
+      return deleter.test(store, id(n));
+    }
+
+    List<String> ids(KeyStore store) {
+      List<String> ids = new ArrayList<>();
+      lister.apply(store).forEach(v -> ids.add(idOf.apply(v)));
+      return ids;
+    }
+
+    void assertStored(KeyStore store, T expected) {
+      String id = idOf.apply(expected);
+      T read = getter.apply(store, id);
+      assertThat(read).as(name + " " + id).isNotNull();
+      assertEqual(Objects.requireNonNull(read), expected);
+      assertThat(lister.apply(store)).as(name + "s").anySatisfy(v -> assertEqual(v, expected));
+    }
+
+    void assertEqual(T actual, T expected) {
+      assertThat(view.apply(actual)).as(name + " " + idOf.apply(expected)).isEqualTo(view.apply(expected));
+    }
+
+    void readsBackEqual(KeyStore store) {
+      assertStored(store, put(store, 1, "first"));
+      assertThat(ids(store)).as(name + "s").containsExactly(id(1));
+    }
+
+    void replaces(KeyStore store) {
+      put(store, 1, "before");
+      put(store, 2, "other");
+      assertStored(store, put(store, 1, "after"));
+      List<String> creationOrder = List.of(id(1), id(2));
+      List<String> expected = type == ResourceType.ACCESS_KEY ? List.of(id(2), id(1)) : creationOrder;
+      assertThat(ids(store)).as(name + "s after a replacement").containsExactlyElementsOf(expected);
+    }
+
+    void deletes(KeyStore store) {
+      put(store, 1, "doomed");
+      put(store, 2, "kept");
+      assertThat(delete(store, 1)).as("deleting a stored " + name).isTrue();
+      assertThat(get(store, 1)).as(name + " after delete").isNull();
+      assertThat(ids(store)).as(name + "s after delete").containsExactly(id(2));
+    }
+
+    void deletesNothing(KeyStore store) {
+      put(store, 1, "kept");
+      assertThat(delete(store, 9)).as("deleting an unknown " + name).isFalse();
+      assertThat(delete(store, 1)).isTrue();
+      assertThat(delete(store, 1)).as("deleting a " + name + " twice").isFalse();
+      put(store, 2, "kept");
+      assertThat(ids(store)).as(name + "s").containsExactly(id(2));
+    }
+
+    void keepsCreationOrder(KeyStore store) {
+      for (int n : new int[] {3, 1, 4, 2}) {
+        put(store, n, "ordered");
+      }
+      assertThat(ids(store)).as(name + "s").containsExactly(id(3), id(1), id(4), id(2));
+    }
+
+    void toldOfChanges(KeyStore store, List<String> heard) {
+      String event = type + " " + id(1);
+      put(store, 1, "heard");
+      assertThat(heard).as("after a put of a " + name).contains(event);
+      heard.clear();
+      put(store, 1, "replaced");
+      assertThat(heard).as("after a replacing put of a " + name).contains(event);
+      heard.clear();
+      delete(store, 1);
+      assertThat(heard).as("after a delete of a " + name).contains(event);
+      heard.clear();
+    }
+
+    void changeBeforeReopen(KeyStore store) {
+      put(store, 1, "original");
+      put(store, 2, "kept");
+      put(store, 3, "deleted");
+      put(store, 1, "replaced");
+      delete(store, 3);
+    }
+
+    void survivedReopen(KeyStore store) {
+      assertStored(store, sample(1, "replaced"));
+      assertStored(store, sample(2, "kept"));
+      assertThat(get(store, 3)).as("a deleted " + name + " after reopening").isNull();
+      assertThat(ids(store)).as(name + "s after reopening").hasSize(2);
+    }
+
+    void holdsEveryOneOf(KeyStore store, int count, Set<String> heard) {
+      List<String> expected = new ArrayList<>();
+      for (int n = 1; n <= count; n++) {
+        expected.add(id(n));
+        assertThat(heard).as("listener told of " + name + " " + id(n)).contains(type + " " + id(n));
+      }
+      assertThat(ids(store)).as(name + "s written concurrently").containsExactlyInAnyOrderElementsOf(expected);
+    }
+  }
+}
