@@ -1,7 +1,6 @@
 package dev.aigateway.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.aigateway.Surface;
 import dev.aigateway.config.AccessKeyConfiguration;
@@ -41,11 +40,11 @@ import org.junit.jupiter.api.Test;
 /**
  * The conformance suite for {@link KeyStore} implementations: extend it in your store's tests, answer a
  * new, empty store from {@link #newStore()}, and JUnit runs every test below against it. A durable store
- * also overrides {@link #reopen(KeyStore)} so that the suite checks that what was stored survives a
- * restart; without it those tests are skipped.
+ * extends {@link DurableKeyStoreContract} instead, which adds the tests that what was stored survives a
+ * restart.
  *
  * <pre>{@code
- * final class PostgresKeyStoreContractTest extends KeyStoreContract {
+ * final class PostgresKeyStoreContractTest extends DurableKeyStoreContract {
  *   @Override
  *   protected KeyStore newStore() {
  *     database.truncateAll();                        // each test starts from an empty store
@@ -74,30 +73,30 @@ import org.junit.jupiter.api.Test;
 public abstract class KeyStoreContract {
   private static final Instant T0 = Instant.parse("2026-01-02T03:04:05Z");
 
-  private static final Kind<AccessKey> ACCESS_KEYS = new Kind<>("access key", ResourceType.ACCESS_KEY, "aigk_",
+  static final Kind<AccessKey> ACCESS_KEYS = new Kind<>("access key", ResourceType.ACCESS_KEY, "aigk_",
       KeyStoreContract::accessKey, AccessKey::id, KeyStore::putAccessKey, KeyStore::accessKey,
       KeyStore::deleteAccessKey, s -> s.accessKeys(null, Integer.MAX_VALUE),
       k -> Arrays.asList(k.id(), k.name(), k.description(), k.metadata(), k.configurationId(), k.keyRedacted(),
           HexFormat.of().formatHex(k.secretDigest()), k.createdAt(), k.updatedAt(), k.lastUsed()));
-  private static final Kind<AccessKeyConfiguration> CONFIGURATIONS = new Kind<>("configuration",
+  static final Kind<AccessKeyConfiguration> CONFIGURATIONS = new Kind<>("configuration",
       ResourceType.CONFIGURATION, "aigac_", KeyStoreContract::configuration, c -> Objects.requireNonNull(c.id(), "id"),
       KeyStore::putConfiguration, KeyStore::configuration, KeyStore::deleteConfiguration,
       KeyStore::configurations, List::of);
-  private static final Kind<ProviderKey> PROVIDER_KEYS = new Kind<>("provider key", ResourceType.PROVIDER_KEY,
+  static final Kind<ProviderKey> PROVIDER_KEYS = new Kind<>("provider key", ResourceType.PROVIDER_KEY,
       "aigpk_", KeyStoreContract::providerKey, ProviderKey::id, KeyStore::putProviderKey, KeyStore::providerKey,
       KeyStore::deleteProviderKey, KeyStore::providerKeys,
       k -> Arrays.asList(k.id(), k.providerId(), k.name(), k.description(), k.metadata(),
           k.value() == null ? null : k.value().reveal(), k.keyRedacted(), k.createdAt(), k.updatedAt(), k.lastUsed()));
-  private static final Kind<CustomProvider> PROVIDERS = new Kind<>("custom provider", ResourceType.PROVIDER,
+  static final Kind<CustomProvider> PROVIDERS = new Kind<>("custom provider", ResourceType.PROVIDER,
       "provider-", KeyStoreContract::provider, CustomProvider::providerId, KeyStore::putProvider, KeyStore::provider,
       KeyStore::deleteProvider, KeyStore::providers,
       p -> Arrays.asList(p.id(), p.providerId(), p.name(), p.baseUrl(), p.metadata(), p.supportedApiSurfaces(),
           p.models(), p.authHeader(), p.authValuePrefix(), p.createdAt(), p.updatedAt()));
-  private static final Kind<VirtualModel> VIRTUAL_MODELS = new Kind<>("virtual model", ResourceType.VIRTUAL_MODEL,
+  static final Kind<VirtualModel> VIRTUAL_MODELS = new Kind<>("virtual model", ResourceType.VIRTUAL_MODEL,
       "aigvm_", KeyStoreContract::virtualModel, VirtualModel::id, KeyStore::putVirtualModel, KeyStore::virtualModel,
       KeyStore::deleteVirtualModel, KeyStore::virtualModels,
       v -> Arrays.asList(v.id(), v.name(), v.description(), v.targets(), v.createdAt(), v.updatedAt()));
-  private static final List<Kind<?>> KINDS = List.of(ACCESS_KEYS, CONFIGURATIONS, PROVIDER_KEYS, PROVIDERS,
+  static final List<Kind<?>> KINDS = List.of(ACCESS_KEYS, CONFIGURATIONS, PROVIDER_KEYS, PROVIDERS,
       VIRTUAL_MODELS);
 
   private @Nullable KeyStore store;
@@ -107,15 +106,6 @@ public abstract class KeyStoreContract {
 
   /** A new, empty store; called before each test. */
   protected abstract KeyStore newStore() throws Exception;
-
-  /**
-   * Releases {@code store} (closing it if it holds resources) and answers a new instance over the same
-   * data, as after a restart. The default answers null: the store is not durable, and the tests of
-   * durability are skipped.
-   */
-  protected @Nullable KeyStore reopen(KeyStore store) throws Exception {
-    return null;
-  }
 
   /** The store under test, for tests that subclasses add. */
   protected final KeyStore store() {
@@ -136,10 +126,9 @@ public abstract class KeyStoreContract {
     }
   }
 
-  private KeyStore reopened() throws Exception {
-    KeyStore again = reopen(store());
-    assumeTrue(again != null, "the store is not durable: reopen(KeyStore) is not overridden");
-    store = again;
+  /** Makes {@code again} the store under test (closed after the test), as after a restart. */
+  final KeyStore replaceStore(KeyStore again) {
+    store = Objects.requireNonNull(again, "reopen(...) answered null");
     return again;
   }
 
@@ -190,13 +179,13 @@ public abstract class KeyStoreContract {
     assertThat(accessKeyIds(id(9), 1)).as("paging from an id after every key").containsExactly(id(5));
   }
 
-  private List<String> accessKeyIds(@Nullable String beforeId, int limit) {
+  final List<String> accessKeyIds(@Nullable String beforeId, int limit) {
     List<String> ids = new ArrayList<>();
     store().accessKeys(beforeId, limit).forEach(k -> ids.add(k.id()));
     return ids;
   }
 
-  private static String id(int n) {
+  static String id(int n) {
     return ACCESS_KEYS.id(n);
   }
 
@@ -241,23 +230,6 @@ public abstract class KeyStoreContract {
     store().touchAccessKey(id(1), T0);
     assertThat(store().accessKey(id(1))).isNull();
     assertThat(store().accessKeys(null, 10)).isEmpty();
-  }
-
-  @Test
-  public void everything_survivesAReopen_replacementsAndDeletionsIncluded() throws Exception {
-    KINDS.forEach(kind -> kind.changeBeforeReopen(store()));
-    KeyStore again = reopened();
-    KINDS.forEach(kind -> kind.survivedReopen(again));
-  }
-
-  @Test
-  public void aReopenedStore_takesNewChanges_andKeepsThemToo() throws Exception {
-    ACCESS_KEYS.put(store(), 1, "before");
-    ACCESS_KEYS.put(reopened(), 2, "after");
-    PROVIDER_KEYS.put(store(), 1, "after");
-    KeyStore again = reopened();
-    assertThat(accessKeyIds(null, 10)).containsExactly(id(2), id(1));
-    PROVIDER_KEYS.assertStored(again, PROVIDER_KEYS.sample(1, "after"));
   }
 
   @Test
@@ -346,7 +318,7 @@ public abstract class KeyStoreContract {
    * survive a round trip ({@code view}, field by field: the resources need not implement {@code equals}).
    * Samples are pure: {@code sample(n, label)} answers an equal value every time.
    */
-  private record Kind<T>(String name, ResourceType type, String idPrefix, BiFunction<Integer, String, T> factory,
+  record Kind<T>(String name, ResourceType type, String idPrefix, BiFunction<Integer, String, T> factory,
       Function<T, String> idOf, BiConsumer<KeyStore, T> putter, BiFunction<KeyStore, String, @Nullable T> getter,
       BiPredicate<KeyStore, String> deleter, Function<KeyStore, List<T>> lister, Function<T, List<?>> view) {
 

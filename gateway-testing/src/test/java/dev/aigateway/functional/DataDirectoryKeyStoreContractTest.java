@@ -2,13 +2,13 @@ package dev.aigateway.functional;
 
 import dev.aigateway.spi.KeyStore;
 import dev.aigateway.store.DataDirectoryKeyStore;
-import dev.aigateway.testing.KeyStoreContract;
+import dev.aigateway.testing.DurableKeyStoreContract;
 import java.nio.file.Path;
 import org.junit.jupiter.api.io.TempDir;
 
 // --8<-- [start:keystore-contract]
 /** The data-directory store passes the {@code KeyStore} conformance suite, reopening included. */
-final class DataDirectoryKeyStoreContractTest extends KeyStoreContract {
+final class DataDirectoryKeyStoreContractTest extends DurableKeyStoreContract {
   @TempDir
   Path dir;
 
