@@ -106,6 +106,28 @@ final class OpenAiSdkEndToEndTest {
     assertThat(provider.getRequestCount()).isEqualTo(2);
   }
 
+  /**
+   * Regression: with its default of two retries, the SDK re-sent the gateway's final 429 or 503, and one
+   * app call became several provider calls. The gateway says x-should-retry: false; the SDK honours it.
+   */
+  @Test
+  void theSdksDefaultRetries_doNotMultiplyProviderCalls() {
+    OpenAIClient defaults = OpenAIOkHttpClient.builder()
+        .baseUrl("http://127.0.0.1:" + server.getAddress().getPort() + "/v1").apiKey(token).build();
+    try {
+      for (int i = 0; i < 2; i++) {
+        provider.enqueue(new MockResponse.Builder().code(503).body("{\"error\":{\"message\":\"down\"}}").build());
+      }
+      assertThatThrownBy(() -> defaults.chat().completions().create(params("gpt-4o")))
+          .isInstanceOf(com.openai.errors.OpenAIServiceException.class)
+          .satisfies(e -> assertThat(((com.openai.errors.OpenAIServiceException) e).statusCode()).isEqualTo(503));
+      assertThat(provider.getRequestCount()).as("one attempt (503 skips the provider's other key), no SDK retry")
+          .isEqualTo(1);
+    } finally {
+      defaults.close();
+    }
+  }
+
   @Test
   void streamedCompletion_arrivesChunkByChunk() {
     String chunk = "{\"id\":\"chatcmpl-2\",\"object\":\"chat.completion.chunk\",\"created\":1760000000,"

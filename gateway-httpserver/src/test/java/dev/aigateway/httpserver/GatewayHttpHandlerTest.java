@@ -129,6 +129,7 @@ final class GatewayHttpHandlerTest {
   void badAccessKey_is401_inTheOpenAiFormat() throws Exception {
     HttpResponse<String> r = post("/v1/chat/completions", "Authorization", "Bearer ng-wrong", "{\"model\":\"gpt-4o\"}");
     assertThat(r.statusCode()).isEqualTo(401);
+    assertThat(r.headers().firstValue("x-should-retry")).as("only errors after failover say so").isEmpty();
     JsonNode body = JSON.readTree(r.body());
     assertThat(body.at("/error/code").asText()).isEqualTo("invalid_access_key");
     assertThat(body.at("/error/type").asText()).isEqualTo("authentication_error");
@@ -165,6 +166,13 @@ final class GatewayHttpHandlerTest {
     assertThat(limited.statusCode()).isEqualTo(429);
     assertThat(limited.headers().firstValue("Retry-After")).hasValue("7");
     assertThat(JSON.readTree(limited.body()).at("/error/code").asText()).isEqualTo("rate_limited");
+    assertThat(limited.headers().firstValue("x-should-retry")).as("the gateway is the retry layer").hasValue("false");
+    // a client retry inside the provider's wait is answered at once, without calling it
+    HttpResponse<String> again = chat("{\"model\":\"gpt-4o\"}");
+    assertThat(again.statusCode()).isEqualTo(429);
+    assertThat(again.headers().firstValue("AIG-Attempts")).hasValue("0");
+    assertThat(again.headers().firstValue("x-should-retry")).hasValue("false");
+    assertThat(upstream.requests()).hasSize(2);
 
     upstream.forKey("sk-an-c").respond(FakeUpstream.reply(503));
     HttpResponse<String> failed = chat("{\"model\":\"claude-sonnet-4-6\"}");
@@ -176,6 +184,7 @@ final class GatewayHttpHandlerTest {
     assertThat(body.at("/error/attempts/0/retryAction").asText()).isEqualTo("next_backend");
     assertThat(body.at("/error/attempts/0/providerKeyId").asText()).startsWith("aigpk_");
     assertThat(failed.headers().firstValue("AIG-Attempts")).hasValue("1");
+    assertThat(failed.headers().firstValue("x-should-retry")).hasValue("false");
   }
 
   @Test

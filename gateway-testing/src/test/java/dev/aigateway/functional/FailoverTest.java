@@ -13,7 +13,10 @@ import dev.aigateway.GatewayException;
 import dev.aigateway.GatewayRequest;
 import dev.aigateway.GatewayResponse;
 import dev.aigateway.IncompleteStreamException;
+import dev.aigateway.RequestRejectedException;
+import dev.aigateway.failover.FailoverPolicy;
 import dev.aigateway.routing.PlannedAttempt;
+import dev.aigateway.routing.RoutePlan;
 import dev.aigateway.failover.RequestRecord;
 import dev.aigateway.failover.RetryAction;
 import dev.aigateway.Surface;
@@ -311,6 +314,126 @@ final class FailoverTest {
     planOnly.admin().providerKeys().create(ProviderKeyChange.builder().providerId("openai").name("k").value("sk-x").build());
     assertThatThrownBy(() -> planOnly.handle(GatewayRequest.of(Surface.CHAT_COMPLETIONS, t, GPT)))
         .isInstanceOf(IllegalStateException.class).hasMessageContaining("Gateway.builder().upstream(");
+  }
+
+  /**
+   * Regression: a key in a provider-requested Retry-After cooldown was only ordered last, so every client
+   * retry called it again; it must not be called before the wait ends.
+   */
+  @Test
+  void aProviderRequestedWait_isHonoured_clientRetriesCostTheProviderNothing() {
+    upstream.forKey("sk-oa-primary").always(FakeUpstream.reply(429).header("Retry-After", "30"));
+    upstream.forKey("sk-oa-backup").always(FakeUpstream.reply(429).header("Retry-After", "20"));
+    assertThat(catchExhausted(() -> chat(GPT)).attempts()).hasSize(2);
+    assertThat(upstream.requests()).hasSize(2);
+    for (int retry = 0; retry < 10; retry++) {
+      clock.advance(Duration.ofSeconds(1));
+      FailoverExhaustedException e = catchExhausted(() -> chat(GPT));
+      assertThat(e.code()).isEqualTo(ErrorCode.RATE_LIMITED);
+      assertThat(e.attempts()).as("no attempt is made while the provider's wait lasts").isEmpty();
+      assertThat(e.retryAfter()).isEqualTo(Duration.ofSeconds(20 - 1 - retry));
+    }
+    assertThat(upstream.requests()).as("the provider was called by the first request only").hasSize(2);
+    assertThat(gateway.plan(GatewayRequest.of(Surface.CHAT_COMPLETIONS, token, GPT)).attempts())
+        .allMatch(PlannedAttempt::waitRequested);
+    clock.advance(Duration.ofSeconds(10)); // the backup's wait is over, the primary's is not
+    assertThat(catchExhausted(() -> chat(GPT)).attempts()).extracting(AttemptRecord::providerKeyId)
+        .doesNotContain(primaryId).hasSize(1);
+  }
+
+  @Test
+  void onlyHeldKeys_withAWaitThatFits_waitOnce_andCallTheSoonest() {
+    String backupId = gateway.admin().providerKeys().list("openai", null, 10).items().stream()
+        .filter(k -> k.name().equals("backup")).findFirst().orElseThrow().id();
+    gateway.cooldowns().honour(primaryId, Duration.ofMillis(1500));
+    gateway.cooldowns().honour(backupId, Duration.ofSeconds(30));
+    upstream.forKey("sk-oa-primary").respond(FakeUpstream.json(200, OK));
+    try (GatewayResponse r = chat(GPT)) {
+      assertThat(r.status()).isEqualTo(200);
+      assertThat(r.attempts()).extracting(AttemptRecord::providerKeyId).containsExactly(primaryId);
+    }
+    assertThat(upstream.requests()).as("the backup, still held, was never called").hasSize(1);
+    assertThat(clock.nanoTime()).isEqualTo(Duration.ofMillis(1500).toNanos());
+  }
+
+  @Test
+  void aCooldownTheGatewayChose_stillLetsTheKeyBeTriedLast() {
+    upstream.forKey("sk-oa-primary").respond(FakeUpstream.reply(401), FakeUpstream.json(200, OK));
+    // the backup's 429 has no Retry-After: its cooldown is the gateway's choice too
+    upstream.forKey("sk-oa-backup").respond(FakeUpstream.json(200, OK), FakeUpstream.reply(429));
+    try (GatewayResponse r = chat(GPT)) {
+      assertThat(actions(r.attempts())).containsExactly("401 next_key", "200 succeeded");
+    }
+    try (GatewayResponse r = chat(GPT)) {
+      assertThat(actions(r.attempts())).as("the cooling primary is tried last, not never")
+          .containsExactly("429 next_key", "200 succeeded");
+    }
+  }
+
+  /** Regression: a deadline that expired during the last attempt was all_providers_failed (503). */
+  @Test
+  void aDeadlinePassingDuringTheLastAttempt_isGatewayTimeout() {
+    build(Gateway.builder().totalTimeout(Duration.ofSeconds(30)).perAttemptTimeout(Duration.ofSeconds(30)));
+    upstream.forKey("sk-oa-primary").respond(FakeUpstream.reply(200).delay(Duration.ofSeconds(31)));
+    FailoverExhaustedException e = catchExhausted(() -> chat(GPT));
+    assertThat(e.code()).isEqualTo(ErrorCode.GATEWAY_TIMEOUT);
+    assertThat(e.status()).isEqualTo(504);
+    assertThat(e.attempts()).hasSize(1);
+  }
+
+  /** Regression: no credential found while executing was a FailoverExhaustedException, at planning a rejection. */
+  @Test
+  void noCredentialsWhileExecuting_isTheSameRejectionAsWhilePlanning() {
+    RoutePlan plan = gateway.plan(GatewayRequest.of(Surface.CHAT_COMPLETIONS, token, GPT));
+    gateway.admin().providerKeys().list("openai", null, 10).items()
+        .forEach(k -> gateway.admin().providerKeys().delete(k.id()));
+    GatewayException e = Fixture.catchGateway(() -> gateway.execute(plan));
+    assertThat(e).isInstanceOf(RequestRejectedException.class);
+    assertThat(e.code()).isEqualTo(ErrorCode.NO_CREDENTIALS);
+    assertThat(e.status()).isEqualTo(400);
+    GatewayException atPlan = Fixture.catchGateway(() -> gateway.plan(GatewayRequest.of(Surface.CHAT_COMPLETIONS,
+        token, GPT)));
+    assertThat(atPlan).isInstanceOf(RequestRejectedException.class);
+    assertThat(atPlan.code()).isEqualTo(ErrorCode.NO_CREDENTIALS);
+    assertThat(upstream.requests()).isEmpty();
+  }
+
+  /** Regression: a custom policy answering RETRY_SAME_BACKEND or EXHAUSTED was silently taken as NEXT_KEY. */
+  @Test
+  void aPolicyAnsweringAVerdictOnlyTheGatewayTakes_isAClearError() {
+    for (RetryAction impossible : new RetryAction[] {RetryAction.RETRY_SAME_BACKEND, RetryAction.EXHAUSTED}) {
+      FailoverPolicy bad = new FailoverPolicy() {
+        @Override
+        public RetryAction classify(int status) {
+          return status == 503 ? impossible : FailoverPolicy.defaults().classify(status);
+        }
+
+        @Override
+        public Duration cooldown(int status, Duration retryAfter) {
+          return Duration.ZERO;
+        }
+      };
+      assertThatThrownBy(() -> Gateway.builder().failoverPolicy(bad).build())
+          .isInstanceOf(IllegalStateException.class).hasMessageContaining("classify(503) returned " + impossible);
+    }
+    java.util.concurrent.atomic.AtomicBoolean built = new java.util.concurrent.atomic.AtomicBoolean();
+    FailoverPolicy turning = new FailoverPolicy() {
+      @Override
+      public RetryAction classify(int status) {
+        return built.get() && status == 503 ? RetryAction.RETRY_SAME_BACKEND : FailoverPolicy.defaults().classify(status);
+      }
+
+      @Override
+      public Duration cooldown(int status, Duration retryAfter) {
+        return Duration.ZERO;
+      }
+    };
+    build(Gateway.builder().failoverPolicy(turning));
+    built.set(true);
+    upstream.forKey("sk-oa-primary").respond(FakeUpstream.reply(503));
+    assertThatThrownBy(() -> chat(GPT)).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("classify(503) returned RETRY_SAME_BACKEND");
+    assertThat(upstream.requests()).hasSize(1);
   }
 
   static FailoverExhaustedException catchExhausted(Runnable r) {
