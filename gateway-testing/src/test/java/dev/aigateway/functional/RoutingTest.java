@@ -111,6 +111,28 @@ final class RoutingTest {
     assertThat(e.getMessage()).contains("router.rules[0] (provider rule) yields no usable key");
   }
 
+  /** Regression: a managed step with openai:gpt-uncatalogued called the provider with the managed secret. */
+  @Test
+  void theManagedCredential_servesOnlyCatalogedModels_userKeysServeAnything() {
+    String ngrokOnly = f.admin.configurations().create(ConfigurationJson.parseCreate("{\"name\":\"m\",\"router\":"
+        + "{\"rules\":[{\"provider\":\"openai\",\"steps\":[{\"type\":\"ngrok\"}]}]}}")).id();
+    GatewayException e = catchGateway(() -> f.chatModel(f.accessKey(ngrokOnly), "openai:gpt-uncatalogued"));
+    assertThat(e.code()).isEqualTo(ErrorCode.NO_CREDENTIALS);
+    assertThat(e.getMessage()).contains("serves only catalogued models");
+    assertThat(keys(f.chatModel(f.accessKey(ngrokOnly), "gpt-4o").candidates().get(0))).containsExactly("managed");
+    // with the host's own keys first, those still serve it, and the managed step adds nothing
+    String userThenNgrok = f.admin.configurations().create(ConfigurationJson.parseCreate("{\"name\":\"u\",\"router\":"
+        + "{\"rules\":[{\"provider\":\"openai\",\"steps\":[{\"type\":\"user\",\"keys\":[{\"id\":\"" + primary.id()
+        + "\"}]},{\"type\":\"ngrok\"}]}]}}")).id();
+    assertThat(keys(f.chatModel(f.accessKey(userThenNgrok), "openai:gpt-uncatalogued").candidates().get(0)))
+        .containsExactly("primary");
+    assertThat(keys(f.chatModel(f.accessKey(userThenNgrok), "gpt-4o").candidates().get(0)))
+        .containsExactly("primary", "managed");
+    // default routing too: stored keys, no managed credential for an uncatalogued model
+    assertThat(keys(f.chatModel(f.accessKey(null), "openai:gpt-uncatalogued").candidates().get(0)))
+        .containsExactly("primary", "backup", "cheap");
+  }
+
   @Test
   void customProviderWithNoKeys_isNoCredentials() {
     f.admin.providers().create(CustomProvider.builder().providerId("vllm").baseUrl("https://vllm.example.com/v1")

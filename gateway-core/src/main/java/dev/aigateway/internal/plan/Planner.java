@@ -141,19 +141,25 @@ public final class Planner {
     CompiledRule rule = cfg == null ? null : cfg.ruleFor(p.id(), lower);
     List<PlannedAttempt> attempts = new ArrayList<>(4);
     RuleMatch match;
+    // a managed credential serves only the models the catalog knows (the reference: managed keys refuse
+    // uncatalogued models); the host's own keys serve anything the provider accepts
+    boolean managedServes = p.canonicalModel(r.model()) != null && credentials.managed(p.id()) != null;
+    boolean managedRefused = false;
     if (rule == null) {
       match = RuleMatch.DEFAULT;
       for (ProviderKey k : state.providerKeys(p.id())) {
         attempts.add(PlannedAttempt.builder().provider(p.id()).model(r.model()).providerKey(k.id(), k.name()).build());
       }
-      if (credentials.managed(p.id()) != null) {
+      managedRefused = !managedServes && credentials.managed(p.id()) != null;
+      if (managedServes) {
         attempts.add(PlannedAttempt.builder().provider(p.id()).model(r.model()).build());
       }
     } else {
       match = new RuleMatch(rule.kind(), rule.index());
       for (CompiledStep step : rule.steps()) {
         if (step.type() == StepType.MANAGED) {
-          if (credentials.managed(p.id()) != null) {
+          managedRefused |= !managedServes && credentials.managed(p.id()) != null;
+          if (managedServes) {
             attempts.add(PlannedAttempt.builder().provider(p.id()).model(r.model()).step(step.index(), step.typeName())
                 .build());
           }
@@ -163,10 +169,13 @@ public final class Planner {
       }
     }
     if (attempts.isEmpty()) {
-      String why = p.isBuiltIn()
-          ? "No credentials for provider \"" + p.id() + "\": " + (rule == null
-              ? "it has no provider keys and no managed credential." : match.describe() + " yields no usable key.")
-          : "No credentials for custom provider \"" + p.id() + "\": add a provider key for it.";
+      String why = !p.isBuiltIn()
+          ? "No credentials for custom provider \"" + p.id() + "\": add a provider key for it."
+          : managedRefused
+              ? "No credentials for \"" + p.id() + ":" + ModelResolver.display(r.model()) + "\": the managed credential "
+                  + "serves only catalogued models; add a provider key of your own for this one."
+              : "No credentials for provider \"" + p.id() + "\": " + (rule == null
+                  ? "it has no provider keys and no managed credential." : match.describe() + " yields no usable key.");
       return reject(rejected, requested, source, ErrorCode.NO_CREDENTIALS, why);
     }
     if (!cooldowns.isEmpty()) {
