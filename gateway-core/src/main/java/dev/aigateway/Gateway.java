@@ -103,7 +103,7 @@ public final class Gateway implements AutoCloseable {
     this.cooldowns = new KeyCooldowns(clock);
     this.planner = new Planner(credentials, cooldowns, b.random);
     this.loop = b.upstream == null ? null : new AttemptLoop(this::limits, b.upstream, b.policy, credentials, ledger,
-        clock, cooldowns, events, b.maxResponseBytes);
+        clock, cooldowns, events, b.maxResponseBytes, b.responseHeaders);
     this.upstream = b.upstream;
     this.store.addListener(this::onStoreChange);
     this.admin = new DefaultGatewayAdmin(store, clock, authenticator.tokens(), authenticator.digest(),
@@ -388,6 +388,7 @@ public final class Gateway implements AutoCloseable {
     private long maxResponseBytes = 64L << 20;
     private long requestLogSize = 10_000;
     private BaseUrlGuard guard = BaseUrlGuard.syntaxOnly();
+    private ResponseHeaderPolicy responseHeaders = ResponseHeaderPolicy.defaults();
 
     private Builder() {}
 
@@ -410,6 +411,15 @@ public final class Gateway implements AutoCloseable {
     /** Verdicts and cooldowns per upstream status; default {@link FailoverPolicy#defaults()}. */
     public Builder failoverPolicy(FailoverPolicy policy) {
       this.policy = Objects.requireNonNull(policy, "policy");
+      return this;
+    }
+
+    /**
+     * Which provider response headers reach clients; default {@link ResponseHeaderPolicy#defaults()}
+     * (provider-account identifiers and cookies are dropped). Hop-by-hop fields never pass.
+     */
+    public Builder responseHeaders(ResponseHeaderPolicy responseHeaders) {
+      this.responseHeaders = Objects.requireNonNull(responseHeaders, "responseHeaders");
       return this;
     }
 

@@ -10,6 +10,7 @@ import dev.aigateway.Gateway;
 import dev.aigateway.GatewayException;
 import dev.aigateway.GatewayRequest;
 import dev.aigateway.GatewayResponse;
+import dev.aigateway.ResponseHeaderPolicy;
 import dev.aigateway.Surface;
 import dev.aigateway.admin.AccessKeyChange;
 import dev.aigateway.admin.ProviderKeyChange;
@@ -219,5 +220,34 @@ final class UpstreamRequestTest {
     UpstreamRequest sent = upstream.requests().get(upstream.requests().size() - 1);
     assertThat(new String(sent.bodyBytes(), StandardCharsets.UTF_8)).contains("\"model\":\"gpt-4o-mini\"")
         .doesNotContain("gpt-4o-2024");
+  }
+
+  /**
+   * Regression: a header the provider named in Connection, and the provider-account identifiers
+   * (openai-organization, openai-project), reached the client.
+   */
+  @Test
+  void providerResponseHeaders_dropHopByHopAndAccountFields_andThePolicyIsTheHosts() {
+    upstream.otherwise().always(FakeUpstream.json(200, "{}").header("Connection", "close, X-Upstream-Hop")
+        .header("X-Upstream-Hop", "internal").header("openai-organization", "org-host-account")
+        .header("OpenAI-Project", "proj_host").header("x-request-id", "req-1")
+        .header("x-ratelimit-remaining-requests", "99"));
+    try (GatewayResponse r = gateway.handle(chat("{\"model\":\"gpt-4o\"}").build())) {
+      assertThat(r.headers().names()).contains("x-request-id", "x-ratelimit-remaining-requests", "content-type")
+          .doesNotContain("connection", "x-upstream-hop", "openai-organization", "openai-project");
+    }
+    try (Gateway keeping = Gateway.builder().keyStore(KeyStore.inMemory()).upstream(upstream)
+        .responseHeaders(ResponseHeaderPolicy.defaults().keep("openai-project")).build()) {
+      keeping.admin().providerKeys().create(ProviderKeyChange.builder().providerId("openai").name("k")
+          .value("sk-openai-secret-1").build());
+      String t = keeping.admin().accessKeys().create(AccessKeyChange.builder().build()).token();
+      try (GatewayResponse r = keeping.handle(GatewayRequest.of(Surface.CHAT_COMPLETIONS, t, "{\"model\":\"gpt-4o\"}"))) {
+        assertThat(r.header("openai-project")).isEqualTo("proj_host");
+        assertThat(r.header("openai-organization")).isNull();
+        assertThat(r.header("x-upstream-hop")).as("named in Connection: never, whatever the policy").isNull();
+      }
+    }
+    assertThat(ResponseHeaderPolicy.only("x-request-id").passes("X-Request-Id")).isTrue();
+    assertThat(ResponseHeaderPolicy.only("x-request-id").passes("openai-processing-ms")).isFalse();
   }
 }

@@ -3,6 +3,7 @@ package dev.aigateway.internal.attempt;
 import dev.aigateway.Gateway;
 import dev.aigateway.GatewayException;
 import dev.aigateway.GatewayResponse;
+import dev.aigateway.ResponseHeaderPolicy;
 import dev.aigateway.catalog.Provider;
 import dev.aigateway.failover.AttemptRecord;
 import dev.aigateway.failover.Completion;
@@ -51,10 +52,11 @@ public final class AttemptLoop {
   private final KeyCooldowns cooldowns;
   private final RequestEvents events;
   private final long maxResponseBytes;
+  private final ResponseHeaderPolicy responseHeaders;
 
   public AttemptLoop(Supplier<Gateway.Limits> limits, Upstream upstream, FailoverPolicy policy,
       CredentialResolver credentials, CreditLedger ledger, Clock clock, KeyCooldowns cooldowns, RequestEvents events,
-      long maxResponseBytes) {
+      long maxResponseBytes, ResponseHeaderPolicy responseHeaders) {
     this.limits = limits;
     this.upstream = upstream;
     this.policy = policy;
@@ -64,6 +66,7 @@ public final class AttemptLoop {
     this.cooldowns = cooldowns;
     this.events = events;
     this.maxResponseBytes = maxResponseBytes;
+    this.responseHeaders = responseHeaders;
   }
 
   /** What one attempt led to: a response for the client, or the action to take next. */
@@ -304,10 +307,9 @@ public final class AttemptLoop {
     return new Outcome(RetryAction.SUCCEEDED, out);
   }
 
-  private static GatewayResponse.Builder respond(RequestRun run, PlannedAttempt a, UpstreamResponse response,
-      int status) {
+  private GatewayResponse.Builder respond(RequestRun run, PlannedAttempt a, UpstreamResponse response, int status) {
     return GatewayResponse.builder().requestId(run.plan.requestId()).status(status)
-        .headers(ForwardedHeaders.fromProvider(response.headers())).servedBy(a.provider(), a.model())
+        .headers(ForwardedHeaders.fromProvider(response.headers(), responseHeaders)).servedBy(a.provider(), a.model())
         .attempts(run.records).rejected(run.plan.rejected());
   }
 

@@ -3,8 +3,10 @@ package dev.aigateway.internal.attempt;
 import dev.aigateway.ErrorCode;
 import dev.aigateway.GatewayException;
 import dev.aigateway.Headers;
+import dev.aigateway.ResponseHeaderPolicy;
 import java.util.Locale;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Which headers cross the gateway: the client's headers that may go upstream, and the provider's
@@ -38,12 +40,17 @@ final class ForwardedHeaders {
     return out.build();
   }
 
-  /** The provider's headers that may go back to the client. */
-  static Headers fromProvider(Headers provider) {
+  /**
+   * The provider's headers that may go back to the client: never hop-by-hop or framing fields, nor those
+   * its {@code Connection} header names; of the rest, what {@code policy} passes.
+   */
+  static Headers fromProvider(Headers provider, ResponseHeaderPolicy policy) {
     Headers.Builder out = Headers.builder();
+    String connection = provider.get("connection");
     for (int i = 0; i < provider.size(); i++) {
       String name = provider.name(i);
-      if (!DROPPED_RESPONSE.contains(name.toLowerCase(Locale.ROOT))) {
+      if (!DROPPED_RESPONSE.contains(name.toLowerCase(Locale.ROOT)) && !listedIn(connection, name)
+          && policy.passes(name)) {
         out.add(name, provider.value(i));
       }
     }
@@ -70,7 +77,7 @@ final class ForwardedHeaders {
     return name.replaceAll("[^A-Za-z0-9-]", "?");
   }
 
-  private static boolean listedIn(String connection, String name) {
+  private static boolean listedIn(@Nullable String connection, String name) {
     if (connection == null) {
       return false;
     }
