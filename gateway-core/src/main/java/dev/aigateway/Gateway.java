@@ -103,7 +103,7 @@ public final class Gateway implements AutoCloseable {
     this.cooldowns = new KeyCooldowns(clock);
     this.planner = new Planner(credentials, cooldowns, b.random);
     this.loop = b.upstream == null ? null : new AttemptLoop(this::limits, b.upstream, b.policy, credentials, ledger,
-        clock, cooldowns, events, b.maxResponseBytes, b.responseHeaders);
+        clock, cooldowns, events, b.bufferedResponseBytes, b.responseHeaders);
     this.upstream = b.upstream;
     this.store.addListener(this::onStoreChange);
     this.admin = new DefaultGatewayAdmin(store, clock, authenticator.tokens(), authenticator.digest(),
@@ -385,7 +385,7 @@ public final class Gateway implements AutoCloseable {
     private @Nullable RandomGenerator random;
     private @Nullable Upstream upstream;
     private FailoverPolicy policy = FailoverPolicy.defaults();
-    private long maxResponseBytes = 64L << 20;
+    private int bufferedResponseBytes = 1 << 20;
     private long requestLogSize = 10_000;
     private BaseUrlGuard guard = BaseUrlGuard.syntaxOnly();
     private ResponseHeaderPolicy responseHeaders = ResponseHeaderPolicy.defaults();
@@ -423,12 +423,17 @@ public final class Gateway implements AutoCloseable {
       return this;
     }
 
-    /** Largest non-streamed response body kept in memory; default 64 MiB. */
-    public Builder maxResponseBytes(long maxResponseBytes) {
-      if (maxResponseBytes <= 0) {
-        throw new IllegalArgumentException("maxResponseBytes must be > 0 but was " + maxResponseBytes);
+    /**
+     * How much of a non-streamed response is held in memory; default 1 MiB. A response that ends within it
+     * is read whole before it is returned, so a break while reading can still fail over; a larger one is
+     * passed to the client as it arrives (and a break after that is an {@link IncompleteStreamException}),
+     * so no response holds more than this much memory, however large it is and however many run at once.
+     */
+    public Builder bufferedResponseBytes(int bufferedResponseBytes) {
+      if (bufferedResponseBytes < 1024) {
+        throw new IllegalArgumentException("bufferedResponseBytes must be >= 1024 but was " + bufferedResponseBytes);
       }
-      this.maxResponseBytes = maxResponseBytes;
+      this.bufferedResponseBytes = bufferedResponseBytes;
       return this;
     }
 

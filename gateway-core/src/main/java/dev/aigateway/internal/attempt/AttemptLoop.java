@@ -51,12 +51,12 @@ public final class AttemptLoop {
   private final Clock clock;
   private final KeyCooldowns cooldowns;
   private final RequestEvents events;
-  private final long maxResponseBytes;
+  private final int bufferedResponseBytes;
   private final ResponseHeaderPolicy responseHeaders;
 
   public AttemptLoop(Supplier<Gateway.Limits> limits, Upstream upstream, FailoverPolicy policy,
       CredentialResolver credentials, CreditLedger ledger, Clock clock, KeyCooldowns cooldowns, RequestEvents events,
-      long maxResponseBytes, ResponseHeaderPolicy responseHeaders) {
+      int bufferedResponseBytes, ResponseHeaderPolicy responseHeaders) {
     this.limits = limits;
     this.upstream = upstream;
     this.policy = policy;
@@ -65,7 +65,7 @@ public final class AttemptLoop {
     this.clock = clock;
     this.cooldowns = cooldowns;
     this.events = events;
-    this.maxResponseBytes = maxResponseBytes;
+    this.bufferedResponseBytes = bufferedResponseBytes;
     this.responseHeaders = responseHeaders;
   }
 
@@ -265,9 +265,9 @@ public final class AttemptLoop {
     int status = response.status();
     boolean stream = run.plan.stream() || Transfers.isEventStream(response);
     if (!stream) {
-      byte[] bytes;
+      Transfers.Head head;
       try {
-        bytes = Transfers.readAll(response.body(), maxResponseBytes);
+        head = Transfers.readUpTo(response.body(), bufferedResponseBytes);
       } catch (IOException e) {
         Transfers.closeQuietly(response);
         run.failed(e);
@@ -275,9 +275,19 @@ public final class AttemptLoop {
         record(run, a, number, status, RetryAction.NEXT_BACKEND, timeout ? Completion.TIMED_OUT : Completion.FAILED,
             t0, timeout, false, Usage.NONE, Transfers.describe(e));
         return new Outcome(RetryAction.NEXT_BACKEND, null);
-      } finally {
-        Transfers.closeQuietly(response);
       }
+      if (!head.ended) {
+        // larger than what a response may hold: passed through as it arrives, usage read from its ends
+        record(run, a, number, status, RetryAction.SUCCEEDED, Completion.SUCCEEDED, t0, false, false, Usage.NONE,
+            null);
+        StreamedBody body = new StreamedBody(this, run, a, run.records.size() - 1, response, call, head.bytes,
+            head.length, false);
+        GatewayResponse out = respond(run, a, response, status).stream(body).build();
+        events.record(run.toRecord(0, null));
+        return new Outcome(RetryAction.SUCCEEDED, out);
+      }
+      Transfers.closeQuietly(response);
+      byte[] bytes = head.length == head.bytes.length ? head.bytes : Arrays.copyOf(head.bytes, head.length);
       Usage usage = Usage.scan(bytes, 0, bytes.length);
       record(run, a, number, status, RetryAction.SUCCEEDED, Completion.SUCCEEDED, t0, false, false, usage, null);
       charge(run, a, usage);

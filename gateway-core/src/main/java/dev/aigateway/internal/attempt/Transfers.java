@@ -4,6 +4,7 @@ import dev.aigateway.spi.UpstreamResponse;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Arrays;
 import java.util.Locale;
 
 /** Small helpers for moving provider responses: bounded reads, quiet closes, failure descriptions. */
@@ -12,6 +13,38 @@ final class Transfers {
   static final int MAX_ERROR_BODY = 1 << 20;
 
   private Transfers() {}
+
+  /** The first bytes of a body: up to a limit, and whether the body ended within it. */
+  static final class Head {
+    final byte[] bytes;
+    final int length;
+    final boolean ended;
+
+    Head(byte[] bytes, int length, boolean ended) {
+      this.bytes = bytes;
+      this.length = length;
+      this.ended = ended;
+    }
+  }
+
+  /** Reads until the body ends or {@code limit} bytes have arrived, whichever comes first. */
+  static Head readUpTo(InputStream in, int limit) throws IOException {
+    byte[] buf = new byte[Math.min(limit, 16 * 1024)];
+    int len = 0;
+    while (true) {
+      if (len == buf.length) {
+        if (len >= limit) {
+          return new Head(buf, len, false);
+        }
+        buf = Arrays.copyOf(buf, (int) Math.min(limit, 2L * buf.length));
+      }
+      int n = in.read(buf, len, buf.length - len);
+      if (n < 0) {
+        return new Head(buf, len, true);
+      }
+      len += n;
+    }
+  }
 
   static byte[] readAll(InputStream in, long max) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
