@@ -195,4 +195,23 @@ final class AdminApiTest {
     assertThat(r.status()).isEqualTo(400);
     assertThat(json(r).path("msg").asText()).contains("targets");
   }
+
+  /** Regression: the admin API stored invalid UTF-8 as U+FFFD and answered 200. */
+  @Test
+  void invalidUtf8InABody_is400_andNothingIsStored() throws IOException {
+    byte[][] bodies = {
+        {'{', '"', 'n', 'a', 'm', 'e', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'},
+        {'{', '"', 'n', 'a', 'm', 'e', '"', ':', '"', 'a', (byte) 0xFF, '"', '}'},
+    };
+    for (String path : new String[] {"/access-keys", "/access-key-configurations", "/virtual-models"}) {
+      for (byte[] body : bodies) {
+        AdminResponse r = api.handle("POST", path, null, "Bearer " + adminToken, new ByteArrayInputStream(body));
+        assertThat(r.status()).as(path).isEqualTo(400);
+        assertThat(json(r).path("errorCode").asText()).isEqualTo("invalid_configuration");
+        assertThat(json(r).path("msg").asText()).as(path).contains("UTF-8");
+      }
+    }
+    assertThat(gateway.admin().accessKeys().list(null, 10).items()).isEmpty();
+    assertThat(gateway.admin().configurations().list(null, 10).items()).isEmpty();
+  }
 }

@@ -4,6 +4,9 @@ import dev.aigateway.ErrorCode;
 import dev.aigateway.GatewayException;
 import dev.aigateway.config.ConfigurationException;
 import dev.aigateway.internal.json.Json;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -104,9 +107,14 @@ final class AdminRequest {
     return new GatewayException(ErrorCode.NOT_FOUND, "No such endpoint.");
   }
 
-  /** The body as text, for the readers that take a string. */
+  /** The body as text, for the readers that take a string; invalid UTF-8 is refused, never replaced. */
   String text() {
-    return new String(body, StandardCharsets.UTF_8);
+    try {
+      return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(body)).toString();
+    } catch (CharacterCodingException e) {
+      throw new ConfigurationException("", "the body is not valid UTF-8");
+    }
   }
 
   /** The body as a JSON object at the root path. */
