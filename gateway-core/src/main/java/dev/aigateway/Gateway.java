@@ -253,6 +253,15 @@ public final class Gateway implements AutoCloseable {
     return authenticator.authenticate(token);
   }
 
+  /**
+   * Whether a credential is meant for this gateway: it starts with the access-token prefix
+   * ({@code ng-} unless {@link Builder#tokenPrefix} changed it). Says nothing about validity and asks no
+   * store; an adapter uses it to leave a provider's own keys ({@code sk-...}) alone.
+   */
+  public boolean isAccessTokenForm(@Nullable String credential) {
+    return credential != null && credential.startsWith(authenticator.tokens().prefix());
+  }
+
   /** The management API (create, list, update, delete every resource). */
   public GatewayAdmin admin() {
     return admin;

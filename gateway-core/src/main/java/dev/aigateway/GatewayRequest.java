@@ -4,6 +4,7 @@ import dev.aigateway.internal.auth.Authenticator;
 import dev.aigateway.internal.plan.EngineAccess;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -24,12 +25,14 @@ public final class GatewayRequest {
   private final Headers headers;
   private final byte[] body;
   private final @Nullable String query;
+  private final @Nullable Duration timeout;
 
   private GatewayRequest(Builder b) {
     this.surface = Objects.requireNonNull(b.surface, "surface");
     this.headers = b.headers.build();
     this.body = b.body.clone();
     this.query = b.query;
+    this.timeout = b.timeout;
   }
 
   public static Builder builder() {
@@ -47,6 +50,7 @@ public final class GatewayRequest {
     b.headers.addAll(headers);
     b.body = body;
     b.query = query;
+    b.timeout = timeout;
     return b;
   }
 
@@ -104,6 +108,14 @@ public final class GatewayRequest {
     return body.length;
   }
 
+  /**
+   * The caller's own deadline for this request, or null: the gateway uses the shorter of it and its
+   * {@code totalTimeout} (an app's OkHttp call timeout reaches the gateway this way).
+   */
+  public @Nullable Duration timeout() {
+    return timeout;
+  }
+
   /** The query string without {@code ?}, or null. */
   public @Nullable String query() {
     return query;
@@ -119,6 +131,7 @@ public final class GatewayRequest {
     private final Headers.Builder headers = Headers.builder();
     private byte[] body = new byte[0];
     private @Nullable String query;
+    private @Nullable Duration timeout;
 
     private Builder() {}
 
@@ -162,6 +175,15 @@ public final class GatewayRequest {
 
     public Builder body(String json) {
       return body(json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The caller's own deadline for this request (null: none); see {@link GatewayRequest#timeout()}. */
+    public Builder timeout(@Nullable Duration timeout) {
+      if (timeout != null && (timeout.isNegative() || timeout.isZero())) {
+        throw new IllegalArgumentException("timeout must be > 0 but was " + timeout);
+      }
+      this.timeout = timeout;
+      return this;
     }
 
     public Builder query(@Nullable String query) {

@@ -22,15 +22,20 @@ import okhttp3.Request;
 import okhttp3.Response;
 import okhttp3.ResponseBody;
 import okio.Buffer;
+import okio.BufferedSink;
+import okio.ForwardingSink;
 import okio.Okio;
 import org.jspecify.annotations.Nullable;
 
 /**
- * An application interceptor for apps that already call providers through OkHttp: a request whose path
+ * An application interceptor for apps that already call providers through OkHttp: a POST whose path
  * ends in a gateway surface ({@code /v1/chat/completions}, {@code /v1/messages}, ...) and whose
- * {@code Authorization}/{@code x-api-key} carries an <em>access key</em> is authenticated, access-checked,
- * routed and failed over by the gateway in-process; the call never goes where its URL points. Other
- * requests proceed untouched.
+ * {@code Authorization}/{@code x-api-key} carries an <em>access key</em> (a credential with the gateway's
+ * token prefix, {@code ng-} by default) is authenticated, access-checked, routed and failed over by the
+ * gateway in-process; the call never goes where its URL points. Every other request, including one that
+ * carries a provider's own key ({@code sk-...}) or no credential, proceeds untouched. The call's timeout
+ * becomes the request's deadline when it is shorter than the gateway's; the body limit is enforced while
+ * the body is read.
  *
  * <pre>{@code
  * OkHttpClient client = new OkHttpClient.Builder()
@@ -58,22 +63,38 @@ public final class GatewayInterceptor implements Interceptor {
   public Response intercept(Chain chain) throws IOException {
     Request request = chain.request();
     Surface surface = surfaceOf(request.url().encodedPath());
-    if (surface == null || !request.method().equals("POST")) {
+    if (surface == null || !request.method().equals("POST") || !carriesAccessKey(request)) {
       return chain.proceed(request);
     }
     byte[] body = new byte[0];
     if (request.body() != null) {
+      long limit = gateway.limits().maxRequestBytes();
       Buffer buffer = new Buffer();
-      request.body().writeTo(buffer);
-      if (buffer.size() > gateway.limits().maxRequestBytes()) {
+      try {
+        if (request.body().contentLength() > limit) {
+          throw new TooLarge();
+        }
+        BufferedSink bounded = Okio.buffer(new ForwardingSink(buffer) {
+          @Override
+          public void write(Buffer source, long byteCount) throws IOException {
+            if (buffer.size() + byteCount > limit) {
+              throw new TooLarge(); // stop reading the body at once, not after buffering it all
+            }
+            super.write(source, byteCount);
+          }
+        });
+        request.body().writeTo(bounded);
+        bounded.flush();
+      } catch (TooLarge e) {
         return error(request, surface, Ids.newRequestId(), new GatewayException(
-            dev.aigateway.ErrorCode.REQUEST_TOO_LARGE, "Request body is larger than "
-            + gateway.limits().maxRequestBytes() + " bytes."), null);
+            dev.aigateway.ErrorCode.REQUEST_TOO_LARGE, "Request body is larger than " + limit + " bytes."), null);
       }
       body = buffer.readByteArray();
     }
+    long callTimeoutNanos = chain.call().timeout().timeoutNanos();
     GatewayRequest.Builder g = GatewayRequest.builder().surface(surface).body(body)
-        .query(request.url().encodedQuery());
+        .query(request.url().encodedQuery())
+        .timeout(callTimeoutNanos > 0 ? java.time.Duration.ofNanos(callTimeoutNanos) : null);
     Headers headers = request.headers();
     for (int i = 0; i < headers.size(); i++) {
       g.header(headers.name(i), headers.value(i));
@@ -101,6 +122,28 @@ public final class GatewayInterceptor implements Interceptor {
         type == null ? null : MediaType.parse(type), r.isStream() ? -1 : r.bodyBytes().length);
     return new Response.Builder().request(request).protocol(Protocol.HTTP_1_1).code(r.status()).message("")
         .headers(out.build()).body(responseBody).build();
+  }
+
+  /** Whether the request's credential is an access key of this gateway (and not a provider's own key). */
+  private boolean carriesAccessKey(Request request) {
+    for (String name : new String[] {"Authorization", "x-api-key"}) {
+      for (String value : request.headers(name)) {
+        String v = value.regionMatches(true, 0, "Bearer ", 0, 7) ? value.substring(7).trim() : value.trim();
+        if (gateway.isAccessTokenForm(v)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** The body is over the limit; thrown from inside the bounded sink. */
+  private static final class TooLarge extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    TooLarge() {
+      super("request body over the limit", null);
+    }
   }
 
   static @Nullable Surface surfaceOf(String path) {

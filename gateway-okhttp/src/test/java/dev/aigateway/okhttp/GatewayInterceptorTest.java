@@ -26,14 +26,24 @@ final class GatewayInterceptorTest {
   private MockWebServer provider;
   private OkHttpClient appClient;
   private String token;
+  private Gateway gateway;
+  private final java.util.List<dev.aigateway.failover.RequestRecord> completed =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
 
   @BeforeEach
   void setUp() throws IOException {
     provider = new MockWebServer();
     provider.start(InetAddress.getLoopbackAddress(), 0);
-    Gateway gateway = Gateway.builder().keyStore(KeyStore.inMemory())
+    gateway = Gateway.builder().keyStore(KeyStore.inMemory())
         .baseUrl("openai", provider.url("/v1").toString())
         .upstream(OkHttpUpstream.create())
+        .maxRequestBytes(64 * 1024)
+        .listener(new dev.aigateway.spi.GatewayListener() {
+          @Override
+          public void completed(dev.aigateway.failover.RequestRecord request) {
+            completed.add(request);
+          }
+        })
         .build();
     gateway.admin().providerKeys().create(ProviderKeyChange.builder().providerId("openai").name("k")
         .value("sk-real-provider-key").build());
@@ -44,6 +54,7 @@ final class GatewayInterceptorTest {
   @AfterEach
   void tearDown() {
     provider.close();
+    gateway.close();
   }
 
   @Test
@@ -67,7 +78,7 @@ final class GatewayInterceptorTest {
   @Test
   void aBadAccessKey_isAnswered401_withoutLeavingTheProcess() throws Exception {
     Request request = new Request.Builder().url("https://api.openai.com/v1/chat/completions")
-        .header("Authorization", "Bearer sk-someone-pasted-a-provider-key")
+        .header("Authorization", "Bearer ng-0VbfqegyWXs1e2ojWHv861-g1-notarealsecretnotarealsecretno000000")
         .post(RequestBody.create("{\"model\":\"gpt-4o\"}", MediaType.get("application/json"))).build();
     try (Response r = appClient.newCall(request).execute()) {
       assertThat(r.code()).isEqualTo(401);
@@ -84,5 +95,75 @@ final class GatewayInterceptorTest {
       assertThat(r.header("AIG-Request-Id")).isNull();
     }
     assertThat(provider.takeRequest(5, TimeUnit.SECONDS).getUrl().encodedPath()).isEqualTo("/health");
+  }
+
+  /**
+   * Regression: every POST to a /v1 surface path was taken over, so an app calling its provider directly
+   * with its own key got 401 from the gateway.
+   */
+  @Test
+  void aProvidersOwnKey_passesThroughUntouched() throws Exception {
+    provider.enqueue(new MockResponse.Builder().code(200).body("{\"id\":\"direct\"}").build());
+    Request request = new Request.Builder().url(provider.url("/v1/chat/completions"))
+        .header("Authorization", "Bearer sk-the-apps-own-openai-key")
+        .post(RequestBody.create("{\"model\":\"gpt-4o\"}", MediaType.get("application/json"))).build();
+    try (Response r = appClient.newCall(request).execute()) {
+      assertThat(r.code()).isEqualTo(200);
+      assertThat(r.body().string()).isEqualTo("{\"id\":\"direct\"}");
+      assertThat(r.header("AIG-Request-Id")).as("the gateway was not involved").isNull();
+    }
+    assertThat(provider.takeRequest(5, TimeUnit.SECONDS).getHeaders().get("Authorization"))
+        .isEqualTo("Bearer sk-the-apps-own-openai-key");
+  }
+
+  /** Regression: the body was buffered whole before the limit was checked. */
+  @Test
+  void theBodyLimit_isEnforcedWhileReading() throws Exception {
+    java.util.concurrent.atomic.AtomicLong written = new java.util.concurrent.atomic.AtomicLong();
+    RequestBody endless = new RequestBody() {
+      @Override
+      public MediaType contentType() {
+        return MediaType.get("application/json");
+      }
+
+      @Override
+      public void writeTo(okio.BufferedSink sink) throws IOException {
+        byte[] chunk = new byte[8192];
+        java.util.Arrays.fill(chunk, (byte) ' ');
+        for (int i = 0; i < 12_800; i++) { // 100 MiB if nothing stops it
+          sink.write(chunk);
+          written.addAndGet(chunk.length);
+        }
+      }
+    };
+    Request request = new Request.Builder().url("https://api.openai.com/v1/chat/completions")
+        .header("Authorization", "Bearer " + token).post(endless).build();
+    try (Response r = appClient.newCall(request).execute()) {
+      assertThat(r.code()).isEqualTo(413);
+    }
+    assertThat(written.get()).as("stopped near the 64 KiB limit").isLessThan(256 * 1024);
+    assertThat(provider.getRequestCount()).isZero();
+  }
+
+  /** Regression: the app's call timeout did not reach the gateway, which kept the upstream call going. */
+  @Test
+  void theAppsCallTimeout_becomesTheRequestsDeadline() throws Exception {
+    provider.enqueue(new MockResponse.Builder().code(200).headersDelay(10, TimeUnit.SECONDS).body("{}").build());
+    OkHttpClient impatient = appClient.newBuilder().callTimeout(java.time.Duration.ofMillis(500)).build();
+    Request request = new Request.Builder().url("https://api.openai.com/v1/chat/completions")
+        .header("Authorization", "Bearer " + token)
+        .post(RequestBody.create("{\"model\":\"gpt-4o\"}", MediaType.get("application/json"))).build();
+    long t0 = System.nanoTime();
+    try (Response r = impatient.newCall(request).execute()) {
+      assertThat(r.code()).isEqualTo(504);
+    } catch (java.io.InterruptedIOException e) {
+      // the app's own call timed out first; the gateway's record below shows it stopped too
+    }
+    for (int i = 0; i < 50 && completed.isEmpty(); i++) {
+      Thread.sleep(100);
+    }
+    assertThat(completed).singleElement().satisfies(rec -> assertThat(rec.status()).isEqualTo(504));
+    assertThat(System.nanoTime() - t0).as("the gateway gave up with the app, not after its own 60 s")
+        .isLessThan(TimeUnit.SECONDS.toNanos(5));
   }
 }

@@ -24,7 +24,7 @@ final class ExhaustionReport {
     int maxAttempts = run.limits.maxAttempts();
     if (run.timedOut) {
       code = ErrorCode.GATEWAY_TIMEOUT;
-      message = "Request timed out after " + run.limits.totalTimeout().toMillis() + " ms.";
+      message = "Request timed out after " + run.totalTimeout.toMillis() + " ms.";
     } else if (run.records.isEmpty() && run.held.isEmpty()) {
       // the same error, and the same kind of exception, as when planning finds no credential
       return new RequestRejectedException(ErrorCode.NO_CREDENTIALS,

@@ -21,6 +21,8 @@ final class RequestRun {
   final RoutingState state;
   final Gateway.Limits limits;
   final long deadline;
+  /** The time the request may take: the gateway's total timeout, or the caller's shorter deadline. */
+  final java.time.Duration totalTimeout;
   /** The client's headers that may go upstream (credentials and hop-by-hop removed). */
   final Headers forwarded;
   /** The request's own body (copied when the request was built; never changed). */
@@ -40,7 +42,10 @@ final class RequestRun {
     this.plan = plan;
     this.state = state;
     this.limits = limits;
-    this.deadline = nowNanos + limits.totalTimeout().toNanos();
+    java.time.Duration own = plan.request().timeout();
+    java.time.Duration total = own != null && own.compareTo(limits.totalTimeout()) < 0 ? own : limits.totalTimeout();
+    this.deadline = nowNanos + total.toNanos();
+    this.totalTimeout = total;
     this.startedAt = now;
     this.forwarded = ForwardedHeaders.fromClient(plan.request().headers());
     this.body = EngineAccess.requests().body(plan.request());
