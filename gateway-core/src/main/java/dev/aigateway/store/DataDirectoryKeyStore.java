@@ -17,9 +17,11 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -35,12 +37,26 @@ import org.slf4j.LoggerFactory;
  * ({@code FileChannel.force}) before the call returns, so a single change costs one append and one fsync
  * however many records there are. When the log holds more than twice the live records (and at least
  * 1,000 lines), it is compacted: the live records are written to a temporary file, forced, atomically
- * renamed over the log, and the directory is forced. On start the log is replayed; a torn final line
- * (a crash mid-append, never acknowledged) is dropped, and any other damage stops the start with a
- * message naming the line: the store never silently empties itself.
+ * renamed over the log, and the directory is forced.
  *
- * <p>Provider key values are sealed with AES-256-GCM (see {@code master.key}); access keys are stored
- * as digests only. Reads are served from memory. I/O failures surface as {@link UncheckedIOException}.
+ * <p>Every line of the log carries a CRC32C checksum of its content (format version 2). On start the log
+ * is replayed; a torn final line (a crash mid-append, never acknowledged) is dropped, and a line whose
+ * checksum does not match, or any other damage, stops the start with a message naming the file and the
+ * line, and the file is left as it is: the store never silently empties or alters itself. A log written
+ * before checksums (version 1) is read as it is and, before anything is appended to it, rewritten as
+ * version 2 with a checksum on every line (temporary file, forced, atomic rename), so every later change
+ * is checked; see {@code AppendLog} for the format.
+ *
+ * <p>Provider key values are sealed with AES-256-GCM; access keys are stored as digests only. The master
+ * key is {@code masterKeyBase64} ({@code AIGATEWAY_MASTER_KEY}) when given, else the {@code master.key}
+ * file, which is created with mode 0600 once the log has been read and holds no sealed value. Opening
+ * refuses to start (and creates nothing) when {@code master.key} is missing but the log holds sealed
+ * values, when a key is not the base64 of 32 bytes, and when {@code master.key} may be read by other users
+ * (on a file system with POSIX permissions: group or other bits set). When {@code master.key} exists but
+ * {@code store.log} is missing or empty, the directory has lost its records: the store starts empty and
+ * logs a warning naming the directory. No message holds a key or a provider key value.
+ *
+ * <p>Reads are served from memory. I/O failures surface as {@link UncheckedIOException}.
  *
  * <p>Thread-safety: safe for concurrent use; reads take no lock and mutations are serialised.
  */
@@ -62,10 +78,13 @@ public final class DataDirectoryKeyStore implements KeyStore, AutoCloseable {
   private final Map<String, Kind<?>> kinds;
   private final Object lock = new Object();
   private final AppendLog log;
+  /** Set while opening: the given key, or a new one once the log has been read and holds no sealed value. */
+  private @Nullable SecretBox box;
 
-  private DataDirectoryKeyStore(Path dir, SecretBox box) {
+  private DataDirectoryKeyStore(Path dir, @Nullable SecretBox given) {
     this.dir = dir;
-    StoreCodec codec = new StoreCodec(box);
+    this.box = given;
+    StoreCodec codec = new StoreCodec(this::box);
     InMemoryKeyStore m = memory;
     configurations = new Kind<>("configuration", codec::configuration, codec::configuration, m::putConfiguration,
         m::deleteConfiguration, m::configurations);
@@ -79,23 +98,72 @@ public final class DataDirectoryKeyStore implements KeyStore, AutoCloseable {
         () -> m.accessKeys(null, Integer.MAX_VALUE));
     kinds = Map.of(configurations.type(), configurations, providerKeys.type(), providerKeys, providers.type(),
         providers, virtualModels.type(), virtualModels, accessKeys.type(), accessKeys);
+    // without a master key, sealed provider key values are only counted: if any is live, opening stops
+    Set<String> sealedWithoutKey = new HashSet<>();
     this.log = AppendLog.open(dir, LOG_FILE, new AppendLog.Replay() {
       @Override
       public void put(String type, JsonNode data) {
         Kind<?> kind = kind(type);
-        if (kind != null) {
-          kind.replayPut(data);
+        if (kind == null) {
+          return;
         }
+        if (kind == providerKeys && given == null) {
+          String id = data.path("id").asText();
+          if (data.hasNonNull("sealedValue")) {
+            sealedWithoutKey.add(id);
+            return;
+          }
+          sealedWithoutKey.remove(id);
+        }
+        kind.replayPut(data);
       }
 
       @Override
       public void delete(String type, String id) {
         Kind<?> kind = kind(type);
         if (kind != null) {
+          if (kind == providerKeys) {
+            sealedWithoutKey.remove(id);
+          }
           kind.remove().test(id);
         }
       }
+
+      @Override
+      public void replayed() {
+        if (!sealedWithoutKey.isEmpty()) {
+          throw new IllegalStateException(missingMasterKey(dir, sealedWithoutKey.size()));
+        }
+      }
     });
+    if (given == null) {
+      Path keyFile = dir.resolve(MASTER_KEY_FILE);
+      try {
+        this.box = SecretBox.createFile(keyFile);
+      } catch (IOException e) {
+        log.close();
+        throw new UncheckedIOException("could not create the master key file " + keyFile, e);
+      }
+    }
+  }
+
+  private SecretBox box() {
+    return Objects.requireNonNull(box, "the master key is set while opening");
+  }
+
+  private static String missingMasterKey(Path dir, int sealed) {
+    return "The master key file " + dir.resolve(MASTER_KEY_FILE) + " is missing, but " + dir.resolve(LOG_FILE)
+        + " holds " + sealed + (sealed == 1 ? " provider key value" : " provider key values")
+        + " sealed with a master key. Restore " + MASTER_KEY_FILE + " into " + dir
+        + " from a backup, or set AIGATEWAY_MASTER_KEY to the key it held. Refusing to start; nothing was "
+        + "created or changed (a new key could not read those values).";
+  }
+
+  private static String lostLog(Path dir, boolean exists) {
+    return "The data directory " + dir + " has a master key (" + MASTER_KEY_FILE + ") but its log " + LOG_FILE
+        + (exists ? " is empty" : " is missing") + ": whatever access keys, provider keys and configurations it "
+        + "held are not loaded, and the store starts empty. If this directory held data, stop the gateway, check "
+        + "that this is the right data directory, and restore " + LOG_FILE + " from a backup.";
   }
 
   /**
@@ -103,15 +171,28 @@ public final class DataDirectoryKeyStore implements KeyStore, AutoCloseable {
    * {@code AIGATEWAY_MASTER_KEY} when {@code masterKeyBase64} is given, else from {@code dir/master.key},
    * created with mode 0600 on first use.
    *
-   * @throws IllegalStateException when the data is damaged or does not decrypt (nothing is changed)
+   * @throws IllegalStateException when the data is damaged or does not decrypt, when {@code master.key} is
+   *     missing but sealed values exist, when a master key is malformed, or when {@code master.key} may be
+   *     read by other users (nothing is created or changed)
    * @throws UncheckedIOException when the directory, the master key or the log cannot be read or created
    */
   public static DataDirectoryKeyStore open(Path dir, @Nullable String masterKeyBase64) {
+    return open(dir, masterKeyBase64, message -> LOG.warn("{}", message));
+  }
+
+  /** {@link #open(Path, String)}, with the warnings about the data directory sent to {@code warnings}. */
+  static DataDirectoryKeyStore open(Path dir, @Nullable String masterKeyBase64, Consumer<String> warnings) {
     Objects.requireNonNull(dir, "dir");
-    SecretBox box;
+    Path keyFile = dir.resolve(MASTER_KEY_FILE);
+    Path logFile = dir.resolve(LOG_FILE);
+    @Nullable SecretBox box;
     try {
       Files.createDirectories(dir);
-      box = SecretBox.load(masterKeyBase64, dir.resolve(MASTER_KEY_FILE));
+      box = masterKeyBase64 != null && !masterKeyBase64.isBlank() ? SecretBox.fromEnvironment(masterKeyBase64)
+          : SecretBox.readFile(keyFile);
+      if (Files.exists(keyFile) && (!Files.exists(logFile) || Files.size(logFile) == 0)) {
+        warnings.accept(lostLog(dir, Files.exists(logFile)));
+      }
     } catch (IOException e) {
       throw new UncheckedIOException("could not open the data directory " + dir, e);
     }

@@ -5,10 +5,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
+import java.util.Arrays;
 import java.util.Base64;
+import java.util.EnumSet;
+import java.util.Set;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
@@ -19,9 +23,13 @@ import org.jspecify.annotations.Nullable;
  * associated data (a value moved to another record does not decrypt), output {@code base64(iv || ct)}.
  * The master key lives outside the data file: {@code AIGATEWAY_MASTER_KEY} (base64 of 32 bytes) or a
  * {@code master.key} file created with mode 0600.
+ *
+ * <p>Every problem with a master key is an {@link IllegalStateException} whose message names where the key
+ * came from and what to do, and never holds the key or any part of it.
  */
 public final class SecretBox {
   private static final SecureRandom RANDOM = new SecureRandom();
+  private static final String EXPECTED = "a master key is the base64 encoding of 32 bytes (44 characters)";
   private final SecretKeySpec key;
 
   public SecretBox(byte[] key) {
@@ -31,21 +39,52 @@ public final class SecretBox {
     this.key = new SecretKeySpec(key.clone(), "AES");
   }
 
-  /** The key from {@code envValue} (base64) if given, else from {@code file}, created 0600 if missing. */
+  /**
+   * The key from {@code envValue} (base64) if given, else from {@code file}, created 0600 if missing.
+   *
+   * @throws IllegalStateException when the key is malformed or the file is open to other users
+   */
   public static SecretBox load(@Nullable String envValue, Path file) throws IOException {
     if (envValue != null && !envValue.isBlank()) {
-      byte[] k;
-      try {
-        k = Base64.getDecoder().decode(envValue.trim());
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("AIGATEWAY_MASTER_KEY is not base64");
-      }
-      return new SecretBox(k);
+      return fromEnvironment(envValue);
     }
-    if (Files.exists(file)) {
-      byte[] k = Base64.getDecoder().decode(Files.readString(file, StandardCharsets.US_ASCII).trim());
-      return new SecretBox(k);
+    SecretBox box = readFile(file);
+    return box != null ? box : createFile(file);
+  }
+
+  /**
+   * The key given as {@code AIGATEWAY_MASTER_KEY}.
+   *
+   * @throws IllegalStateException when it is not the base64 of 32 bytes (the message never shows the value)
+   */
+  public static SecretBox fromEnvironment(String value) {
+    return decode(value, "AIGATEWAY_MASTER_KEY is not a valid master key",
+        "Set it to the key this data directory was sealed with, or unset it to use the master.key file.");
+  }
+
+  /**
+   * The key in {@code file}, or null when there is no such file. On a file system with POSIX permissions,
+   * a file that its group or other users may read, write or execute is refused.
+   *
+   * @throws IllegalStateException when the file is open to other users or does not hold a valid key
+   * @throws IOException when the file exists but cannot be read
+   */
+  public static @Nullable SecretBox readFile(Path file) throws IOException {
+    if (!Files.exists(file)) {
+      return null;
     }
+    checkPrivate(file);
+    String text = Files.readString(file, StandardCharsets.ISO_8859_1);
+    return decode(text, "The master key file " + file + " does not hold a valid master key",
+        "Restore it from a backup: provider keys sealed with it cannot be read with any other key.");
+  }
+
+  /**
+   * Creates {@code file} with mode 0600 (where the file system has POSIX permissions) holding a new random key.
+   *
+   * @throws IOException when the file exists already or cannot be written
+   */
+  public static SecretBox createFile(Path file) throws IOException {
     byte[] k = new byte[32];
     RANDOM.nextBytes(k);
     try {
@@ -56,6 +95,53 @@ public final class SecretBox {
     Files.writeString(file, Base64.getEncoder().encodeToString(k) + "\n", StandardCharsets.US_ASCII,
         StandardOpenOption.WRITE, StandardOpenOption.SYNC);
     return new SecretBox(k);
+  }
+
+  private static void checkPrivate(Path file) throws IOException {
+    Set<PosixFilePermission> permissions;
+    try {
+      permissions = Files.getPosixFilePermissions(file);
+    } catch (UnsupportedOperationException e) {
+      return; // no POSIX permissions on this file system: nothing to check
+    }
+    Set<PosixFilePermission> open = EnumSet.noneOf(PosixFilePermission.class);
+    for (PosixFilePermission p : permissions) {
+      if (p != PosixFilePermission.OWNER_READ && p != PosixFilePermission.OWNER_WRITE
+          && p != PosixFilePermission.OWNER_EXECUTE) {
+        open.add(p);
+      }
+    }
+    if (!open.isEmpty()) {
+      throw new IllegalStateException("The master key file " + file + " is open to other users (its permissions are "
+          + PosixFilePermissions.toString(permissions) + "); it must be readable by its owner only. Run `chmod 600 "
+          + file + "` and start again. Refusing to start with a key others may have read.");
+    }
+  }
+
+  /** Decodes {@code text} (surrounding whitespace ignored); the messages say what is wrong, never what it holds. */
+  private static SecretBox decode(String text, String problem, String advice) {
+    String trimmed = text.strip();
+    if (trimmed.isEmpty()) {
+      throw new IllegalStateException(problem + ": it is empty, but " + EXPECTED + ". " + advice);
+    }
+    byte[] k;
+    try {
+      k = Base64.getDecoder().decode(trimmed);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalStateException(problem + ": it is not base64 (" + trimmed.length() + " characters), but "
+          + EXPECTED + ". " + advice);
+    }
+    if (k.length != 32) {
+      String hint = k.length < 32 ? " (is it cut short?)" : "";
+      Arrays.fill(k, (byte) 0);
+      throw new IllegalStateException(problem + ": it decodes to " + k.length + " bytes" + hint + ", but " + EXPECTED
+          + ". " + advice);
+    }
+    try {
+      return new SecretBox(k);
+    } finally {
+      Arrays.fill(k, (byte) 0);
+    }
   }
 
   public String seal(String plaintext, String recordId) {

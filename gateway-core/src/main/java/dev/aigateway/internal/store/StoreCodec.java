@@ -18,13 +18,19 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /** How each resource is written to, and read from, the data directory. Secrets are sealed, digests encoded. */
 public final class StoreCodec {
-  private final SecretBox box;
+  private final Supplier<SecretBox> box;
 
   public StoreCodec(SecretBox box) {
+    this(() -> box);
+  }
+
+  /** Asks {@code box} for the master key each time a value is sealed or opened, so that it can come later. */
+  public StoreCodec(Supplier<SecretBox> box) {
     this.box = box;
   }
 
@@ -70,7 +76,7 @@ public final class StoreCodec {
     put(n, "metadata", k.metadata());
     n.put("keyRedacted", k.keyRedacted());
     if (k.value() != null) {
-      n.put("sealedValue", box.seal(k.value().reveal(), k.id()));
+      n.put("sealedValue", box.get().seal(k.value().reveal(), k.id()));
     }
     n.put("createdAt", k.createdAt().toString());
     n.put("updatedAt", k.updatedAt().toString());
@@ -88,7 +94,7 @@ public final class StoreCodec {
         .createdAt(Instant.parse(text(n, "createdAt"))).updatedAt(Instant.parse(text(n, "updatedAt")))
         .lastUsed(instant(n, "lastUsed"));
     if (sealed != null) {
-      b.value(SecretValue.of(box.open(sealed, id)));
+      b.value(SecretValue.of(box.get().open(sealed, id)));
     }
     return b.keyRedacted(text(n, "keyRedacted")).build();
   }

@@ -213,12 +213,16 @@ final class GatewayServerTest {
       dev.aigateway.Gateway.builder().keyStore(store).build().admin().accessKeys()
           .create(dev.aigateway.admin.AccessKeyChange.builder().name("from before").build());
     }
-    // the server used to keep its admin key digest and /gateway-config in store.log
-    Files.write(data.resolve("store.log"), List.of(
-        "{\"op\":\"put\",\"type\":\"x:adminKey\",\"data\":{\"id\":\"aigak_old\",\"digest\":\"" + digest
-            + "\",\"createdAt\":\"2025-12-01T00:00:00Z\"}}",
-        "{\"op\":\"put\",\"type\":\"x:gatewayConfig\",\"data\":{\"id\":\"default\",\"perRequestTimeoutMs\":30000}}"),
-        java.nio.file.StandardOpenOption.APPEND);
+    // the server used to keep its admin key digest and /gateway-config in store.log, then without checksums
+    List<String> lines = new java.util.ArrayList<>();
+    lines.add("{\"format\":\"aigateway-store\",\"version\":1}");
+    for (String line : Files.readAllLines(data.resolve("store.log")).subList(1, 2)) {
+      lines.add(line.replaceAll(",\"crc32c\":\"[0-9a-f]{8}\"}$", "}"));
+    }
+    lines.add("{\"op\":\"put\",\"type\":\"x:adminKey\",\"data\":{\"id\":\"aigak_old\",\"digest\":\"" + digest
+        + "\",\"createdAt\":\"2025-12-01T00:00:00Z\"}}");
+    lines.add("{\"op\":\"put\",\"type\":\"x:gatewayConfig\",\"data\":{\"id\":\"default\",\"perRequestTimeoutMs\":30000}}");
+    Files.write(data.resolve("store.log"), lines);
 
     for (int start = 0; start < 2; start++) {
       start(Map.of());
@@ -233,6 +237,22 @@ final class GatewayServerTest {
       server = null;
     }
     assertThat(data.resolve("server.json")).exists();
+  }
+
+  @Test
+  void aMalformedMasterKey_isAStartErrorNamingItsSource_thatMainPrintsWithoutAStackTrace() throws Exception {
+    // main prints the message of an IllegalStateException as "error: ..." and exits 1
+    assertThatThrownBy(() -> start(Map.of("AIGATEWAY_ADMIN_KEY", ADMIN, "AIGATEWAY_MASTER_KEY", "c2hvcnQ=")))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("AIGATEWAY_MASTER_KEY")
+        .hasMessageContaining("decodes to 5 bytes");
+    Files.writeString(data.resolve("master.key"), "dHJ1bmNhdGVk\n");
+    if (Files.getFileStore(data).supportsFileAttributeView(java.nio.file.attribute.PosixFileAttributeView.class)) {
+      Files.setPosixFilePermissions(data.resolve("master.key"),
+          java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    }
+    assertThatThrownBy(() -> start(Map.of("AIGATEWAY_ADMIN_KEY", ADMIN)))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining(data.resolve("master.key").toString())
+        .hasMessageContaining("decodes to 9 bytes");
   }
 
   @Test
