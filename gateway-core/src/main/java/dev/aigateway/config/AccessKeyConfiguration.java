@@ -22,7 +22,7 @@ public final class AccessKeyConfiguration {
 
   private AccessKeyConfiguration(Builder b) {
     this.id = b.id;
-    this.name = b.name;
+    this.name = Objects.requireNonNull(b.name, "name");
     this.description = b.description;
     this.metadata = b.metadata;
     this.access = b.access;

@@ -5,6 +5,7 @@ import dev.aigateway.GatewayException;
 import dev.aigateway.Headers;
 import java.util.Locale;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Which headers cross the gateway: the client's headers that may go upstream, and the provider's
@@ -70,11 +71,11 @@ final class ForwardedHeaders {
     return name.replaceAll("[^A-Za-z0-9-]", "?");
   }
 
-  private static boolean listedIn(String connection, String name) {
+  private static boolean listedIn(@Nullable String connection, String name) {
     if (connection == null) {
       return false;
     }
-    for (String token : connection.split(",")) {
+    for (String token : connection.split(",", -1)) {
       if (token.trim().equalsIgnoreCase(name)) {
         return true;
       }

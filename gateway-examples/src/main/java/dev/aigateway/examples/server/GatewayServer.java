@@ -35,6 +35,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The runnable gateway server: the gateway surface ({@code /v1/...}) and the management API on one port,
@@ -61,12 +62,12 @@ public final class GatewayServer implements AutoCloseable {
   private final ExecutorService pool;
   private final DataDirectoryKeyStore store;
   private final Gateway gateway;
-  private final DemoProviders demo;
+  private final @Nullable DemoProviders demo;
   private final String url;
   private final java.util.concurrent.atomic.AtomicInteger active;
 
   private GatewayServer(HttpServer server, ExecutorService pool, DataDirectoryKeyStore store, Gateway gateway,
-      DemoProviders demo, String url, java.util.concurrent.atomic.AtomicInteger active) {
+      @Nullable DemoProviders demo, String url, java.util.concurrent.atomic.AtomicInteger active) {
     this.server = server;
     this.pool = pool;
     this.store = store;
@@ -118,6 +119,9 @@ public final class GatewayServer implements AutoCloseable {
     DataDirectoryKeyStore store = DataDirectoryKeyStore.open(o.data, env.get("AIGATEWAY_MASTER_KEY"));
     try {
       Map<String, String> managedVars = new LinkedHashMap<>(o.managed);
+      // safe: managedFromEnv takes a Function<String, @Nullable String> and skips unset variables; NullAway 0.12
+      // does not read that type argument's @Nullable from gateway-core's class files
+      @SuppressWarnings("NullAway")
       CredentialResolver credentials = CredentialResolver.managedFromEnv(managedVars, env::get);
       Gateway.Builder builder = Gateway.builder().keyStore(store).credentialResolver(credentials)
           .upstream(o.allowPrivate ? OkHttpUpstream.create()
@@ -175,7 +179,7 @@ public final class GatewayServer implements AutoCloseable {
       out.println("data directory: " + o.data.toAbsolutePath());
       GatewayServer s = new GatewayServer(server, pool, store, gateway, demo, url, active);
       if (demo != null) {
-        s.runDemo(out);
+        s.runDemo(demo, out);
       }
       return s;
     } catch (IOException | RuntimeException e) {
@@ -184,7 +188,7 @@ public final class GatewayServer implements AutoCloseable {
     }
   }
 
-  private void runDemo(PrintStream out) {
+  private void runDemo(DemoProviders demo, PrintStream out) {
     GatewayAdmin admin = gateway.admin();
     // start from a clean demo each time; other resources in the data directory are left alone
     for (AccessKey k : gateway.keyStore().accessKeys(null, Integer.MAX_VALUE)) {
@@ -194,7 +198,7 @@ public final class GatewayServer implements AutoCloseable {
     }
     for (AccessKeyConfiguration c : gateway.keyStore().configurations()) {
       if ("Demo: OpenAI with failover".equals(c.name())) {
-        admin.configurations().delete(c.id());
+        admin.configurations().delete(Objects.requireNonNull(c.id(), "id")); // stored, so it has an id
       }
     }
     for (ProviderKey k : gateway.keyStore().providerKeys()) {
