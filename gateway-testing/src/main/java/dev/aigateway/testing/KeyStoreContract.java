@@ -219,7 +219,7 @@ public abstract class KeyStoreContract {
   @Test
   public void lists_keepCreationOrder() {
     for (Kind<?> kind : KINDS) {
-      if (kind != ACCESS_KEYS) { // access keys page by id instead
+      if (kind.type() != ResourceType.ACCESS_KEY) { // access keys page by id instead
         kind.keepsCreationOrder(store());
       }
     }

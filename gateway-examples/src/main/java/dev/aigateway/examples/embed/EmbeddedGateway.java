@@ -9,6 +9,7 @@ import dev.aigateway.spi.CredentialResolver;
 import dev.aigateway.spi.KeyStore;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -51,7 +52,7 @@ public final class EmbeddedGateway {
   }
 
   public static void main(String[] args) throws IOException {
-    HttpServer server = start(new InetSocketAddress("127.0.0.1", 8080), KeyStore.inMemory(), System.getenv());
+    HttpServer server = start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 8080), KeyStore.inMemory(), System.getenv());
     System.out.println("listening on http://127.0.0.1:" + server.getAddress().getPort());
   }
 }

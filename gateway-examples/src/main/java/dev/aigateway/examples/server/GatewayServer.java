@@ -47,16 +47,16 @@ import org.jspecify.annotations.Nullable;
  *     [--managed PROVIDER=ENVVAR]... [--demo]</pre>
  */
 public final class GatewayServer implements AutoCloseable {
-  static final String USAGE = String.join("\n",
-      "usage: java -jar gateway-server.jar [options]",
-      "  --port N                    listen port; 0 picks a free one (default 8080)",
-      "  --host H                    bind address (default 127.0.0.1)",
-      "  --data DIR                  data directory, created if missing (default ./aigateway-data)",
-      "  --upstream PROVIDER=URL     override a built-in provider's base URL (repeatable)",
-      "  --allow-private-upstreams   allow loopback/private base URLs (refused otherwise)",
-      "  --managed PROVIDER=ENVVAR   managed credential for a built-in provider, from that env var (repeatable)",
-      "  --demo                      start simulated providers, provision a demo key, show a failover",
-      "environment: AIGATEWAY_ADMIN_KEY (admin API key), AIGATEWAY_MASTER_KEY (base64, 32 bytes)");
+  static final String USAGE = """
+      usage: java -jar gateway-server.jar [options]
+        --port N                    listen port; 0 picks a free one (default 8080)
+        --host H                    bind address (default 127.0.0.1)
+        --data DIR                  data directory, created if missing (default ./aigateway-data)
+        --upstream PROVIDER=URL     override a built-in provider's base URL (repeatable)
+        --allow-private-upstreams   allow loopback/private base URLs (refused otherwise)
+        --managed PROVIDER=ENVVAR   managed credential for a built-in provider, from that env var (repeatable)
+        --demo                      start simulated providers, provision a demo key, show a failover
+      environment: AIGATEWAY_ADMIN_KEY (admin API key), AIGATEWAY_MASTER_KEY (base64, 32 bytes)""";
 
   private final HttpServer server;
   private final ExecutorService pool;
@@ -303,7 +303,7 @@ public final class GatewayServer implements AutoCloseable {
       for (int i = 0; i < args.length; i++) {
         String a = args[i];
         switch (a) {
-          case "--port": {
+          case "--port" -> {
             String v = value(args, ++i, a);
             try {
               o.port = Integer.parseInt(v);
@@ -313,35 +313,21 @@ public final class GatewayServer implements AutoCloseable {
             if (o.port < 0 || o.port > 65535) {
               throw new UsageException("--port must be a number from 0 to 65535 but was " + o.port);
             }
-            break;
           }
-          case "--host":
-            o.host = value(args, ++i, a);
-            break;
-          case "--data":
-            o.data = Path.of(value(args, ++i, a));
-            break;
-          case "--upstream": {
+          case "--host" -> o.host = value(args, ++i, a);
+          case "--data" -> o.data = Path.of(value(args, ++i, a));
+          case "--upstream" -> {
             String[] kv = pair(value(args, ++i, a), a);
             o.upstreams.put(kv[0], kv[1]);
-            break;
           }
-          case "--managed": {
+          case "--managed" -> {
             String[] kv = pair(value(args, ++i, a), a);
             o.managed.put(kv[0], kv[1]);
-            break;
           }
-          case "--allow-private-upstreams":
-            o.allowPrivate = true;
-            break;
-          case "--demo":
-            o.demo = true;
-            break;
-          case "--help":
-          case "-h":
-            throw new UsageException("help");
-          default:
-            throw new UsageException("unknown option '" + a + "'");
+          case "--allow-private-upstreams" -> o.allowPrivate = true;
+          case "--demo" -> o.demo = true;
+          case "--help", "-h" -> throw new UsageException("help");
+          default -> throw new UsageException("unknown option '" + a + "'");
         }
       }
       for (String p : o.upstreams.keySet()) {
