@@ -3,6 +3,7 @@
  * the API and SPI packages; {@code dev.aigateway.internal.*} is open only to this project's own modules
  * and carries no compatibility promise.
  */
+@SuppressWarnings("module") // the qualified exports below name sibling modules, which are compiled later
 module dev.aigateway.core {
   requires com.fasterxml.jackson.databind;
   requires com.github.benmanes.caffeine;

@@ -354,9 +354,9 @@ public final class Gateway implements AutoCloseable {
       return;
     }
     closed = true;
-    if (upstream instanceof AutoCloseable) {
+    if (upstream instanceof AutoCloseable closeable) {
       try {
-        ((AutoCloseable) upstream).close();
+        closeable.close();
       } catch (Exception e) {
         LOG.warn("closing the upstream failed; ignored", e);
       }
@@ -387,7 +387,7 @@ public final class Gateway implements AutoCloseable {
     private byte @Nullable [] pepper;
     private long maxCachedKeys = 100_000;
     private long maxRequestBytes = 20L << 20;
-    private Duration totalTimeout = Duration.ofSeconds(120);
+    private Duration totalTimeout = Duration.ofMinutes(2);
     private Duration perAttemptTimeout = Duration.ofSeconds(60);
     private int maxAttempts = 10;
     private Duration maxRetryWait = Duration.ofSeconds(2);

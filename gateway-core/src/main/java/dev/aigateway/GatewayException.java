@@ -2,6 +2,7 @@ package dev.aigateway;
 
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The root of every exception the gateway throws at its users. Each carries a stable {@link ErrorCode}
@@ -18,10 +19,17 @@ public class GatewayException extends RuntimeException {
     this(code, message, Map.of(), null);
   }
 
-  public GatewayException(ErrorCode code, String message, Map<String, String> details, Throwable cause) {
+  public GatewayException(ErrorCode code, String message, Map<String, String> details,
+      @Nullable Throwable cause) {
     super(Objects.requireNonNull(message, "message"), cause);
     this.code = Objects.requireNonNull(code, "code");
     this.details = Map.copyOf(details);
+  }
+
+  /** Never null: every constructor requires a message. */
+  @Override
+  public String getMessage() {
+    return Objects.requireNonNull(super.getMessage(), "message");
   }
 
   public ErrorCode code() {

@@ -141,7 +141,7 @@ public final class Headers {
 
   @Override
   public boolean equals(@Nullable Object o) {
-    return o instanceof Headers && Arrays.equals(namesAndValues, ((Headers) o).namesAndValues);
+    return o instanceof Headers h && Arrays.equals(namesAndValues, h.namesAndValues);
   }
 
   @Override

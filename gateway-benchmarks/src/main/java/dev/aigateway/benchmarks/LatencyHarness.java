@@ -28,6 +28,7 @@ import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Added latency of the gateway against direct calls to the same local mock provider, measured
@@ -149,8 +150,8 @@ public final class LatencyHarness {
   private static void streams(OkHttpClient client, String mockBase, String frontBase, String token, byte[] body,
       int iterations) throws IOException {
     for (int i = 0; i < Math.max(10, iterations / 4); i++) {
-      stream(client, mockBase + "/v1/chat/completions", "sk-ok-000000000000", body, null, null);
-      stream(client, frontBase + "/v1/chat/completions", token, body, null, null);
+      stream(client, mockBase + "/v1/chat/completions", "sk-ok-000000000000", body, null, 0);
+      stream(client, frontBase + "/v1/chat/completions", token, body, null, 0);
     }
     long[] ttfbDirect = new long[iterations];
     long[] ttfbGateway = new long[iterations];
@@ -176,7 +177,7 @@ public final class LatencyHarness {
   }
 
   /** Time to the first body byte; records the gaps between events into {@code gaps}. */
-  private static long stream(OkHttpClient client, String url, String key, byte[] body, long[] gaps, Integer at)
+  private static long stream(OkHttpClient client, String url, String key, byte[] body, long @Nullable [] gaps, int at)
       throws IOException {
     long t0 = System.nanoTime();
     try (Response r = client.newCall(new Request.Builder().url(url).header("Authorization", "Bearer " + key)

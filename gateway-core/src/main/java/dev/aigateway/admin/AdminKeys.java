@@ -19,6 +19,9 @@ public final class AdminKeys {
   private final SecretDigest digest = new SecretDigest(null);
   private final List<byte[]> digests = new CopyOnWriteArrayList<>();
 
+  /** No key allowed yet: add them with {@link #allowToken} or {@link #allowDigest}. */
+  public AdminKeys() {}
+
   /** A new admin token: {@code aigak_} id body, then 40 random base62 characters (about 238 bits). */
   public static String newToken() {
     StringBuilder sb = new StringBuilder(Ids.newId(Ids.ADMIN_KEY)).append('_');

@@ -22,7 +22,7 @@ public final class AccessKeyConfiguration {
 
   private AccessKeyConfiguration(Builder b) {
     this.id = b.id;
-    this.name = b.name;
+    this.name = Objects.requireNonNull(b.name, "name");
     this.description = b.description;
     this.metadata = b.metadata;
     this.access = b.access;
@@ -131,10 +131,9 @@ public final class AccessKeyConfiguration {
 
   @Override
   public boolean equals(Object o) {
-    if (!(o instanceof AccessKeyConfiguration)) {
+    if (!(o instanceof AccessKeyConfiguration c)) {
       return false;
     }
-    AccessKeyConfiguration c = (AccessKeyConfiguration) o;
     return Objects.equals(id, c.id) && name.equals(c.name) && Objects.equals(description, c.description)
         && Objects.equals(metadata, c.metadata) && Objects.equals(access, c.access) && Objects.equals(rules, c.rules)
         && Objects.equals(createdAt, c.createdAt) && Objects.equals(updatedAt, c.updatedAt);

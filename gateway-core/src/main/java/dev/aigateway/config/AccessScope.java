@@ -40,8 +40,8 @@ public final class AccessScope {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof AccessScope && Objects.equals(((AccessScope) o).providers, providers)
-        && Objects.equals(((AccessScope) o).models, models);
+    return o instanceof AccessScope s && Objects.equals(s.providers, providers)
+        && Objects.equals(s.models, models);
   }
 
   @Override

@@ -3,6 +3,7 @@ package dev.aigateway.config;
 import dev.aigateway.ErrorCode;
 import dev.aigateway.GatewayException;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A configuration or management request body broke a rule. {@link #path()} is the JSON path of the
@@ -19,7 +20,7 @@ public final class ConfigurationException extends GatewayException {
     this(path, rule, null);
   }
 
-  public ConfigurationException(String path, String rule, Throwable cause) {
+  public ConfigurationException(String path, String rule, @Nullable Throwable cause) {
     super(ErrorCode.INVALID_CONFIGURATION, path.isEmpty() ? rule : path + ": " + rule,
         Map.of("path", path), cause);
     this.path = path;

@@ -55,8 +55,8 @@ public final class RoutingRule {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof RoutingRule && Objects.equals(((RoutingRule) o).provider, provider)
-        && Objects.equals(((RoutingRule) o).model, model) && ((RoutingRule) o).steps.equals(steps);
+    return o instanceof RoutingRule r && Objects.equals(r.provider, provider)
+        && Objects.equals(r.model, model) && r.steps.equals(steps);
   }
 
   @Override

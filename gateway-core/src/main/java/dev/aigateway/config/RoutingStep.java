@@ -71,8 +71,8 @@ public final class RoutingStep {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof RoutingStep && ((RoutingStep) o).typeName.equals(typeName)
-        && Objects.equals(((RoutingStep) o).strategy, strategy) && ((RoutingStep) o).keys.equals(keys);
+    return o instanceof RoutingStep s && s.typeName.equals(typeName)
+        && Objects.equals(s.strategy, strategy) && s.keys.equals(keys);
   }
 
   @Override

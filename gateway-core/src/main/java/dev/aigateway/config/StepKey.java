@@ -7,7 +7,7 @@ import org.jspecify.annotations.Nullable;
  * A key in a {@code user} step: either a reference to a stored provider key ({@code {"id": "aigpk_..."}})
  * or, in a create or update body only, an inline key to be created ({@code {"name", "value"}}). Stored
  * configurations hold references only. {@code weight} (1..1000, default 1) is used by the
- * {@code weighted} strategy.
+ * {@link KeySelectionStrategy#WEIGHTED} strategy.
  */
 public record StepKey(@Nullable String id, @Nullable String name, @Nullable SecretValue value, int weight) {
   public StepKey {

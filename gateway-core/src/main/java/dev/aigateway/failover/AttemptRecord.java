@@ -144,10 +144,9 @@ public final class AttemptRecord {
 
   @Override
   public boolean equals(@Nullable Object o) {
-    if (!(o instanceof AttemptRecord)) {
+    if (!(o instanceof AttemptRecord r)) {
       return false;
     }
-    AttemptRecord r = (AttemptRecord) o;
     return attemptNumber == r.attemptNumber && provider.equals(r.provider) && model.equals(r.model)
         && Objects.equals(providerKeyId, r.providerKeyId) && keySource == r.keySource && statusCode == r.statusCode
         && retryAction == r.retryAction && completion == r.completion && durationMillis == r.durationMillis

@@ -21,15 +21,15 @@ public final class AccessKey {
   private final @Nullable Instant lastUsed;
 
   private AccessKey(Builder b) {
-    this.id = b.id;
+    this.id = Objects.requireNonNull(b.id, "id");
     this.name = b.name;
     this.description = b.description;
     this.metadata = b.metadata;
     this.configurationId = b.configurationId;
-    this.keyRedacted = b.keyRedacted;
-    this.secretDigest = b.secretDigest.clone();
-    this.createdAt = b.createdAt;
-    this.updatedAt = b.updatedAt;
+    this.keyRedacted = Objects.requireNonNull(b.keyRedacted, "keyRedacted");
+    this.secretDigest = Objects.requireNonNull(b.secretDigest, "secretDigest").clone();
+    this.createdAt = Objects.requireNonNull(b.createdAt, "createdAt");
+    this.updatedAt = Objects.requireNonNull(b.updatedAt, "updatedAt");
     this.lastUsed = b.lastUsed;
   }
 

@@ -24,17 +24,17 @@ public final class CustomProvider {
   private final Instant updatedAt;
 
   private CustomProvider(Builder b) {
-    this.id = b.id;
-    this.providerId = b.providerId;
-    this.name = b.name;
-    this.baseUrl = b.baseUrl;
+    this.id = Objects.requireNonNull(b.id, "id");
+    this.providerId = Objects.requireNonNull(b.providerId, "providerId");
+    this.name = Objects.requireNonNull(b.name, "name");
+    this.baseUrl = Objects.requireNonNull(b.baseUrl, "baseUrl");
     this.metadata = b.metadata;
     this.surfaces = List.copyOf(b.surfaces);
     this.models = List.copyOf(b.models);
     this.authHeader = b.authHeader;
     this.authValuePrefix = b.authValuePrefix;
-    this.createdAt = b.createdAt;
-    this.updatedAt = b.updatedAt;
+    this.createdAt = Objects.requireNonNull(b.createdAt, "createdAt");
+    this.updatedAt = Objects.requireNonNull(b.updatedAt, "updatedAt");
   }
 
   public static Builder builder() {

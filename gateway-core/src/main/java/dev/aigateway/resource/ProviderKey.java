@@ -21,15 +21,15 @@ public final class ProviderKey {
   private final @Nullable Instant lastUsed;
 
   private ProviderKey(Builder b) {
-    this.id = b.id;
-    this.providerId = b.providerId;
-    this.name = b.name;
+    this.id = Objects.requireNonNull(b.id, "id");
+    this.providerId = Objects.requireNonNull(b.providerId, "providerId");
+    this.name = Objects.requireNonNull(b.name, "name");
     this.description = b.description;
     this.metadata = b.metadata;
     this.value = b.value;
-    this.keyRedacted = b.keyRedacted;
-    this.createdAt = b.createdAt;
-    this.updatedAt = b.updatedAt;
+    this.keyRedacted = Objects.requireNonNull(b.keyRedacted, "keyRedacted");
+    this.createdAt = Objects.requireNonNull(b.createdAt, "createdAt");
+    this.updatedAt = Objects.requireNonNull(b.updatedAt, "updatedAt");
     this.lastUsed = b.lastUsed;
   }
 

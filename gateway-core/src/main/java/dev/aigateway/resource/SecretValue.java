@@ -48,8 +48,8 @@ public final class SecretValue {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof SecretValue && java.security.MessageDigest.isEqual(
-        ((SecretValue) o).value.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+    return o instanceof SecretValue s && java.security.MessageDigest.isEqual(
+        s.value.getBytes(java.nio.charset.StandardCharsets.UTF_8),
         value.getBytes(java.nio.charset.StandardCharsets.UTF_8));
   }
 

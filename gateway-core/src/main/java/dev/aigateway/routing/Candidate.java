@@ -73,10 +73,9 @@ public final class Candidate {
 
   @Override
   public boolean equals(@Nullable Object o) {
-    if (!(o instanceof Candidate)) {
+    if (!(o instanceof Candidate c)) {
       return false;
     }
-    Candidate c = (Candidate) o;
     return requested.equals(c.requested) && source.equals(c.source) && provider.equals(c.provider)
         && model.equals(c.model) && resolvedBy.equals(c.resolvedBy) && rule.equals(c.rule)
         && attempts.equals(c.attempts);

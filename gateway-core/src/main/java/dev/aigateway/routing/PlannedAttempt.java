@@ -125,10 +125,9 @@ public final class PlannedAttempt {
 
   @Override
   public boolean equals(@Nullable Object o) {
-    if (!(o instanceof PlannedAttempt)) {
+    if (!(o instanceof PlannedAttempt a)) {
       return false;
     }
-    PlannedAttempt a = (PlannedAttempt) o;
     return provider.equals(a.provider) && model.equals(a.model) && stepIndex == a.stepIndex
         && Objects.equals(providerKeyId, a.providerKeyId) && Objects.equals(providerKeyName, a.providerKeyName)
         && coolingDownUntilNanos == a.coolingDownUntilNanos;

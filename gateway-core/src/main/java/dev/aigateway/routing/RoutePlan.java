@@ -242,7 +242,7 @@ public final class RoutePlan {
       return this;
     }
 
-    /** What the body asked for: its {@code model}, whether it had {@code models}, whether it streams. */
+    /** What the body asked for: its {@code model}, whether it had a {@code "models"} list, whether it streams. */
     public Builder body(@Nullable String model, boolean hasModels, boolean stream) {
       this.bodyModel = model;
       this.bodyHasModels = hasModels;

@@ -56,7 +56,8 @@ public interface CredentialResolver {
    * Stored provider key values, plus managed credentials read once from environment variables
    * ({@code providerId -> variable name}); variables that are unset or empty are skipped.
    */
-  static CredentialResolver managedFromEnv(Map<String, String> providerToVariable, Function<String, String> env) {
+  static CredentialResolver managedFromEnv(Map<String, String> providerToVariable,
+      Function<String, @Nullable String> env) {
     CredentialResolver r = storeValues();
     for (Map.Entry<String, String> e : new HashMap<>(providerToVariable).entrySet()) {
       String v = env.apply(e.getValue());

@@ -107,7 +107,7 @@ public final class DataDirectoryKeyStore implements KeyStore, AutoCloseable {
         if (kind == null) {
           return;
         }
-        if (kind == providerKeys && given == null) {
+        if (type.equals(providerKeys.type()) && given == null) {
           String id = data.path("id").asText();
           if (data.hasNonNull("sealedValue")) {
             sealedWithoutKey.add(id);
@@ -122,10 +122,11 @@ public final class DataDirectoryKeyStore implements KeyStore, AutoCloseable {
       public void delete(String type, String id) {
         Kind<?> kind = kind(type);
         if (kind != null) {
-          if (kind == providerKeys) {
+          if (type.equals(providerKeys.type())) {
             sealedWithoutKey.remove(id);
           }
-          kind.remove().test(id);
+          // replaying a delete: whether the record still existed does not matter
+          boolean unused = kind.remove().test(id);
         }
       }
 

@@ -12,6 +12,7 @@ import dev.aigateway.okhttp.OkHttpUpstream;
 import dev.aigateway.routing.RoutePlan;
 import dev.aigateway.spi.KeyStore;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 
 /**
@@ -40,7 +41,7 @@ public final class ReadmeExample {
     String token = gateway.admin().accessKeys().create(AccessKeyChange.builder().name("web app").build()).token();
 
     HttpHandler yourApp = exchange -> exchange.sendResponseHeaders(204, -1);  // the app you already have
-    HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     server.createContext("/", GatewayHttpHandler.wrap(gateway, yourApp));    // /v1/* served in-process
     server.start();
 

@@ -31,7 +31,11 @@ public final class AdminHttpHandler implements HttpHandler {
     this.keys = keys;
   }
 
-  /** @param limitsSaver called after {@code PATCH /gateway-config} changed the limits (to persist them), or null */
+  /**
+   * The management API of {@code gateway} as a handler, authorized by {@code keys}.
+   *
+   * @param limitsSaver called after {@code PATCH /gateway-config} changed the limits (to persist them), or null
+   */
   public static AdminHttpHandler create(Gateway gateway, AdminKeys keys, @Nullable Consumer<Gateway.Limits> limitsSaver) {
     Objects.requireNonNull(gateway, "gateway");
     Objects.requireNonNull(keys, "keys");

@@ -132,6 +132,11 @@ final class AdminApiTest {
         read.set(true);
         return -1;
       }
+
+      @Override
+      public int read(byte[] b, int off, int len) {
+        return len == 0 ? 0 : read();
+      }
     };
     assertAdminError(api.handle("POST", "/access-keys", null, null, body), 401, "invalid_access_key",
         "A valid admin API key is required.");

@@ -119,7 +119,8 @@ public final class GatewayInterceptor implements Interceptor {
     ReportHeaders.write("AIG-", r.requestId(), r.attempts().size(), r.model(), r.provider(), r.rejected(), out::set);
     String type = r.header("Content-Type");
     ResponseBody responseBody = ResponseBody.create(Okio.buffer(Okio.source(r.body())),
-        type == null ? null : MediaType.parse(type), r.isStream() ? -1 : r.bodyBytes().length);
+        type == null ? null : MediaType.parse(type),
+        r.isStream() ? -1 : Objects.requireNonNull(r.bodyBytes(), "bodyBytes of a whole response").length);
     return new Response.Builder().request(request).protocol(Protocol.HTTP_1_1).code(r.status()).message("")
         .headers(out.build()).body(responseBody).build();
   }

@@ -314,7 +314,9 @@ public final class OkHttpUpstream implements Upstream, AutoCloseable {
    * queue would signal its thread on every earlier deadline). Deadlines are met within 10 ms.
    */
   private static final class Watchdog implements Runnable {
-    private final java.util.Set<OkCall> calls = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    // a concurrent set: run() removes expired calls while iterating, and calls finish on other threads
+    private final java.util.concurrent.ConcurrentHashMap.KeySetView<OkCall, Boolean> calls =
+        java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     Watchdog() {
       Thread t = new Thread(this, "aigateway-okhttp-watchdog");

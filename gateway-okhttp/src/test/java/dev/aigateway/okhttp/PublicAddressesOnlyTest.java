@@ -31,8 +31,7 @@ final class PublicAddressesOnlyTest {
       local.enqueue(new MockResponse.Builder().code(200).body("{}").build());
       fallback.enqueue(new MockResponse.Builder().code(200).body("{}").build());
       OkHttpClient stubDns = new OkHttpClient.Builder()
-          .dns(host -> host.equals("rebound.test") ? List.of(InetAddress.getLoopbackAddress())
-              : List.of(InetAddress.getLoopbackAddress()))
+          .dns(host -> List.of(InetAddress.getLoopbackAddress())) // rebound.test, like any name, is loopback
           .build();
       Gateway gateway = Gateway.builder().keyStore(KeyStore.inMemory())
           .baseUrl("openai", "http://rebound.test:" + local.getPort() + "/v1")

@@ -219,7 +219,7 @@ public abstract class KeyStoreContract {
   @Test
   public void lists_keepCreationOrder() {
     for (Kind<?> kind : KINDS) {
-      if (kind != ACCESS_KEYS) { // access keys page by id instead
+      if (kind.type() != ResourceType.ACCESS_KEY) { // access keys page by id instead
         kind.keepsCreationOrder(store());
       }
     }
@@ -319,8 +319,9 @@ public abstract class KeyStoreContract {
    * Samples are pure: {@code sample(n, label)} answers an equal value every time.
    */
   record Kind<T>(String name, ResourceType type, String idPrefix, BiFunction<Integer, String, T> factory,
-      Function<T, String> idOf, BiConsumer<KeyStore, T> putter, BiFunction<KeyStore, String, @Nullable T> getter,
-      BiPredicate<KeyStore, String> deleter, Function<KeyStore, List<T>> lister, Function<T, List<?>> view) {
+      Function<T, String> idOf, BiConsumer<KeyStore, T> putter,
+      BiFunction<KeyStore, String, ? extends @Nullable T> getter, BiPredicate<KeyStore, String> deleter,
+      Function<KeyStore, List<T>> lister, Function<T, List<?>> view) {
 
     /** The id of sample {@code n}: the {@code providerId} for custom providers, as the store keys them. */
     String id(int n) {

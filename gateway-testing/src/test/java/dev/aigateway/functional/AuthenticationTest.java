@@ -59,24 +59,17 @@ final class AuthenticationTest {
     Random random = new Random(42);
     List<String> messages = new ArrayList<>();
     for (int i = 0; i < 10_000; i++) {
-      String bad;
-      switch (i % 4) {
-        case 0: { // flip one bit of one character
+      String bad = switch (i % 4) {
+        case 0 -> { // flip one bit of one character
           char[] c = token.toCharArray();
           int pos = random.nextInt(c.length);
           c[pos] = (char) (c[pos] ^ (1 << random.nextInt(7)));
-          bad = new String(c);
-          break;
+          yield new String(c);
         }
-        case 1:
-          bad = token.substring(0, random.nextInt(token.length()));
-          break;
-        case 2:
-          bad = "sk-" + Long.toHexString(random.nextLong()) + Long.toHexString(random.nextLong());
-          break;
-        default:
-          bad = "ng-" + "x".repeat(random.nextInt(80));
-      }
+        case 1 -> token.substring(0, random.nextInt(token.length()));
+        case 2 -> "sk-" + Long.toHexString(random.nextLong()) + Long.toHexString(random.nextLong());
+        default -> "ng-" + "x".repeat(random.nextInt(80));
+      };
       if (bad.equals(token)) {
         continue;
       }

@@ -43,6 +43,7 @@ final class GatewayLifecycleTest {
   }
 
   @Test
+  @SuppressWarnings("try") // closes the gateway inside its try-with-resources on purpose: close is idempotent
   void close_closesAnAutoCloseableUpstreamOnce_andRefusesLaterRequests() {
     FakeClock clock = FakeClock.create();
     ClosingUpstream upstream = new ClosingUpstream(FakeUpstream.create(clock));

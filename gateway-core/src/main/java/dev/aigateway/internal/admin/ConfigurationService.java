@@ -74,7 +74,8 @@ final class ConfigurationService implements ConfigurationAdmin {
 
   @Override
   public Page<AccessKeyConfiguration> list(@Nullable String beforeId, int limit) {
-    return pageOf(store::configurations, beforeId, limit, AccessKeyConfiguration::id);
+    // a stored configuration always has an id (KeyStore.putConfiguration requires one)
+    return pageOf(store::configurations, beforeId, limit, c -> Objects.requireNonNull(c.id(), "id"));
   }
 
   @Override

@@ -166,8 +166,11 @@ public final class AttemptLoop {
         }
       }
     }
-    Provider provider = candidate == null ? null : run.state.resolver.catalog().provider(candidate.provider());
-    SecretValue secret = planned == null ? null : secretFor(planned, run.state);
+    if (candidate == null || planned == null) {
+      return null;
+    }
+    Provider provider = run.state.resolver.catalog().provider(candidate.provider());
+    SecretValue secret = secretFor(planned, run.state);
     if (provider == null || secret == null) {
       return null;
     }

@@ -81,7 +81,7 @@ final class ForwardedHeaders {
     if (connection == null) {
       return false;
     }
-    for (String token : connection.split(",")) {
+    for (String token : connection.split(",", -1)) {
       if (token.trim().equalsIgnoreCase(name)) {
         return true;
       }

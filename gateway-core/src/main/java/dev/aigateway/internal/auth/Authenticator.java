@@ -25,7 +25,7 @@ public final class Authenticator {
   private final SecretDigest digest;
   private final KeyStore store;
   private final Clock clock;
-  private final Cache<String, AccessKey> cache;
+  private final Cache<String, @Nullable AccessKey> cache;
   private final ConcurrentHashMap<String, Long> lastTouch = new ConcurrentHashMap<>();
   private final byte[] decoy;
 
@@ -34,7 +34,13 @@ public final class Authenticator {
     this.digest = digest;
     this.store = store;
     this.clock = clock;
-    this.cache = Caffeine.newBuilder().maximumSize(maxCachedKeys).executor(Runnable::run).build();
+    // the loader returns null for an unknown id (nothing is cached then), so the value type is nullable. Caffeine
+    // allows that (build() is declared <K1 extends K, V1 extends @Nullable V>), but NullAway does not read type
+    // parameter bounds from class files and takes V1 as non-null
+    @SuppressWarnings("NullAway")
+    Cache<String, @Nullable AccessKey> keys =
+        Caffeine.newBuilder().maximumSize(maxCachedKeys).executor(Runnable::run).<String, @Nullable AccessKey>build();
+    this.cache = keys;
     this.decoy = digest.digest("decoy-secret-for-uniform-timing");
   }
 
@@ -49,7 +55,7 @@ public final class Authenticator {
   /** The key a token belongs to; throws {@code invalid_access_key} otherwise. */
   public AccessKey authenticate(@Nullable String token) {
     String id = tokens.keyIdOf(token);
-    if (id == null) {
+    if (id == null || token == null) {
       throw invalid();
     }
     AccessKey key = cache.get(id, store::accessKey);

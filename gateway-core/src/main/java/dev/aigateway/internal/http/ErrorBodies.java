@@ -38,9 +38,9 @@ public final class ErrorBodies {
       err.put("code", code.code());
       err.putNull("param");
     }
-    if (e instanceof FailoverExhaustedException) {
+    if (e instanceof FailoverExhaustedException exhausted) {
       ArrayNode list = err.putArray("attempts");
-      for (AttemptRecord a : ((FailoverExhaustedException) e).attempts()) {
+      for (AttemptRecord a : exhausted.attempts()) {
         ObjectNode n = list.addObject();
         n.put("attemptNumber", a.attemptNumber());
         n.put("provider", a.provider());

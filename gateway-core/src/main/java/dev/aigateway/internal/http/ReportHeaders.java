@@ -53,8 +53,8 @@ public final class ReportHeaders {
    */
   public static void writeError(String prefix, String requestId, GatewayException e,
       @Nullable List<RejectedCandidate> rejected, BiConsumer<String, String> set) {
-    List<AttemptRecord> attempts = e instanceof FailoverExhaustedException
-        ? ((FailoverExhaustedException) e).attempts() : List.of();
+    List<AttemptRecord> attempts = e instanceof FailoverExhaustedException exhausted
+        ? exhausted.attempts() : List.of();
     AttemptRecord last = attempts.isEmpty() ? null : attempts.get(attempts.size() - 1);
     write(prefix, requestId, attempts.size(), last == null ? null : last.model(),
         last == null ? null : last.provider(), rejected, set);
@@ -62,8 +62,8 @@ public final class ReportHeaders {
       // the gateway is the retry layer: a client SDK that retries this answer multiplies upstream traffic
       set.accept("x-should-retry", "false");
     }
-    if (e instanceof FailoverExhaustedException && ((FailoverExhaustedException) e).retryAfter() != null) {
-      long ms = ((FailoverExhaustedException) e).retryAfter().toMillis();
+    if (e instanceof FailoverExhaustedException exhausted && exhausted.retryAfter() != null) {
+      long ms = exhausted.retryAfter().toMillis();
       set.accept("Retry-After", String.valueOf(Math.max(1, (ms + 999) / 1000)));
     }
   }

@@ -80,17 +80,18 @@ public final class BodyRewriter {
     for (int k = 0; k < s.length(); k++) {
       char c = s.charAt(k);
       switch (c) {
-        case '"': sb.append("\\\""); break;
-        case '\\': sb.append("\\\\"); break;
-        case '\n': sb.append("\\n"); break;
-        case '\r': sb.append("\\r"); break;
-        case '\t': sb.append("\\t"); break;
-        default:
+        case '"' -> sb.append("\\\"");
+        case '\\' -> sb.append("\\\\");
+        case '\n' -> sb.append("\\n");
+        case '\r' -> sb.append("\\r");
+        case '\t' -> sb.append("\\t");
+        default -> {
           if (c < 0x20) {
             sb.append(String.format("\\u%04x", (int) c));
           } else {
             sb.append(c);
           }
+        }
       }
     }
     return sb.append('"').toString().getBytes(StandardCharsets.UTF_8);

@@ -115,25 +115,24 @@ public final class BodyScanner extends JsonLexer {
         expect(':');
         ws();
         switch (which) {
-          case 1:
+          case 1 -> {
             seen = once(seen, 1, "model");
             modelStart = i;
             model = modelName(stringOrNull("model must be a string"), "model");
             modelEnd = i;
-            break;
-          case 2:
+          }
+          case 2 -> {
             seen = once(seen, 2, "models");
             models = stringArrayOrNull();
             modelsStart = memberStart;
             modelsEnd = i;
             modelsBefore = lastComma;
-            break;
-          case 4:
+          }
+          case 4 -> {
             seen = once(seen, 4, "stream");
             stream = bool("stream must be true or false");
-            break;
-          default:
-            skipValue(1);
+          }
+          default -> skipValue(1);
         }
         ws();
         byte c = next();
@@ -224,17 +223,18 @@ public final class BodyScanner extends JsonLexer {
   }
 
   private static int classify(String key) {
-    switch (key) {
-      case "model": return 1;
-      case "models": return 2;
-      case "stream": return 4;
-      default:
+    return switch (key) {
+      case "model" -> 1;
+      case "models" -> 2;
+      case "stream" -> 4;
+      default -> {
         if (key.length() < 5 || key.length() > 6) {
-          return 0;
+          yield 0;
         }
         String folded = key.replace('\u017F', 's').replace('\u212A', 'k').toLowerCase(Locale.ROOT);
-        return folded.equals("model") || folded.equals("models") || folded.equals("stream") ? -1 : 0;
-    }
+        yield folded.equals("model") || folded.equals("models") || folded.equals("stream") ? -1 : 0;
+      }
+    };
   }
 
   /** A model name as the body gave it; a control character in it is refused (it would reach headers). */

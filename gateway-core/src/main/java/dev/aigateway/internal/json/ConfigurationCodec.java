@@ -147,7 +147,7 @@ public final class ConfigurationCodec {
     String type = step.reqString("type", 32);
     String strategyName = step.optString("keySelectionStrategy", 32);
     switch (type) {
-      case "user": {
+      case "user" -> {
         KeySelectionStrategy strategy = null;
         if (strategyName != null) {
           strategy = KeySelectionStrategy.fromJson(strategyName);
@@ -172,8 +172,7 @@ public final class ConfigurationCodec {
         }
         return RoutingStep.user(strategy, out);
       }
-      case "ngrok":
-      case "managed":
+      case "ngrok", "managed" -> {
         if (step.has("keys") && !step.isNull("keys")) {
           throw new ConfigurationException(step.child("keys"), "is only allowed on a user step");
         }
@@ -181,9 +180,9 @@ public final class ConfigurationCodec {
           throw new ConfigurationException(step.child("keySelectionStrategy"), "is only allowed on a user step");
         }
         return RoutingStep.managed(type);
-      default:
-        throw new ConfigurationException(step.child("type"), "must be one of user, ngrok, managed but was '"
-            + (type.length() > 32 ? type.substring(0, 32) : type) + "'");
+      }
+      default -> throw new ConfigurationException(step.child("type"), "must be one of user, ngrok, managed but was '"
+          + (type.length() > 32 ? type.substring(0, 32) : type) + "'");
     }
   }
 

@@ -88,15 +88,15 @@ public final class Json {
 
   public static String typeName(JsonNode n) {
     JsonNodeType t = n.getNodeType();
-    switch (t) {
-      case OBJECT: return "an object";
-      case ARRAY: return "an array";
-      case STRING: return "a string";
-      case NUMBER: return "a number";
-      case BOOLEAN: return "a boolean";
-      case NULL: return "null";
-      default: return t.name().toLowerCase(java.util.Locale.ROOT);
-    }
+    return switch (t) {
+      case OBJECT -> "an object";
+      case ARRAY -> "an array";
+      case STRING -> "a string";
+      case NUMBER -> "a number";
+      case BOOLEAN -> "a boolean";
+      case NULL -> "null";
+      default -> t.name().toLowerCase(java.util.Locale.ROOT);
+    };
   }
 
   /** Reads one JSON object's fields, refusing unknown ones and naming paths in every error. */

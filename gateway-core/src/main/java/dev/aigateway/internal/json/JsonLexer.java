@@ -44,11 +44,11 @@ abstract class JsonLexer {
     }
     byte c = peek();
     switch (c) {
-      case '"':
+      case '"' -> {
         i++;
         skipStringBody();
-        return;
-      case '{':
+      }
+      case '{' -> {
         i++;
         ws();
         if (peek() == '}') {
@@ -72,7 +72,8 @@ abstract class JsonLexer {
             throw invalid("expected ',' or '}' at byte " + (i - 1));
           }
         }
-      case '[':
+      }
+      case '[' -> {
         i++;
         ws();
         if (peek() == ']') {
@@ -91,21 +92,17 @@ abstract class JsonLexer {
             throw invalid("expected ',' or ']' at byte " + (i - 1));
           }
         }
-      case 't':
-        literal("true");
-        return;
-      case 'f':
-        literal("false");
-        return;
-      case 'n':
-        literal("null");
-        return;
-      default:
+      }
+      case 't' -> literal("true");
+      case 'f' -> literal("false");
+      case 'n' -> literal("null");
+      default -> {
         if (c == '-' || (c >= '0' && c <= '9')) {
           number();
           return;
         }
         throw invalid("unexpected character at byte " + i);
+      }
     }
   }
 
@@ -216,9 +213,10 @@ abstract class JsonLexer {
     }
     byte e = b[i++];
     switch (e) {
-      case '"': case '\\': case '/': case 'b': case 'f': case 'n': case 'r': case 't':
-        return;
-      case 'u':
+      case '"', '\\', '/', 'b', 'f', 'n', 'r', 't' -> {
+        // a one-character escape: nothing more to check
+      }
+      case 'u' -> {
         if (end - i < 4) {
           throw invalid("unterminated string");
         }
@@ -228,9 +226,8 @@ abstract class JsonLexer {
           }
         }
         i += 4;
-        return;
-      default:
-        throw invalid("bad escape at byte " + (i - 1));
+      }
+      default -> throw invalid("bad escape at byte " + (i - 1));
     }
   }
 
@@ -281,16 +278,17 @@ abstract class JsonLexer {
       }
       byte e = b[k + 1];
       switch (e) {
-        case 'b': sb.append('\b'); break;
-        case 'f': sb.append('\f'); break;
-        case 'n': sb.append('\n'); break;
-        case 'r': sb.append('\r'); break;
-        case 't': sb.append('\t'); break;
-        case 'u':
+        case 'b' -> sb.append('\b');
+        case 'f' -> sb.append('\f');
+        case 'n' -> sb.append('\n');
+        case 'r' -> sb.append('\r');
+        case 't' -> sb.append('\t');
+        case 'u' -> {
           sb.append((char) Integer.parseInt(new String(b, k + 2, 4, StandardCharsets.US_ASCII), 16));
           k += 6;
           continue;
-        default: sb.append((char) e);
+        }
+        default -> sb.append((char) e);
       }
       k += 2;
     }

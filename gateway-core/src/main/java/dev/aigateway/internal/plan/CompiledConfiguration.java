@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
@@ -288,14 +289,16 @@ public final class CompiledConfiguration implements ModelResolver.Hints {
         }
         byModel.put(lower, compiled);
       } else {
-        if (providerRules.containsKey(ruleProvider.id())) {
+        // RoutingRule requires a provider or a model, so a rule without a model has a provider, resolved above
+        String pid = Objects.requireNonNull(ruleProvider, "ruleProvider").id();
+        if (providerRules.containsKey(pid)) {
           if (strict) {
             throw new ConfigurationException(path + ".provider", "at most one provider rule per provider; router.rules["
-                + providerRules.get(ruleProvider.id()).index + "] already targets '" + ruleProvider.id() + "'");
+                + providerRules.get(pid).index + "] already targets '" + pid + "'");
           }
           continue;
         }
-        providerRules.put(ruleProvider.id(), new CompiledRule(i, RuleMatch.Kind.PROVIDER, steps));
+        providerRules.put(pid, new CompiledRule(i, RuleMatch.Kind.PROVIDER, steps));
       }
     }
     hints.replaceAll((k, v) -> List.copyOf(v));
@@ -315,9 +318,10 @@ public final class CompiledConfiguration implements ModelResolver.Hints {
           if (key.isInline()) {
             continue;
           }
-          ProviderKey pk = providerKey.apply(key.id());
+          String id = Objects.requireNonNull(key.id(), "id"); // a key that is not inline has an id
+          ProviderKey pk = providerKey.apply(id);
           if (pk == null) {
-            throw new ConfigurationException(kpath + ".id", "no provider key '" + ModelResolver.display(key.id()) + "'");
+            throw new ConfigurationException(kpath + ".id", "no provider key '" + ModelResolver.display(id) + "'");
           }
           if (provider != null && !pk.providerId().equals(provider.id())) {
             throw new ConfigurationException(kpath + ".id", "provider key " + pk.id() + " belongs to '"

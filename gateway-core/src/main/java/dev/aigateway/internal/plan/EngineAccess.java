@@ -4,6 +4,7 @@ import dev.aigateway.GatewayRequest;
 import dev.aigateway.internal.json.BodyScanner;
 import dev.aigateway.routing.RoutePlan;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the engine reads of public value types without widening their API: a request's own body array
@@ -24,8 +25,8 @@ public final class EngineAccess {
     BodyScanner.Result scan(RoutePlan plan);
   }
 
-  private static volatile Requests requests;
-  private static volatile Plans plans;
+  private static volatile @Nullable Requests requests;
+  private static volatile @Nullable Plans plans;
 
   private EngineAccess() {}
 
@@ -39,11 +40,11 @@ public final class EngineAccess {
 
   /** The request accessor; callers hold a request, so its class has registered it. */
   public static Requests requests() {
-    return requests;
+    return Objects.requireNonNull(requests, "GatewayRequest registers the request accessor");
   }
 
   /** The plan accessor; callers have called {@code RoutePlan.builder()} or hold a plan. */
   public static Plans plans() {
-    return plans;
+    return Objects.requireNonNull(plans, "RoutePlan registers the plan accessor");
   }
 }

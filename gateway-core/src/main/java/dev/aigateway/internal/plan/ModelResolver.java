@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -125,7 +126,8 @@ public final class ModelResolver {
     List<Provider> exactHits = exact.getOrDefault(lower, Collections.emptyList());
     for (Provider p : exactHits) {
       if (surface == null || p.serves(surface)) {
-        return new Resolved(p, p.canonicalModel(lower), "catalog");
+        // the exact index is built from each provider's own model ids, so p knows this one
+        return new Resolved(p, Objects.requireNonNull(p.canonicalModel(lower), "canonicalModel"), "catalog");
       }
     }
     for (String pid : hints.providersFor(lower)) {

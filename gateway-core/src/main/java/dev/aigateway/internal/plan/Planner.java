@@ -60,12 +60,13 @@ public final class Planner {
     List<RejectedCandidate> rejected = null;
     String model = body.model;
     List<String> models = body.models;
-    if (model == null && (models == null || models.isEmpty())) {
+    List<String> listed = models == null ? List.of() : models;
+    if (model == null && listed.isEmpty()) {
       throw new GatewayException(ErrorCode.INVALID_REQUEST_BODY, "Invalid request body: model is required");
     }
-    int total = (model == null ? 0 : 1) + (models == null ? 0 : models.size());
+    int total = (model == null ? 0 : 1) + listed.size();
     for (int i = 0; i < total; i++) {
-      String requested = i == 0 && model != null ? model : models.get(model == null ? i : i - 1);
+      String requested = i == 0 && model != null ? model : listed.get(model == null ? i : i - 1);
       String source = i == 0 && model != null ? "model" : "models[" + (model == null ? i : i - 1) + "]";
       VirtualModel vm = state.virtualByName.isEmpty() || !isBare(requested) ? null
           : state.virtualByName.get(requested.toLowerCase(Locale.ROOT));

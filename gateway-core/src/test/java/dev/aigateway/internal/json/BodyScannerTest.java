@@ -170,10 +170,8 @@ final class BodyScannerTest {
       String key = keys.get(k);
       sb.append('"').append(key).append("\":");
       switch (key) {
-        case "model":
-          sb.append(r.nextInt(8) == 0 ? value(r, 2) : string(r));
-          break;
-        case "models":
+        case "model" -> sb.append(r.nextInt(8) == 0 ? value(r, 2) : string(r));
+        case "models" -> {
           if (r.nextInt(6) == 0) {
             sb.append(value(r, 2));
           } else {
@@ -184,12 +182,9 @@ final class BodyScannerTest {
             }
             sb.append(']');
           }
-          break;
-        case "stream":
-          sb.append(r.nextBoolean() ? "true" : r.nextBoolean() ? "false" : value(r, 1));
-          break;
-        default:
-          sb.append(value(r, 0));
+        }
+        case "stream" -> sb.append(r.nextBoolean() ? "true" : r.nextBoolean() ? "false" : value(r, 1));
+        default -> sb.append(value(r, 0));
       }
     }
     return sb.append(r.nextBoolean() ? "}" : " }\n").toString();
@@ -197,29 +192,29 @@ final class BodyScannerTest {
 
   private static String value(SplittableRandom r, int depth) {
     int kind = depth > 6 ? r.nextInt(5) : r.nextInt(7);
-    switch (kind) {
-      case 0: return string(r);
-      case 1: return number(r);
-      case 2: return "true";
-      case 3: return "false";
-      case 4: return "null";
-      case 5: {
+    return switch (kind) {
+      case 0 -> string(r);
+      case 1 -> number(r);
+      case 2 -> "true";
+      case 3 -> "false";
+      case 4 -> "null";
+      case 5 -> {
         StringBuilder sb = new StringBuilder("[");
         int n = r.nextInt(4);
         for (int j = 0; j < n; j++) {
           sb.append(j > 0 ? ", " : "").append(value(r, depth + 1));
         }
-        return sb.append(']').toString();
+        yield sb.append(']').toString();
       }
-      default: {
+      default -> {
         StringBuilder sb = new StringBuilder("{");
         int n = r.nextInt(4);
         for (int j = 0; j < n; j++) {
           sb.append(j > 0 ? "," : "").append(string(r)).append(':').append(value(r, depth + 1));
         }
-        return sb.append('}').toString();
+        yield sb.append('}').toString();
       }
-    }
+    };
   }
 
   private static final String[] PIECES = {"gpt-4o", "claude", "a", " ", "\\n", "\\\"", "\\\\", "\\u00e9", "é", "日本",
@@ -247,28 +242,29 @@ final class BodyScannerTest {
     }
     int pos = r.nextInt(in.length);
     switch (r.nextInt(4)) {
-      case 0: { // delete a byte
+      case 0 -> { // delete a byte
         byte[] out = new byte[in.length - 1];
         System.arraycopy(in, 0, out, 0, pos);
         System.arraycopy(in, pos + 1, out, pos, in.length - pos - 1);
         return validUtf8OrOriginal(out, in);
       }
-      case 1: { // insert a byte
+      case 1 -> { // insert a byte
         byte[] out = new byte[in.length + 1];
         System.arraycopy(in, 0, out, 0, pos);
         out[pos] = NOISE[r.nextInt(NOISE.length)];
         System.arraycopy(in, pos, out, pos + 1, in.length - pos);
         return out;
       }
-      case 2: { // replace an ASCII byte
+      case 2 -> { // replace an ASCII byte
         byte[] out = in.clone();
         if (out[pos] >= 0) {
           out[pos] = NOISE[r.nextInt(NOISE.length)];
         }
         return out;
       }
-      default: // truncate
+      default -> { // truncate
         return validUtf8OrOriginal(java.util.Arrays.copyOf(in, pos), in);
+      }
     }
   }
 
@@ -284,17 +280,17 @@ final class BodyScannerTest {
 
   @Test
   void extractsValuesWithEscapes() {
-    BodyScanner.Result r = scanOf(("{\"mod\\u0065l\":\"gpt\\u002d4o\",\"models\":[\"a\\\"b\"],\"stream\":true}"));
+    BodyScanner.Result r = scanOf("{\"mod\\u0065l\":\"gpt\\u002d4o\",\"models\":[\"a\\\"b\"],\"stream\":true}");
     assertThat(r.model).isEqualTo("gpt-4o");
     assertThat(r.models).containsExactly("a\"b");
     assertThat(r.stream).isTrue();
-    assertThat(scanOf((" { } ")).model).isNull();
-    assertThat(scanOf(("{\"model\":\"日本😀\"}")).model).isEqualTo("日本😀");
+    assertThat(scanOf(" { } ").model).isNull();
+    assertThat(scanOf("{\"model\":\"日本😀\"}").model).isEqualTo("日本😀");
   }
 
   @Test
   void refusesRepeatedRoutingFields_andMalformedUtf8() {
-    assertThatThrownBy(() -> scanOf(("{\"model\":\"a\",\"model\":\"b\"}")))
+    assertThatThrownBy(() -> scanOf("{\"model\":\"a\",\"model\":\"b\"}"))
         .hasMessage("Invalid request body: duplicate field model");
     byte[][] bad = {
         {'{', '"', 'a', '"', ':', '"', (byte) 0xC0, (byte) 0x80, '"', '}'}, // overlong NUL
@@ -312,9 +308,9 @@ final class BodyScannerTest {
   @Test
   void nestingIsBounded_withoutStackOverflow() {
     String ok = "{\"a\":" + "[".repeat(200) + "]".repeat(200) + "}";
-    assertThat(scanOf((ok)).model).isNull();
+    assertThat(scanOf(ok).model).isNull();
     String deep = "{\"a\":" + "[".repeat(100_000) + "]".repeat(100_000) + "}";
-    assertThatThrownBy(() -> scanOf((deep))).hasMessageContaining("nesting deeper than 256");
+    assertThatThrownBy(() -> scanOf(deep)).hasMessageContaining("nesting deeper than 256");
   }
 
   @Test

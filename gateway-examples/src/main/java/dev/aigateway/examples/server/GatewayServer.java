@@ -35,6 +35,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The runnable gateway server: the gateway surface ({@code /v1/...}) and the management API on one port,
@@ -46,27 +47,27 @@ import java.util.concurrent.ExecutorService;
  *     [--managed PROVIDER=ENVVAR]... [--demo]</pre>
  */
 public final class GatewayServer implements AutoCloseable {
-  static final String USAGE = String.join("\n",
-      "usage: java -jar gateway-server.jar [options]",
-      "  --port N                    listen port; 0 picks a free one (default 8080)",
-      "  --host H                    bind address (default 127.0.0.1)",
-      "  --data DIR                  data directory, created if missing (default ./aigateway-data)",
-      "  --upstream PROVIDER=URL     override a built-in provider's base URL (repeatable)",
-      "  --allow-private-upstreams   allow loopback/private base URLs (refused otherwise)",
-      "  --managed PROVIDER=ENVVAR   managed credential for a built-in provider, from that env var (repeatable)",
-      "  --demo                      start simulated providers, provision a demo key, show a failover",
-      "environment: AIGATEWAY_ADMIN_KEY (admin API key), AIGATEWAY_MASTER_KEY (base64, 32 bytes)");
+  static final String USAGE = """
+      usage: java -jar gateway-server.jar [options]
+        --port N                    listen port; 0 picks a free one (default 8080)
+        --host H                    bind address (default 127.0.0.1)
+        --data DIR                  data directory, created if missing (default ./aigateway-data)
+        --upstream PROVIDER=URL     override a built-in provider's base URL (repeatable)
+        --allow-private-upstreams   allow loopback/private base URLs (refused otherwise)
+        --managed PROVIDER=ENVVAR   managed credential for a built-in provider, from that env var (repeatable)
+        --demo                      start simulated providers, provision a demo key, show a failover
+      environment: AIGATEWAY_ADMIN_KEY (admin API key), AIGATEWAY_MASTER_KEY (base64, 32 bytes)""";
 
   private final HttpServer server;
   private final ExecutorService pool;
   private final DataDirectoryKeyStore store;
   private final Gateway gateway;
-  private final DemoProviders demo;
+  private final @Nullable DemoProviders demo;
   private final String url;
   private final java.util.concurrent.atomic.AtomicInteger active;
 
   private GatewayServer(HttpServer server, ExecutorService pool, DataDirectoryKeyStore store, Gateway gateway,
-      DemoProviders demo, String url, java.util.concurrent.atomic.AtomicInteger active) {
+      @Nullable DemoProviders demo, String url, java.util.concurrent.atomic.AtomicInteger active) {
     this.server = server;
     this.pool = pool;
     this.store = store;
@@ -118,6 +119,9 @@ public final class GatewayServer implements AutoCloseable {
     DataDirectoryKeyStore store = DataDirectoryKeyStore.open(o.data, env.get("AIGATEWAY_MASTER_KEY"));
     try {
       Map<String, String> managedVars = new LinkedHashMap<>(o.managed);
+      // safe: managedFromEnv takes a Function<String, @Nullable String> and skips unset variables; NullAway 0.12
+      // does not read that type argument's @Nullable from gateway-core's class files
+      @SuppressWarnings("NullAway")
       CredentialResolver credentials = CredentialResolver.managedFromEnv(managedVars, env::get);
       Gateway.Builder builder = Gateway.builder().keyStore(store).credentialResolver(credentials)
           .upstream(o.allowPrivate ? OkHttpUpstream.create()
@@ -175,7 +179,7 @@ public final class GatewayServer implements AutoCloseable {
       out.println("data directory: " + o.data.toAbsolutePath());
       GatewayServer s = new GatewayServer(server, pool, store, gateway, demo, url, active);
       if (demo != null) {
-        s.runDemo(out);
+        s.runDemo(demo, out);
       }
       return s;
     } catch (IOException | RuntimeException e) {
@@ -184,7 +188,7 @@ public final class GatewayServer implements AutoCloseable {
     }
   }
 
-  private void runDemo(PrintStream out) {
+  private void runDemo(DemoProviders demo, PrintStream out) {
     GatewayAdmin admin = gateway.admin();
     // start from a clean demo each time; other resources in the data directory are left alone
     for (AccessKey k : gateway.keyStore().accessKeys(null, Integer.MAX_VALUE)) {
@@ -194,7 +198,7 @@ public final class GatewayServer implements AutoCloseable {
     }
     for (AccessKeyConfiguration c : gateway.keyStore().configurations()) {
       if ("Demo: OpenAI with failover".equals(c.name())) {
-        admin.configurations().delete(c.id());
+        admin.configurations().delete(Objects.requireNonNull(c.id(), "id")); // stored, so it has an id
       }
     }
     for (ProviderKey k : gateway.keyStore().providerKeys()) {
@@ -299,7 +303,7 @@ public final class GatewayServer implements AutoCloseable {
       for (int i = 0; i < args.length; i++) {
         String a = args[i];
         switch (a) {
-          case "--port": {
+          case "--port" -> {
             String v = value(args, ++i, a);
             try {
               o.port = Integer.parseInt(v);
@@ -309,35 +313,21 @@ public final class GatewayServer implements AutoCloseable {
             if (o.port < 0 || o.port > 65535) {
               throw new UsageException("--port must be a number from 0 to 65535 but was " + o.port);
             }
-            break;
           }
-          case "--host":
-            o.host = value(args, ++i, a);
-            break;
-          case "--data":
-            o.data = Path.of(value(args, ++i, a));
-            break;
-          case "--upstream": {
+          case "--host" -> o.host = value(args, ++i, a);
+          case "--data" -> o.data = Path.of(value(args, ++i, a));
+          case "--upstream" -> {
             String[] kv = pair(value(args, ++i, a), a);
             o.upstreams.put(kv[0], kv[1]);
-            break;
           }
-          case "--managed": {
+          case "--managed" -> {
             String[] kv = pair(value(args, ++i, a), a);
             o.managed.put(kv[0], kv[1]);
-            break;
           }
-          case "--allow-private-upstreams":
-            o.allowPrivate = true;
-            break;
-          case "--demo":
-            o.demo = true;
-            break;
-          case "--help":
-          case "-h":
-            throw new UsageException("help");
-          default:
-            throw new UsageException("unknown option '" + a + "'");
+          case "--allow-private-upstreams" -> o.allowPrivate = true;
+          case "--demo" -> o.demo = true;
+          case "--help", "-h" -> throw new UsageException("help");
+          default -> throw new UsageException("unknown option '" + a + "'");
         }
       }
       for (String p : o.upstreams.keySet()) {

@@ -49,15 +49,12 @@ final class LoadTest {
       @Override
       public MockResponse dispatch(RecordedRequest request) {
         int n = served.getAndIncrement();
-        switch (n % 5) {
-          case 3:
-            return new MockResponse.Builder().code(429).addHeader("Retry-After", "0").body("{}").build();
-          case 4:
-            return new MockResponse.Builder().code(503).body("{}").build();
-          default:
-            return new MockResponse.Builder().code(200).addHeader("Content-Type", "application/json")
-                .body("{\"id\":\"ok\",\"usage\":{\"prompt_tokens\":1,\"completion_tokens\":1}}").build();
-        }
+        return switch (n % 5) {
+          case 3 -> new MockResponse.Builder().code(429).addHeader("Retry-After", "0").body("{}").build();
+          case 4 -> new MockResponse.Builder().code(503).body("{}").build();
+          default -> new MockResponse.Builder().code(200).addHeader("Content-Type", "application/json")
+              .body("{\"id\":\"ok\",\"usage\":{\"prompt_tokens\":1,\"completion_tokens\":1}}").build();
+        };
       }
     });
     provider.start(InetAddress.getLoopbackAddress(), 0);
@@ -90,7 +87,7 @@ final class LoadTest {
           .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"gpt-4o\",\"models\":[\"claude-sonnet-4-6\"],\"n\":" + i
               + "}")).build(), HttpResponse.BodyHandlers.ofString()));
     }
-    CompletableFuture.allOf(futures.toArray(new CompletableFuture[0])).get(120, TimeUnit.SECONDS);
+    CompletableFuture.allOf(futures.toArray(new CompletableFuture<?>[0])).get(120, TimeUnit.SECONDS);
 
     Map<Integer, Integer> statuses = new TreeMap<>();
     int reportedAttempts = 0;

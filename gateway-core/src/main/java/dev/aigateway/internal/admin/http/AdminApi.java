@@ -49,7 +49,11 @@ public final class AdminApi {
         "credits", new CreditRoute(gateway, codec));
   }
 
-  /** @param limitsSaver called after {@code PATCH /gateway-config} changed the limits (to persist them), or null */
+  /**
+   * The management API of {@code gateway}, authorized by {@code keys}.
+   *
+   * @param limitsSaver called after {@code PATCH /gateway-config} changed the limits (to persist them), or null
+   */
   public static AdminApi create(Gateway gateway, AdminKeys keys, @Nullable Consumer<Gateway.Limits> limitsSaver) {
     return new AdminApi(Objects.requireNonNull(gateway, "gateway"), Objects.requireNonNull(keys, "keys"),
         limitsSaver);
@@ -99,7 +103,7 @@ public final class AdminApi {
 
   private static List<String> segments(String path) {
     List<String> out = new ArrayList<>();
-    for (String s : path.split("/")) {
+    for (String s : path.split("/", -1)) {
       if (!s.isEmpty()) {
         out.add(URLDecoder.decode(s, StandardCharsets.UTF_8));
       }
@@ -112,7 +116,7 @@ public final class AdminApi {
     if (raw == null) {
       return out;
     }
-    for (String pair : raw.split("&")) {
+    for (String pair : raw.split("&", -1)) {
       int eq = pair.indexOf('=');
       if (eq > 0) {
         out.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),

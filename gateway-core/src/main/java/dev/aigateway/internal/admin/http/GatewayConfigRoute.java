@@ -44,7 +44,7 @@ final class GatewayConfigRoute implements AdminRoute {
   private void update(Json.Obj o) {
     o.allowOnly(FIELDS);
     Gateway.Limits l = gateway.limits();
-    Duration total = o.has("totalTimeout") ? duration(o, "totalTimeout", Duration.ofSeconds(120)) : l.totalTimeout();
+    Duration total = o.has("totalTimeout") ? duration(o, "totalTimeout", Duration.ofMinutes(2)) : l.totalTimeout();
     Duration attempt = o.has("perRequestTimeout") ? duration(o, "perRequestTimeout", Duration.ofSeconds(60))
         : l.perAttemptTimeout();
     Duration wait = o.has("maxRetryWait") ? duration(o, "maxRetryWait", Duration.ofSeconds(2)) : l.maxRetryWait();

@@ -56,18 +56,15 @@ abstract class ResourceRoute<T> implements AdminRoute {
       }
     }
     request.requireDepth(2);
-    switch (request.method()) {
-      case "GET":
-      case "HEAD":
-        return AdminResponse.ok(json(get.apply(id)));
-      case "PATCH":
-        return AdminResponse.ok(json(update(id, request)));
-      case "DELETE":
+    return switch (request.method()) {
+      case "GET", "HEAD" -> AdminResponse.ok(json(get.apply(id)));
+      case "PATCH" -> AdminResponse.ok(json(update(id, request)));
+      case "DELETE" -> {
         delete.accept(id);
-        return AdminResponse.noContent();
-      default:
-        throw request.methodNotAllowed();
-    }
+        yield AdminResponse.noContent();
+      }
+      default -> throw request.methodNotAllowed();
+    };
   }
 
   /** The page that {@code beforeId}, {@code limit} (and any filter) of the request ask for. */
