@@ -78,14 +78,15 @@ public final class GatewayRequest {
    */
   public @Nullable String accessToken() {
     String token = null;
-    for (int i = 0; i < headers.size(); i++) {
-      String name = headers.name(i);
+    String[] nv = headers.namesAndValues();
+    for (int i = 0; i < nv.length; i += 2) {
+      String name = nv[i];
       String candidate;
-      if (name.equalsIgnoreCase("authorization")) {
-        String auth = headers.value(i);
+      if (name.length() == 13 && name.equalsIgnoreCase("authorization")) {
+        String auth = nv[i + 1];
         candidate = auth.regionMatches(true, 0, "Bearer ", 0, 7) ? auth.substring(7).trim() : auth.trim();
-      } else if (name.equalsIgnoreCase("x-api-key")) {
-        candidate = headers.value(i).trim();
+      } else if (name.length() == 9 && name.equalsIgnoreCase("x-api-key")) {
+        candidate = nv[i + 1].trim();
       } else {
         continue;
       }

@@ -72,6 +72,11 @@ public final class Headers {
     return b;
   }
 
+  /** The backing array, alternating names and values; for this package's hot paths, never to be changed. */
+  String[] namesAndValues() {
+    return namesAndValues;
+  }
+
   /** The number of fields (a repeated name counts once per value). */
   public int size() {
     return namesAndValues.length / 2;

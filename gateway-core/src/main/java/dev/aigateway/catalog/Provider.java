@@ -146,6 +146,11 @@ public final class Provider {
     return modelIndex.get(modelId.toLowerCase(Locale.ROOT));
   }
 
+  /** Whether the catalog lists this model; {@code lowercaseModelId} must already be lower case. */
+  public boolean lists(String lowercaseModelId) {
+    return modelIndex.containsKey(lowercaseModelId);
+  }
+
   /** Lowercase prefixes that mark a bare model id as this provider's ({@code gpt-}, {@code claude-}). */
   public List<String> families() {
     return families;

@@ -18,13 +18,29 @@ public final class Candidate {
   private final List<PlannedAttempt> attempts;
 
   private Candidate(Builder b) {
-    this.requested = Objects.requireNonNull(b.requested, "requested");
-    this.source = Objects.requireNonNull(b.source, "source");
-    this.provider = Objects.requireNonNull(b.provider, "provider");
-    this.model = Objects.requireNonNull(b.model, "model");
-    this.resolvedBy = b.resolvedBy;
-    this.rule = b.rule;
-    this.attempts = List.copyOf(b.attempts);
+    this(Objects.requireNonNull(b.requested, "requested"), Objects.requireNonNull(b.source, "source"),
+        Objects.requireNonNull(b.provider, "provider"), Objects.requireNonNull(b.model, "model"), b.resolvedBy, b.rule,
+        b.attempts);
+  }
+
+  private Candidate(String requested, String source, String provider, String model, String resolvedBy,
+      RuleMatch rule, List<PlannedAttempt> attempts) {
+    this.requested = requested;
+    this.source = source;
+    this.provider = provider;
+    this.model = model;
+    this.resolvedBy = resolvedBy;
+    this.rule = rule;
+    this.attempts = List.copyOf(attempts);
+  }
+
+  /** A candidate with its attempts in order (copied); see the accessors for each value. */
+  public static Candidate of(String requested, String source, String provider, String model, String resolvedBy,
+      RuleMatch rule, List<PlannedAttempt> attempts) {
+    return new Candidate(Objects.requireNonNull(requested, "requested"), Objects.requireNonNull(source, "source"),
+        Objects.requireNonNull(provider, "provider"), Objects.requireNonNull(model, "model"),
+        Objects.requireNonNull(resolvedBy, "resolvedBy"), Objects.requireNonNull(rule, "rule"),
+        Objects.requireNonNull(attempts, "attempts"));
   }
 
   public static Builder builder() {

@@ -12,7 +12,6 @@ public final class PlannedAttempt {
   private final String provider;
   private final String model;
   private final int stepIndex;
-  private final StepType stepType;
   private final String stepName;
   private final @Nullable String providerKeyId;
   private final @Nullable String providerKeyName;
@@ -20,16 +19,35 @@ public final class PlannedAttempt {
   private final boolean waitRequested;
 
   private PlannedAttempt(Builder b) {
-    this.provider = Objects.requireNonNull(b.provider, "provider");
-    this.model = Objects.requireNonNull(b.model, "model");
-    this.stepIndex = b.stepIndex;
-    this.providerKeyId = b.providerKeyId;
-    this.providerKeyName = b.providerKeyName;
-    this.stepType = providerKeyId == null ? StepType.MANAGED : StepType.USER;
-    this.stepName = stepIndex < 0 ? "default" : b.stepName != null ? b.stepName
-        : stepType == StepType.USER ? "user" : "managed";
-    this.coolingDownUntilNanos = b.coolingDownUntilNanos;
-    this.waitRequested = b.coolingDownUntilNanos != 0 && b.waitRequested;
+    this(Objects.requireNonNull(b.provider, "provider"), Objects.requireNonNull(b.model, "model"), b.stepIndex,
+        b.stepName, b.providerKeyId, b.providerKeyName, b.coolingDownUntilNanos, b.waitRequested);
+  }
+
+  private PlannedAttempt(String provider, String model, int stepIndex, @Nullable String stepName,
+      @Nullable String providerKeyId, @Nullable String providerKeyName, long coolingDownUntilNanos,
+      boolean waitRequested) {
+    this.provider = provider;
+    this.model = model;
+    this.stepIndex = stepIndex;
+    this.providerKeyId = providerKeyId;
+    this.providerKeyName = providerKeyName;
+    this.stepName = stepIndex < 0 ? "default" : stepName != null ? stepName
+        : providerKeyId != null ? "user" : "managed";
+    this.coolingDownUntilNanos = coolingDownUntilNanos;
+    this.waitRequested = coolingDownUntilNanos != 0 && waitRequested;
+  }
+
+  /**
+   * A fresh attempt (not cooling): of a provider key when {@code providerKeyId} is given, else of the
+   * managed credential; {@code stepIndex} -1 under default routing, when {@code stepName} is ignored.
+   */
+  public static PlannedAttempt of(String provider, String model, int stepIndex, @Nullable String stepName,
+      @Nullable String providerKeyId, @Nullable String providerKeyName) {
+    if (stepIndex < -1) {
+      throw new IllegalArgumentException("stepIndex must be >= -1 but was " + stepIndex);
+    }
+    return new PlannedAttempt(Objects.requireNonNull(provider, "provider"), Objects.requireNonNull(model, "model"),
+        stepIndex, stepName, providerKeyId, providerKeyName, 0, false);
   }
 
   public static Builder builder() {
@@ -71,7 +89,7 @@ public final class PlannedAttempt {
 
   /** {@code USER} for a provider key, {@code MANAGED} for the managed credential. */
   public StepType stepType() {
-    return stepType;
+    return providerKeyId == null ? StepType.MANAGED : StepType.USER;
   }
 
   /**

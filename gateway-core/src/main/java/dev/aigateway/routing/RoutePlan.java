@@ -20,8 +20,11 @@ public final class RoutePlan {
   static {
     EngineAccess.register(new EngineAccess.Plans() {
       @Override
-      public RoutePlan build(Builder builder, BodyScanner.Result scan) {
-        RoutePlan plan = builder.build();
+      public RoutePlan create(String requestId, GatewayRequest request, String accessKeyId,
+          @Nullable String accessKeyName, @Nullable String configurationId, @Nullable String configurationName,
+          List<Candidate> candidates, List<RejectedCandidate> rejected, BodyScanner.Result scan) {
+        RoutePlan plan = new RoutePlan(requestId, request, accessKeyId, accessKeyName, configurationId,
+            configurationName, scan.model, scan.models != null, scan.stream, candidates, rejected);
         plan.scan = scan;
         return plan;
       }
@@ -40,7 +43,6 @@ public final class RoutePlan {
   }
 
   private final String requestId;
-  private final Surface surface;
   private final String accessKeyId;
   private final @Nullable String accessKeyName;
   private final @Nullable String configurationId;
@@ -55,18 +57,25 @@ public final class RoutePlan {
   private BodyScanner.@Nullable Result scan;
 
   private RoutePlan(Builder b) {
-    this.requestId = Objects.requireNonNull(b.requestId, "requestId");
-    this.request = Objects.requireNonNull(b.request, "request");
-    this.surface = request.surface();
-    this.accessKeyId = Objects.requireNonNull(b.accessKeyId, "accessKeyId");
-    this.accessKeyName = b.accessKeyName;
-    this.configurationId = b.configurationId;
-    this.configurationName = b.configurationName;
-    this.bodyModel = b.bodyModel;
-    this.bodyHasModels = b.bodyHasModels;
-    this.stream = b.stream;
-    this.candidates = List.copyOf(b.candidates);
-    this.rejected = List.copyOf(b.rejected);
+    this(Objects.requireNonNull(b.requestId, "requestId"), Objects.requireNonNull(b.request, "request"),
+        Objects.requireNonNull(b.accessKeyId, "accessKeyId"), b.accessKeyName, b.configurationId, b.configurationName,
+        b.bodyModel, b.bodyHasModels, b.stream, b.candidates, b.rejected);
+  }
+
+  private RoutePlan(String requestId, GatewayRequest request, String accessKeyId, @Nullable String accessKeyName,
+      @Nullable String configurationId, @Nullable String configurationName, @Nullable String bodyModel,
+      boolean bodyHasModels, boolean stream, List<Candidate> candidates, List<RejectedCandidate> rejected) {
+    this.requestId = requestId;
+    this.request = request;
+    this.accessKeyId = accessKeyId;
+    this.accessKeyName = accessKeyName;
+    this.configurationId = configurationId;
+    this.configurationName = configurationName;
+    this.bodyModel = bodyModel;
+    this.bodyHasModels = bodyHasModels;
+    this.stream = stream;
+    this.candidates = List.copyOf(candidates);
+    this.rejected = List.copyOf(rejected);
   }
 
   /**
@@ -83,7 +92,7 @@ public final class RoutePlan {
   }
 
   public Surface surface() {
-    return surface;
+    return request.surface();
   }
 
   public String accessKeyId() {
@@ -146,7 +155,7 @@ public final class RoutePlan {
   /** A readable account of every decision: key, configuration, candidates, rules, steps, keys, rejections. */
   public String explain() {
     StringBuilder sb = new StringBuilder(256);
-    sb.append("request ").append(requestId).append(" on ").append(surface.id()).append(stream ? " (stream)" : "")
+    sb.append("request ").append(requestId).append(" on ").append(request.surface().id()).append(stream ? " (stream)" : "")
         .append('\n');
     sb.append("access key ").append(accessKeyId);
     if (accessKeyName != null) {

@@ -270,7 +270,7 @@ public final class AttemptLoop {
     if (!stream) {
       Transfers.Head head;
       try {
-        head = Transfers.readUpTo(response.body(), bufferedResponseBytes);
+        head = Transfers.readUpTo(response.body(), bufferedResponseBytes, declaredLength(response));
       } catch (IOException e) {
         Transfers.closeQuietly(response);
         run.failed(e);
@@ -324,6 +324,18 @@ public final class AttemptLoop {
     return GatewayResponse.builder().requestId(run.plan.requestId()).status(status)
         .headers(ForwardedHeaders.fromProvider(response.headers(), responseHeaders)).servedBy(a.provider(), a.model())
         .attempts(run.records).rejected(run.plan.rejected());
+  }
+
+  private static long declaredLength(UpstreamResponse response) {
+    String length = response.header("content-length");
+    if (length == null || length.isEmpty() || length.length() > 18) {
+      return -1;
+    }
+    try {
+      return Long.parseLong(length.trim());
+    } catch (NumberFormatException e) {
+      return -1;
+    }
   }
 
   void charge(RequestRun run, PlannedAttempt a, Usage usage) {

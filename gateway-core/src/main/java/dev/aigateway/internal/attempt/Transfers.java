@@ -27,16 +27,27 @@ final class Transfers {
     }
   }
 
-  /** Reads until the body ends or {@code limit} bytes have arrived, whichever comes first. */
-  static Head readUpTo(InputStream in, int limit) throws IOException {
-    byte[] buf = new byte[Math.min(limit, 16 * 1024)];
+  /**
+   * Reads until the body ends or {@code limit} bytes have arrived, whichever comes first. With a declared
+   * length within the limit (the provider's Content-Length; -1 when unknown) the buffer is exactly that
+   * size, so a whole body is read with one allocation and no copy.
+   */
+  static Head readUpTo(InputStream in, int limit, long declaredLength) throws IOException {
+    int initial = declaredLength >= 0 && declaredLength <= limit ? (int) declaredLength : Math.min(limit, 8192);
+    byte[] buf = new byte[initial];
     int len = 0;
     while (true) {
       if (len == buf.length) {
         if (len >= limit) {
-          return new Head(buf, len, false);
+          return new Head(buf, len, false); // the limit is reached: the rest is passed through
         }
-        buf = Arrays.copyOf(buf, (int) Math.min(limit, 2L * buf.length));
+        int probe = in.read(); // full before the limit: has the body ended?
+        if (probe < 0) {
+          return new Head(buf, len, true);
+        }
+        buf = Arrays.copyOf(buf, (int) Math.min(limit, Math.max(16L, 2L * len)));
+        buf[len++] = (byte) probe;
+        continue;
       }
       int n = in.read(buf, len, buf.length - len);
       if (n < 0) {

@@ -216,10 +216,31 @@ public final class BodyScanner extends JsonLexer {
     if (n == 6 && regionEquals(from, STREAM)) {
       return 4;
     }
-    if (n < 5 || n > 12) {
-      return 0; // a variant of a 5- or 6-letter name is at most 6 characters of at most 2 bytes each
+    // a variant differs only in ASCII case (same length), or spells one 's' as U+017F, the one fold of
+    // these letters beyond ASCII (two bytes in UTF-8: one byte longer); nothing else can be one
+    if (n == 5) {
+      return regionEqualsIgnoreCase(from, MODEL) ? -1 : 0;
     }
-    return classify(new String(b, from, n, StandardCharsets.UTF_8));
+    if (n == 6) {
+      return regionEqualsIgnoreCase(from, MODELS) || regionEqualsIgnoreCase(from, STREAM) ? -1 : 0;
+    }
+    if (n == 7) {
+      for (int k = from; k < to; k++) {
+        if (b[k] < 0) {
+          return classify(new String(b, from, n, StandardCharsets.UTF_8));
+        }
+      }
+    }
+    return 0;
+  }
+
+  private boolean regionEqualsIgnoreCase(int from, byte[] word) {
+    for (int k = 0; k < word.length; k++) {
+      if ((b[from + k] | 0x20) != word[k]) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static int classify(String key) {

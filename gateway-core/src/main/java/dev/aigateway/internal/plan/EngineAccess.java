@@ -2,15 +2,19 @@ package dev.aigateway.internal.plan;
 
 import dev.aigateway.GatewayRequest;
 import dev.aigateway.internal.json.BodyScanner;
+import dev.aigateway.routing.Candidate;
+import dev.aigateway.routing.RejectedCandidate;
 import dev.aigateway.routing.RoutePlan;
+import java.util.List;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 import org.jspecify.annotations.Nullable;
 
 /**
  * What the engine reads of public value types without widening their API: a request's own body array
- * (no copy) and the body scan a plan carries. {@link GatewayRequest} and {@link RoutePlan} register these
- * in their static initializers; code that holds an instance has initialized its class, so the accessors
- * are always there (no reflection, no lookup by name). Not a published API.
+ * (no copy), and plans made with the body scan they carry. {@link GatewayRequest} and {@link RoutePlan}
+ * register these in their static initializers; an accessor asked for before its class was used initializes
+ * that class through an ordinary call (no reflection, no lookup by name). Not a published API.
  */
 public final class EngineAccess {
   /** Reads a request's body without copying it. */
@@ -18,9 +22,11 @@ public final class EngineAccess {
     byte[] body(GatewayRequest request);
   }
 
-  /** Builds plans that carry their body scan, and reads it back. */
+  /** Makes plans that carry their body scan, and reads it back. */
   public interface Plans {
-    RoutePlan build(RoutePlan.Builder builder, BodyScanner.Result scan);
+    RoutePlan create(String requestId, GatewayRequest request, String accessKeyId, @Nullable String accessKeyName,
+        @Nullable String configurationId, @Nullable String configurationName, List<Candidate> candidates,
+        List<RejectedCandidate> rejected, BodyScanner.Result scan);
 
     BodyScanner.Result scan(RoutePlan plan);
   }
@@ -38,13 +44,23 @@ public final class EngineAccess {
     plans = Objects.requireNonNull(p, "p");
   }
 
-  /** The request accessor; callers hold a request, so its class has registered it. */
+  /** The request accessor; callers hold a request, so its class has normally registered it already. */
   public static Requests requests() {
-    return Objects.requireNonNull(requests, "GatewayRequest registers the request accessor");
+    Requests r = requests;
+    if (r == null) {
+      GatewayRequest.builder(); // initializes GatewayRequest, whose static initializer registers it
+      r = Objects.requireNonNull(requests, "GatewayRequest registers the request accessor");
+    }
+    return r;
   }
 
-  /** The plan accessor; callers have called {@code RoutePlan.builder()} or hold a plan. */
+  /** The plan accessor; initializes {@code RoutePlan} the first time, if nothing has yet. */
   public static Plans plans() {
-    return Objects.requireNonNull(plans, "RoutePlan registers the plan accessor");
+    Plans p = plans;
+    if (p == null) {
+      RoutePlan.builder(); // initializes RoutePlan, whose static initializer registers it
+      p = Objects.requireNonNull(plans, "RoutePlan registers the plan accessor");
+    }
+    return p;
   }
 }

@@ -94,10 +94,8 @@ public final class Planner {
       String message = anyResolvedButUnrouted ? firstOf(rej, ErrorCode.NO_CREDENTIALS).reason() : first.reason();
       throw new RequestRejectedException(code, message, requestId, rej);
     }
-    RoutePlan.Builder plan = RoutePlan.builder().requestId(requestId).request(request).accessKey(key.id(), key.name())
-        .configuration(configId, cfg == null ? null : cfg.source().name()).body(model, models != null, body.stream)
-        .candidates(candidates).rejected(rej);
-    return EngineAccess.plans().build(plan, body);
+    return EngineAccess.plans().create(requestId, request, key.id(), key.name(), configId,
+        cfg == null ? null : cfg.source().name(), candidates, rej, body);
   }
 
   private static RejectedCandidate firstOf(List<RejectedCandidate> rej, ErrorCode code) {
@@ -144,25 +142,27 @@ public final class Planner {
     RuleMatch match;
     // a managed credential serves only the models the catalog knows (the reference: managed keys refuse
     // uncatalogued models); the host's own keys serve anything the provider accepts
-    boolean managedServes = p.canonicalModel(r.model()) != null && credentials.managed(p.id()) != null;
     boolean managedRefused = false;
     if (rule == null) {
       match = RuleMatch.DEFAULT;
       for (ProviderKey k : state.providerKeys(p.id())) {
-        attempts.add(PlannedAttempt.builder().provider(p.id()).model(r.model()).providerKey(k.id(), k.name()).build());
+        attempts.add(PlannedAttempt.of(p.id(), r.model(), -1, null, k.id(), k.name()));
       }
-      managedRefused = !managedServes && credentials.managed(p.id()) != null;
+      boolean hasManaged = credentials.managed(p.id()) != null;
+      boolean managedServes = hasManaged && p.lists(lower);
+      managedRefused = hasManaged && !managedServes;
       if (managedServes) {
-        attempts.add(PlannedAttempt.builder().provider(p.id()).model(r.model()).build());
+        attempts.add(PlannedAttempt.of(p.id(), r.model(), -1, null, null, null));
       }
     } else {
       match = new RuleMatch(rule.kind(), rule.index());
       for (CompiledStep step : rule.steps()) {
         if (step.type() == StepType.MANAGED) {
-          managedRefused |= !managedServes && credentials.managed(p.id()) != null;
+          boolean hasManaged = credentials.managed(p.id()) != null;
+          boolean managedServes = hasManaged && p.lists(lower);
+          managedRefused |= hasManaged && !managedServes;
           if (managedServes) {
-            attempts.add(PlannedAttempt.builder().provider(p.id()).model(r.model()).step(step.index(), step.typeName())
-                .build());
+            attempts.add(PlannedAttempt.of(p.id(), r.model(), step.index(), step.typeName(), null, null));
           }
           continue;
         }
@@ -182,8 +182,7 @@ public final class Planner {
     if (!cooldowns.isEmpty()) {
       attempts = coolingLast(attempts);
     }
-    out.add(Candidate.builder().requested(requested).source(source).provider(p.id()).model(r.model())
-        .resolvedBy(r.resolvedBy()).rule(match).attempts(attempts).build());
+    out.add(Candidate.of(requested, source, p.id(), r.model(), r.resolvedBy(), match, attempts));
     return rejected;
   }
 
@@ -201,8 +200,7 @@ public final class Planner {
       if (pk == null || !pk.providerId().equals(p.id())) {
         continue; // deleted since, or another provider's key: never used
       }
-      attempts.add(PlannedAttempt.builder().provider(p.id()).model(model).step(step.index(), step.typeName())
-          .providerKey(pk.id(), pk.name()).build());
+      attempts.add(PlannedAttempt.of(p.id(), model, step.index(), step.typeName(), pk.id(), pk.name()));
     }
   }
 
