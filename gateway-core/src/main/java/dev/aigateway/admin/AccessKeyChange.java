@@ -7,16 +7,11 @@ import org.jspecify.annotations.Nullable;
  * untouched field stays as it is and a field set to null is cleared (a null configuration id reverts the
  * key to allow-all scope).
  */
-public final class AccessKeyChange {
-  private final Field<String> name;
-  private final Field<String> description;
-  private final Field<String> metadata;
+public final class AccessKeyChange extends DescribedChange {
   private final Field<String> configurationId;
 
   private AccessKeyChange(Builder b) {
-    this.name = b.name;
-    this.description = b.description;
-    this.metadata = b.metadata;
+    super(b);
     this.configurationId = b.configurationId;
   }
 
@@ -24,43 +19,22 @@ public final class AccessKeyChange {
     return new Builder();
   }
 
-  public Field<String> name() {
-    return name;
-  }
-
-  public Field<String> description() {
-    return description;
-  }
-
-  public Field<String> metadata() {
-    return metadata;
-  }
-
   public Field<String> configurationId() {
     return configurationId;
   }
 
-  public static final class Builder {
-    private Field<String> name = Field.absent();
-    private Field<String> description = Field.absent();
-    private Field<String> metadata = Field.absent();
+  public static final class Builder extends DescribedChange.Builder<Builder> {
     private Field<String> configurationId = Field.absent();
 
     private Builder() {}
 
+    @Override
+    Builder self() {
+      return this;
+    }
+
     public Builder name(@Nullable String name) {
-      this.name = Field.of(name);
-      return this;
-    }
-
-    public Builder description(@Nullable String description) {
-      this.description = Field.of(description);
-      return this;
-    }
-
-    public Builder metadata(@Nullable String metadata) {
-      this.metadata = Field.of(metadata);
-      return this;
+      return setName(name);
     }
 
     /** {@code accessKeyConfigurationId}; null reverts to allow-all. */

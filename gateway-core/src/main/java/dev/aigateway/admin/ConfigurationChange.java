@@ -10,35 +10,18 @@ import org.jspecify.annotations.Nullable;
  * cleared ({@code access(null)}: allow all; {@code rules(null)}: default routing). {@code name} cannot be
  * cleared.
  */
-public final class ConfigurationChange {
-  private final Field<String> name;
-  private final Field<String> description;
-  private final Field<String> metadata;
+public final class ConfigurationChange extends DescribedChange {
   private final Field<AccessScope> access;
   private final Field<List<RoutingRule>> rules;
 
   private ConfigurationChange(Builder b) {
-    this.name = b.name;
-    this.description = b.description;
-    this.metadata = b.metadata;
+    super(b);
     this.access = b.access;
     this.rules = b.rules;
   }
 
   public static Builder builder() {
     return new Builder();
-  }
-
-  public Field<String> name() {
-    return name;
-  }
-
-  public Field<String> description() {
-    return description;
-  }
-
-  public Field<String> metadata() {
-    return metadata;
   }
 
   public Field<AccessScope> access() {
@@ -49,28 +32,20 @@ public final class ConfigurationChange {
     return rules;
   }
 
-  public static final class Builder {
-    private Field<String> name = Field.absent();
-    private Field<String> description = Field.absent();
-    private Field<String> metadata = Field.absent();
+  public static final class Builder extends DescribedChange.Builder<Builder> {
     private Field<AccessScope> access = Field.absent();
     private Field<List<RoutingRule>> rules = Field.absent();
 
     private Builder() {}
 
+    @Override
+    Builder self() {
+      return this;
+    }
+
+    /** The name; it cannot be cleared. */
     public Builder name(String name) {
-      this.name = Field.of(name);
-      return this;
-    }
-
-    public Builder description(@Nullable String description) {
-      this.description = Field.of(description);
-      return this;
-    }
-
-    public Builder metadata(@Nullable String metadata) {
-      this.metadata = Field.of(metadata);
-      return this;
+      return setName(name);
     }
 
     public Builder access(@Nullable AccessScope access) {
