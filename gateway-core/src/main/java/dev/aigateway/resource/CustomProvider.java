@@ -1,6 +1,5 @@
 package dev.aigateway.resource;
 
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -10,8 +9,7 @@ import org.jspecify.annotations.Nullable;
  * A user-defined provider ({@code aigp_} id, {@code providerId} name used in models and rules): base URL,
  * the API surfaces it serves, its models, and the header that carries its credential.
  */
-public final class CustomProvider {
-  private final String id;
+public final class CustomProvider extends StoredResource {
   private final String providerId;
   private final String name;
   private final String baseUrl;
@@ -20,11 +18,9 @@ public final class CustomProvider {
   private final List<String> models;
   private final @Nullable String authHeader;
   private final @Nullable String authValuePrefix;
-  private final Instant createdAt;
-  private final Instant updatedAt;
 
   private CustomProvider(Builder b) {
-    this.id = Objects.requireNonNull(b.id, "id");
+    super(b);
     this.providerId = Objects.requireNonNull(b.providerId, "providerId");
     this.name = Objects.requireNonNull(b.name, "name");
     this.baseUrl = Objects.requireNonNull(b.baseUrl, "baseUrl");
@@ -33,8 +29,6 @@ public final class CustomProvider {
     this.models = List.copyOf(b.models);
     this.authHeader = b.authHeader;
     this.authValuePrefix = b.authValuePrefix;
-    this.createdAt = Objects.requireNonNull(b.createdAt, "createdAt");
-    this.updatedAt = Objects.requireNonNull(b.updatedAt, "updatedAt");
   }
 
   public static Builder builder() {
@@ -42,8 +36,7 @@ public final class CustomProvider {
   }
 
   public Builder toBuilder() {
-    Builder b = new Builder();
-    b.id = id;
+    Builder b = copyInto(new Builder());
     b.providerId = providerId;
     b.name = name;
     b.baseUrl = baseUrl;
@@ -52,13 +45,7 @@ public final class CustomProvider {
     b.models = new ArrayList<>(models);
     b.authHeader = authHeader;
     b.authValuePrefix = authValuePrefix;
-    b.createdAt = createdAt;
-    b.updatedAt = updatedAt;
     return b;
-  }
-
-  public String id() {
-    return id;
   }
 
   public String providerId() {
@@ -96,21 +83,12 @@ public final class CustomProvider {
     return authValuePrefix;
   }
 
-  public Instant createdAt() {
-    return createdAt;
-  }
-
-  public Instant updatedAt() {
-    return updatedAt;
-  }
-
   @Override
   public String toString() {
-    return "CustomProvider[id=" + id + ", providerId=" + providerId + ", baseUrl=" + baseUrl + ", models=" + models + "]";
+    return "CustomProvider[id=" + id() + ", providerId=" + providerId + ", baseUrl=" + baseUrl + ", models=" + models + "]";
   }
 
-  public static final class Builder {
-    private @Nullable String id;
+  public static final class Builder extends StoredResource.Builder<Builder> {
     private @Nullable String providerId;
     private @Nullable String name;
     private @Nullable String baseUrl;
@@ -119,13 +97,11 @@ public final class CustomProvider {
     private List<String> models = new ArrayList<>();
     private @Nullable String authHeader;
     private @Nullable String authValuePrefix;
-    private @Nullable Instant createdAt;
-    private @Nullable Instant updatedAt;
 
     private Builder() {}
 
-    public Builder id(String id) {
-      this.id = Objects.requireNonNull(id, "id");
+    @Override
+    Builder self() {
       return this;
     }
 
@@ -169,16 +145,6 @@ public final class CustomProvider {
       return this;
     }
 
-    public Builder createdAt(Instant createdAt) {
-      this.createdAt = Objects.requireNonNull(createdAt, "createdAt");
-      return this;
-    }
-
-    public Builder updatedAt(Instant updatedAt) {
-      this.updatedAt = Objects.requireNonNull(updatedAt, "updatedAt");
-      return this;
-    }
-
     public CustomProvider build() {
       if (id == null || providerId == null || baseUrl == null || createdAt == null) {
         throw new IllegalStateException("id, providerId, baseUrl and createdAt are required");
@@ -186,9 +152,7 @@ public final class CustomProvider {
       if (name == null) {
         name = providerId;
       }
-      if (updatedAt == null) {
-        updatedAt = createdAt;
-      }
+      defaultUpdatedAt();
       return new CustomProvider(this);
     }
   }

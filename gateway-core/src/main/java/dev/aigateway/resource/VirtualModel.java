@@ -10,37 +10,28 @@ import org.jspecify.annotations.Nullable;
  * ({@code gpt-4o}, {@code anthropic:claude-sonnet-4-6}). A request naming it tries the targets in order,
  * each access-checked on its own.
  */
-public final class VirtualModel {
+public final class VirtualModel extends StoredResource {
   public static final int MAX_TARGETS = 10;
   public static final int MAX_NAME = 64;
 
-  private final String id;
   private final String name;
   private final @Nullable String description;
   private final List<String> targets;
-  private final Instant createdAt;
-  private final Instant updatedAt;
 
   private VirtualModel(String id, String name, @Nullable String description, List<String> targets,
       Instant createdAt, Instant updatedAt) {
-    this.id = Objects.requireNonNull(id, "id");
+    super(id, createdAt, updatedAt);
     this.name = Objects.requireNonNull(name, "name");
     this.description = description;
     this.targets = List.copyOf(targets);
     if (this.targets.isEmpty() || this.targets.size() > MAX_TARGETS) {
       throw new IllegalArgumentException("a virtual model needs 1 to 10 targets but had " + this.targets.size());
     }
-    this.createdAt = Objects.requireNonNull(createdAt, "createdAt");
-    this.updatedAt = Objects.requireNonNull(updatedAt, "updatedAt");
   }
 
   public static VirtualModel of(String id, String name, @Nullable String description, List<String> targets,
       Instant createdAt, Instant updatedAt) {
     return new VirtualModel(id, name, description, targets, createdAt, updatedAt);
-  }
-
-  public String id() {
-    return id;
   }
 
   public String name() {
@@ -55,20 +46,12 @@ public final class VirtualModel {
     return targets;
   }
 
-  public Instant createdAt() {
-    return createdAt;
-  }
-
-  public Instant updatedAt() {
-    return updatedAt;
-  }
-
   public VirtualModel withChanges(String newName, @Nullable String newDescription, List<String> newTargets, Instant now) {
-    return new VirtualModel(id, newName, newDescription, newTargets, createdAt, now);
+    return new VirtualModel(id(), newName, newDescription, newTargets, createdAt(), now);
   }
 
   @Override
   public String toString() {
-    return "VirtualModel[id=" + id + ", name=" + name + ", targets=" + targets + "]";
+    return "VirtualModel[id=" + id() + ", name=" + name + ", targets=" + targets + "]";
   }
 }
