@@ -122,6 +122,9 @@ public final class AttemptLoop {
     if (retried != null) {
       return retried;
     }
+    if (clock.nanoTime() - run.deadline >= 0) {
+      run.timedOut = true; // the deadline passed during the retried attempt
+    }
     GatewayException e = ExhaustionReport.of(run, cooldowns);
     finish(run, e.code().status(), e.code().code());
     throw e;
@@ -187,7 +190,9 @@ public final class AttemptLoop {
         break;
       }
     }
-    cooldowns.clear(planned.credentialKey());
+    if (cooldowns.requestedUntilNanos(planned.credentialKey()) != 0) {
+      return null; // while this request waited, the provider asked for a longer wait: it is honoured
+    }
     return attempt(run, provider, planned, secret, UpstreamRequests.bodyFor(run, candidate, provider)).response;
   }
 
@@ -253,7 +258,8 @@ public final class AttemptLoop {
           clock.now());
       Duration cool = policy.cooldown(status, retryAfter);
       if (status == 429 && retryAfter != null) {
-        cooldowns.honour(a.credentialKey(), cool); // the provider asked: not called again before it ends
+        // the provider asked: not called again before it ends (a policy may lengthen the wait, not shorten it)
+        cooldowns.honour(a.credentialKey(), cool.compareTo(retryAfter) < 0 ? retryAfter : cool);
       } else {
         cooldowns.coolDown(a.credentialKey(), cool); // the gateway's choice: tried last meanwhile
       }
@@ -283,10 +289,10 @@ public final class AttemptLoop {
         // larger than what a response may hold: passed through as it arrives, usage read from its ends
         record(run, a, number, status, RetryAction.SUCCEEDED, Completion.SUCCEEDED, t0, false, false, Usage.NONE,
             null);
+        events.record(run.toRecord(0, null));
         StreamedBody body = new StreamedBody(this, run, a, run.records.size() - 1, response, call, head.bytes,
             head.length, false);
         GatewayResponse out = respond(run, a, response, status).stream(body).build();
-        events.record(run.toRecord(0, null));
         return new Outcome(RetryAction.SUCCEEDED, out);
       }
       Transfers.closeQuietly(response);
@@ -313,10 +319,10 @@ public final class AttemptLoop {
     record(run, a, number, status, RetryAction.SUCCEEDED, Completion.SUCCEEDED, t0, false, true, Usage.NONE, null);
     int index = run.records.size() - 1;
     // keep only what arrived: a held-open stream should not pin a full read buffer
+    events.record(run.toRecord(0, null)); // still running; a body that has already ended records its end
     StreamedBody body = new StreamedBody(this, run, a, index, response, call, Arrays.copyOf(first, Math.max(n, 0)),
         Math.max(n, 0), n < 0);
     GatewayResponse out = respond(run, a, response, status).stream(body).build();
-    events.record(run.toRecord(0, null));
     return new Outcome(RetryAction.SUCCEEDED, out);
   }
 

@@ -34,6 +34,8 @@ final class StreamedBody extends InputStream {
   private int tailLen;
   private boolean ended;
   private boolean closed;
+  /** Whether the request's end (completed, broken or closed early) has been recorded: once only. */
+  private boolean finished;
   private @Nullable IncompleteStreamException broken;
 
   StreamedBody(AttemptLoop loop, RequestRun run, PlannedAttempt attempt, int recordIndex, UpstreamResponse response,
@@ -47,6 +49,10 @@ final class StreamedBody extends InputStream {
     this.head = head;
     this.headLen = headLen;
     this.ended = ended;
+    // the tail starts with the end of the head, so a usage object split across the two is seen whole
+    int carried = Math.min(headLen, tail.length);
+    System.arraycopy(head, headLen - carried, tail, 0, carried);
+    this.tailLen = carried;
     if (ended) {
       complete();
     }
@@ -107,6 +113,10 @@ final class StreamedBody extends InputStream {
   }
 
   private void complete() {
+    if (finished) {
+      return;
+    }
+    finished = true;
     Usage usage = Usage.scan(head, 0, headLen).merge(Usage.scan(tail, 0, tailLen));
     AttemptRecord r = run.records.get(recordIndex).toBuilder().usage(usage.input, usage.output).build();
     run.records.set(recordIndex, r);
@@ -116,6 +126,10 @@ final class StreamedBody extends InputStream {
   }
 
   private void fail(IOException e) {
+    if (finished) {
+      return;
+    }
+    finished = true;
     AttemptRecord r = run.records.get(recordIndex).toBuilder().completion(Completion.STREAM_FAILED).build();
     run.records.set(recordIndex, r);
     Transfers.closeQuietly(response);
@@ -129,7 +143,8 @@ final class StreamedBody extends InputStream {
       return;
     }
     closed = true;
-    if (!ended) {
+    if (!ended && !finished) {
+      finished = true;
       call.cancel(); // the client went away: stop the provider's work too
       Transfers.closeQuietly(response);
       loop.finish(run, run.records.get(recordIndex).statusCode(), "client_closed");
