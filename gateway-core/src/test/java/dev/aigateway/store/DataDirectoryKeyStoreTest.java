@@ -418,4 +418,25 @@ final class DataDirectoryKeyStoreTest {
       assertThat(again.accessKeys(null, 10)).extracting(k -> k.name()).containsExactly("closed");
     }
   }
+
+  /**
+   * Regression: the master key was created in place (create, then write), so a crash between the two left
+   * an empty master.key that refused every later start. It is now written to a temporary file, forced and
+   * renamed; a temporary file a crash left behind is replaced.
+   */
+  @Test
+  void theMasterKey_isCreatedWhole_andALeftoverTemporaryFileDoesNotStopIt() throws Exception {
+    Files.createDirectories(dir);
+    Files.writeString(dir.resolve("master.key.tmp"), "partial");
+    try (DataDirectoryKeyStore store = DataDirectoryKeyStore.open(dir, null)) {
+      assertThat(store.providerKeys()).isEmpty();
+    }
+    assertThat(Files.exists(dir.resolve("master.key.tmp"))).isFalse();
+    String key = Files.readString(dir.resolve("master.key")).trim();
+    assertThat(Base64.getDecoder().decode(key)).hasSize(32);
+    if (Files.getFileStore(dir).supportsFileAttributeView("posix")) {
+      assertThat(Files.getPosixFilePermissions(dir.resolve("master.key")))
+          .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+    }
+  }
 }

@@ -216,9 +216,13 @@ public final class AppendLog implements AutoCloseable {
       Path tmp = temporaryFile();
       long count = writeTemporary(tmp, out -> snapshot.accept((type, data) -> out.line(putLine(type, data))));
       channel.close();
-      replaceLogWith(tmp);
-      channel = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
-      lines = count;
+      try {
+        replaceLogWith(tmp);
+        lines = count;
+      } finally {
+        // whether or not the rename happened, appends go on to the file now at this path
+        channel = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+      }
     } catch (IOException e) {
       throw new UncheckedIOException("could not compact " + file, e);
     }

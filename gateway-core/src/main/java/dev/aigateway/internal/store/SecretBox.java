@@ -1,9 +1,12 @@
 package dev.aigateway.internal.store;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -87,13 +90,28 @@ public final class SecretBox {
   public static SecretBox createFile(Path file) throws IOException {
     byte[] k = new byte[32];
     RANDOM.nextBytes(k);
+    // crash-safe: a temporary file written and forced, renamed over the name, then the directory forced,
+    // so the key is whole on disk before anything sealed with it can be
+    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+    Files.deleteIfExists(tmp);
     try {
-      Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     } catch (UnsupportedOperationException e) {
-      Files.createFile(file);
+      Files.createFile(tmp);
     }
-    Files.writeString(file, Base64.getEncoder().encodeToString(k) + "\n", StandardCharsets.US_ASCII,
-        StandardOpenOption.WRITE, StandardOpenOption.SYNC);
+    try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+      out.write(ByteBuffer.wrap((Base64.getEncoder().encodeToString(k) + "\n").getBytes(StandardCharsets.US_ASCII)));
+      out.force(true);
+    }
+    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
+    Path dir = file.toAbsolutePath().getParent();
+    if (dir != null) {
+      try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+        d.force(true);
+      } catch (IOException e) {
+        // some file systems cannot force a directory; the rename is still atomic
+      }
+    }
     return new SecretBox(k);
   }
 
