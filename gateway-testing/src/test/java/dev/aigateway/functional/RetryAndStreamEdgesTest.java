@@ -223,4 +223,63 @@ final class RetryAndStreamEdgesTest {
       }
     }
   }
+
+  /** A FailoverPolicy that throws (or turns impossible after build) leaks no upstream response. */
+  @Test
+  void aPolicyThatThrows_stillClosesTheUpstreamResponse() {
+    java.util.concurrent.atomic.AtomicInteger closes = new java.util.concurrent.atomic.AtomicInteger();
+    Upstream upstream = request -> new UpstreamCall() {
+      @Override
+      public UpstreamResponse execute() {
+        return new UpstreamResponse() {
+          @Override
+          public int status() {
+            return 503;
+          }
+
+          @Override
+          public Headers headers() {
+            return Headers.empty();
+          }
+
+          @Override
+          public InputStream body() {
+            return InputStream.nullInputStream();
+          }
+
+          @Override
+          public void close() {
+            closes.incrementAndGet();
+          }
+        };
+      }
+
+      @Override
+      public void cancel() {}
+    };
+    java.util.concurrent.atomic.AtomicBoolean broken = new java.util.concurrent.atomic.AtomicBoolean();
+    dev.aigateway.failover.FailoverPolicy policy = new dev.aigateway.failover.FailoverPolicy() {
+      @Override
+      public dev.aigateway.failover.RetryAction classify(int status) {
+        if (broken.get()) {
+          throw new IllegalStateException("a bug in the host's policy");
+        }
+        return dev.aigateway.failover.FailoverPolicy.defaults().classify(status);
+      }
+
+      @Override
+      public Duration cooldown(int status, @org.jspecify.annotations.Nullable Duration retryAfter) {
+        return Duration.ZERO;
+      }
+    };
+    try (Gateway g = Gateway.builder().keyStore(KeyStore.inMemory()).upstream(upstream).failoverPolicy(policy)
+        .build()) {
+      key(g);
+      String token = token(g);
+      broken.set(true);
+      assertThatThrownBy(() -> g.handle(GatewayRequest.of(Surface.CHAT_COMPLETIONS, token, GPT)))
+          .isInstanceOf(IllegalStateException.class).hasMessageContaining("host's policy");
+      assertThat(closes).hasValue(1);
+    }
+  }
 }

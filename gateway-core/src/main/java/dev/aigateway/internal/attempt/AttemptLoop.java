@@ -218,21 +218,23 @@ public final class AttemptLoop {
       return new Outcome(RetryAction.NEXT_BACKEND, null);
     }
     int status = response.status();
-    RetryAction action = policy.classify(status);
-    if (status != 429) {
-      run.allRateLimited = false;
-    }
-    return switch (action) {
-      case SUCCEEDED -> success(run, a, number, t0, response, call);
-      case FAIL_FAST -> failFast(run, a, number, t0, response, status);
-      case NEXT_KEY, NEXT_BACKEND -> next(run, a, number, t0, response, status, action);
-      case RETRY_SAME_BACKEND, EXHAUSTED -> {
-        Transfers.closeQuietly(response);
-        throw new IllegalStateException("FailoverPolicy.classify(" + status + ") returned " + action
-            + "; a policy answers SUCCEEDED, NEXT_KEY, NEXT_BACKEND or FAIL_FAST (the gateway itself decides"
-            + " when to retry the same backend or give up)");
+    try {
+      RetryAction action = policy.classify(status);
+      if (status != 429) {
+        run.allRateLimited = false;
       }
-    };
+      return switch (action) {
+        case SUCCEEDED -> success(run, a, number, t0, response, call);
+        case FAIL_FAST -> failFast(run, a, number, t0, response, status);
+        case NEXT_KEY, NEXT_BACKEND -> next(run, a, number, t0, response, status, action);
+        case RETRY_SAME_BACKEND, EXHAUSTED -> throw new IllegalStateException("FailoverPolicy.classify(" + status
+            + ") returned " + action + "; a policy answers SUCCEEDED, NEXT_KEY, NEXT_BACKEND or FAIL_FAST (the"
+            + " gateway itself decides when to retry the same backend or give up)");
+      };
+    } catch (RuntimeException e) {
+      Transfers.closeQuietly(response); // a policy that throws, or answers the impossible, leaks nothing
+      throw e;
+    }
   }
 
   private Outcome failFast(RequestRun run, PlannedAttempt a, int number, long t0, UpstreamResponse response,
@@ -312,8 +314,9 @@ public final class AttemptLoop {
     } catch (IOException e) {
       Transfers.closeQuietly(response);
       run.failed(e);
-      record(run, a, number, status, RetryAction.NEXT_BACKEND, Completion.FAILED, t0, false, true, Usage.NONE,
-          Transfers.describe(e));
+      boolean timeout = e instanceof UpstreamTimeoutException;
+      record(run, a, number, status, RetryAction.NEXT_BACKEND, timeout ? Completion.TIMED_OUT : Completion.FAILED,
+          t0, timeout, true, Usage.NONE, Transfers.describe(e));
       return new Outcome(RetryAction.NEXT_BACKEND, null);
     }
     record(run, a, number, status, RetryAction.SUCCEEDED, Completion.SUCCEEDED, t0, false, true, Usage.NONE, null);
