@@ -12,13 +12,10 @@ import dev.aigateway.admin.ProviderKeyChange;
 import dev.aigateway.spi.CreditLedger;
 import dev.aigateway.spi.KeyStore;
 import dev.aigateway.spi.Upstream;
-import dev.aigateway.spi.UpstreamCall;
-import dev.aigateway.spi.UpstreamResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
@@ -75,45 +72,10 @@ final class LargeResponseTest {
   void aHugeAnswer_isPassedThrough_holdingNoMoreThanTheBufferedLimit_andBilledAtItsEnd() throws IOException {
     long size = 64L << 20;
     GeneratedBody body = new GeneratedBody(size);
-    Upstream upstream = request -> new UpstreamCall() {
-      @Override
-      public UpstreamResponse execute() {
-        return new UpstreamResponse() {
-          @Override
-          public int status() {
-            return 200;
-          }
-
-          @Override
-          public Headers headers() {
-            return Headers.of("Content-Type", "application/json");
-          }
-
-          @Override
-          public InputStream body() {
-            return body;
-          }
-
-          @Override
-          public void close() {}
-        };
-      }
-
-      @Override
-      public void cancel() {}
-    };
-    List<CreditLedger.Usage> billed = new CopyOnWriteArrayList<>();
-    CreditLedger ledger = new CreditLedger() {
-      @Override
-      public long balance(String accessKeyId) {
-        return Long.MAX_VALUE;
-      }
-
-      @Override
-      public void record(Usage usage) {
-        billed.add(usage);
-      }
-    };
+    Upstream upstream = TestUpstreams.answering(200, Headers.of("Content-Type", "application/json"), () -> body,
+        new java.util.concurrent.atomic.AtomicInteger());
+    TestUpstreams.RecordingLedger ledger = new TestUpstreams.RecordingLedger();
+    List<CreditLedger.Usage> billed = ledger.billed;
     try (Gateway gateway = Gateway.builder().keyStore(KeyStore.inMemory()).upstream(upstream).creditLedger(ledger)
         .bufferedResponseBytes(64 * 1024).build()) {
       gateway.admin().providerKeys().create(ProviderKeyChange.builder().providerId("openai").name("k")

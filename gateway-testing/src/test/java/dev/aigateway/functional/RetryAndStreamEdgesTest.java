@@ -19,8 +19,6 @@ import dev.aigateway.spi.CreditLedger;
 import dev.aigateway.spi.GatewayListener;
 import dev.aigateway.spi.KeyStore;
 import dev.aigateway.spi.Upstream;
-import dev.aigateway.spi.UpstreamCall;
-import dev.aigateway.spi.UpstreamResponse;
 import dev.aigateway.testing.FakeClock;
 import dev.aigateway.testing.FakeUpstream;
 import java.io.ByteArrayInputStream;
@@ -168,46 +166,10 @@ final class RetryAndStreamEdgesTest {
       byte[] start = "{\"x\":\"".getBytes(StandardCharsets.UTF_8);
       System.arraycopy(start, 0, body, 0, start.length);
       System.arraycopy(end, 0, body, size - end.length, end.length);
-      List<CreditLedger.Usage> billed = new CopyOnWriteArrayList<>();
-      CreditLedger ledger = new CreditLedger() {
-        @Override
-        public long balance(String accessKeyId) {
-          return Long.MAX_VALUE;
-        }
-
-        @Override
-        public void record(Usage usage) {
-          billed.add(usage);
-        }
-      };
-      Upstream upstream = request -> new UpstreamCall() {
-        @Override
-        public UpstreamResponse execute() {
-          InputStream in = new ByteArrayInputStream(body);
-          return new UpstreamResponse() {
-            @Override
-            public int status() {
-              return 200;
-            }
-
-            @Override
-            public Headers headers() {
-              return Headers.of("Content-Type", "application/json");
-            }
-
-            @Override
-            public InputStream body() {
-              return in;
-            }
-
-            @Override
-            public void close() {}
-          };
-        }
-
-        @Override
-        public void cancel() {}
-      };
+      TestUpstreams.RecordingLedger ledger = new TestUpstreams.RecordingLedger();
+      List<CreditLedger.Usage> billed = ledger.billed;
+      Upstream upstream = TestUpstreams.answering(200, Headers.of("Content-Type", "application/json"),
+          () -> new ByteArrayInputStream(body), new java.util.concurrent.atomic.AtomicInteger());
       try (Gateway g = Gateway.builder().keyStore(KeyStore.inMemory()).upstream(upstream).creditLedger(ledger)
           .bufferedResponseBytes(limit).build()) {
         key(g);
@@ -228,35 +190,7 @@ final class RetryAndStreamEdgesTest {
   @Test
   void aPolicyThatThrows_stillClosesTheUpstreamResponse() {
     java.util.concurrent.atomic.AtomicInteger closes = new java.util.concurrent.atomic.AtomicInteger();
-    Upstream upstream = request -> new UpstreamCall() {
-      @Override
-      public UpstreamResponse execute() {
-        return new UpstreamResponse() {
-          @Override
-          public int status() {
-            return 503;
-          }
-
-          @Override
-          public Headers headers() {
-            return Headers.empty();
-          }
-
-          @Override
-          public InputStream body() {
-            return InputStream.nullInputStream();
-          }
-
-          @Override
-          public void close() {
-            closes.incrementAndGet();
-          }
-        };
-      }
-
-      @Override
-      public void cancel() {}
-    };
+    Upstream upstream = TestUpstreams.answering(503, Headers.empty(), InputStream::nullInputStream, closes);
     java.util.concurrent.atomic.AtomicBoolean broken = new java.util.concurrent.atomic.AtomicBoolean();
     dev.aigateway.failover.FailoverPolicy policy = new dev.aigateway.failover.FailoverPolicy() {
       @Override
