@@ -33,39 +33,59 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Each attempt's timeout is enforced by a watchdog that cancels the call: until the headers arrive,
  * and for a non-streaming request until the body is read. A stream, once it has headers, may run as long
- * as it keeps producing bytes (the client's read timeout applies between reads).
+ * as it keeps producing bytes: it is cancelled after {@link #STREAM_IDLE_TIMEOUT} without one (and the
+ * client's own read timeout, if it has one, applies between reads too).
+ *
+ * <p>A pooled HTTP/1.1 connection that sat idle is checked before a request is written to it, so a
+ * connection the provider closed meanwhile is never used, and a request is never sent twice
+ * ({@code StaleConnectionProbe}). This needs an {@link OkHttpClient}; another {@link Call.Factory} is used
+ * as it is.
  *
  * <p>Thread-safe.
  */
 public final class OkHttpUpstream implements Upstream, AutoCloseable {
-  private static final Watchdog WATCHDOG = new Watchdog();
+  /** How long a stream with headers may go without producing a byte before it is cancelled. */
+  public static final Duration STREAM_IDLE_TIMEOUT = Duration.ofMinutes(5);
+  /** Stale connections one call may meet (and close) before it gives up: each is closed, so few remain. */
+  private static final int MAX_STALE_RETRIES = 64;
+
 
   private final Call.Factory calls;
   /** The client this upstream built and so releases on {@link #close()}; null when the host's. */
   private final @Nullable OkHttpClient owned;
+  /** Checks pooled connections before reuse; null when the factory is not an {@link OkHttpClient}. */
+  private final @Nullable StaleConnectionProbe probe;
 
-  private OkHttpUpstream(Call.Factory calls, @Nullable OkHttpClient owned) {
+  private OkHttpUpstream(Call.Factory calls, @Nullable OkHttpClient owned, @Nullable StaleConnectionProbe probe) {
     this.calls = calls;
     this.owned = owned;
+    this.probe = probe;
   }
 
   /** On a new {@link #defaultClient()}, which {@link #close()} releases. */
   public static OkHttpUpstream create() {
-    OkHttpClient client = defaultClient();
-    return new OkHttpUpstream(client, client);
+    StaleConnectionProbe probe = new StaleConnectionProbe();
+    OkHttpClient client = made(defaultClient(), probe);
+    return new OkHttpUpstream(client, client, probe);
   }
 
   /** On the host's own client or call factory (see the class description for what is enforced). */
   public static OkHttpUpstream create(Call.Factory calls) {
     Objects.requireNonNull(calls, "calls");
     if (calls instanceof OkHttpClient) {
-      OkHttpClient c = (OkHttpClient) calls;
-      if (c.followRedirects() || c.followSslRedirects() || c.retryOnConnectionFailure()) {
-        calls = c.newBuilder().followRedirects(false).followSslRedirects(false).retryOnConnectionFailure(false)
-            .build();
-      }
+      StaleConnectionProbe probe = new StaleConnectionProbe();
+      return new OkHttpUpstream(made((OkHttpClient) calls, probe), null, probe);
     }
-    return new OkHttpUpstream(calls, null);
+    return new OkHttpUpstream(calls, null, null);
+  }
+
+  /**
+   * A client sharing {@code c}'s pool and dispatcher, with redirects and OkHttp's own retries off and the
+   * stale-connection probe in front of {@code c}'s event listener.
+   */
+  private static OkHttpClient made(OkHttpClient c, StaleConnectionProbe probe) {
+    return c.newBuilder().followRedirects(false).followSslRedirects(false).retryOnConnectionFailure(false)
+        .eventListenerFactory(probe.around(c.eventListenerFactory())).build();
   }
 
   /**
@@ -107,9 +127,10 @@ public final class OkHttpUpstream implements Upstream, AutoCloseable {
   }
 
   /**
-   * A client sized for a gateway: no redirects, no retries, 128 concurrent requests (256 idle
-   * connections kept 5 minutes), 10 s to connect, 5 minutes between bytes of a response, no call timeout
-   * (the gateway's own deadlines apply).
+   * A client sized for a gateway: no redirects, no retries, 1024 concurrent requests (512 per host; 256
+   * idle connections kept 5 minutes), 10 s to connect. It sets no read, write or call timeout: the
+   * gateway's deadlines and {@link #STREAM_IDLE_TIMEOUT} are enforced by one polling watchdog, because
+   * OkHttp's per-read timeouts wake Okio's timeout thread on every request.
    */
   public static OkHttpClient defaultClient() {
     Dispatcher dispatcher = new Dispatcher();
@@ -122,8 +143,8 @@ public final class OkHttpUpstream implements Upstream, AutoCloseable {
         .dispatcher(dispatcher)
         .connectionPool(new ConnectionPool(256, 5, TimeUnit.MINUTES))
         .connectTimeout(Duration.ofSeconds(10))
-        .readTimeout(Duration.ofMinutes(5))
-        .writeTimeout(Duration.ofMinutes(1))
+        .readTimeout(Duration.ZERO)
+        .writeTimeout(Duration.ZERO)
         .callTimeout(Duration.ZERO)
         .build();
   }
@@ -144,7 +165,7 @@ public final class OkHttpUpstream implements Upstream, AutoCloseable {
         : RequestBody.create(request.body(), type, request.bodyOffset(), request.bodyLength());
     Request okRequest = new Request.Builder().url(request.url()).headers(headers.build())
         .method(request.method(), body).build();
-    return new OkCall(calls.newCall(okRequest), request.timeout(), request.stream());
+    return new OkCall(calls.newCall(okRequest), request.timeout(), request.stream(), probe);
   }
 
   private static final java.util.concurrent.ConcurrentHashMap<String, MediaType> MEDIA_TYPES =
@@ -168,26 +189,33 @@ public final class OkHttpUpstream implements Upstream, AutoCloseable {
     return "OkHttpUpstream[" + calls.getClass().getSimpleName() + "]";
   }
 
-  private static final class OkCall implements UpstreamCall {
-    private final Call call;
+  private static final class OkCall implements UpstreamCall, Watchdog.Watched {
+    private volatile Call call;
     private final Duration timeout;
     private final boolean stream;
+    private final @Nullable StaleConnectionProbe probe;
     private volatile boolean timedOut;
+    private volatile boolean cancelled;
+    /** Until the response is read (or, for a stream, has headers): the attempt's deadline. */
     private volatile long deadline;
+    /** For a stream with headers: cancelled when no byte arrived since {@code lastRead} for too long. */
+    private volatile boolean idleWatch;
+    private volatile long lastRead;
 
-    OkCall(Call call, Duration timeout, boolean stream) {
+    OkCall(Call call, Duration timeout, boolean stream, @Nullable StaleConnectionProbe probe) {
       this.call = call;
       this.timeout = timeout;
       this.stream = stream;
+      this.probe = probe;
     }
 
     @Override
     public UpstreamResponse execute() throws IOException {
       deadline = System.nanoTime() + Math.max(1, timeout.toNanos());
-      WATCHDOG.watch(this);
+      Watchdog.INSTANCE.watch(this);
       Response response;
       try {
-        response = call.execute();
+        response = executeAvoidingStaleConnections();
       } catch (IOException e) {
         disarm();
         if (timedOut) {
@@ -197,19 +225,54 @@ public final class OkHttpUpstream implements Upstream, AutoCloseable {
       }
       boolean eventStream = stream || isEventStream(response);
       if (eventStream) {
-        disarm(); // a stream with headers may run as long as it keeps producing bytes
+        // a stream with headers may run as long as it keeps producing bytes
+        lastRead = System.nanoTime();
+        idleWatch = true;
       }
       return new OkResponse(response, this);
     }
 
-    void disarm() {
-      WATCHDOG.forget(this);
+    /**
+     * Executes the call; when it failed only because the probe found its pooled connection stale and
+     * closed it before the first byte was written, executes it again: nothing reached the provider.
+     */
+    private Response executeAvoidingStaleConnections() throws IOException {
+      for (int tries = 0; ; tries++) {
+        Call current = call;
+        try {
+          return current.execute();
+        } catch (IOException e) {
+          if (probe == null || !probe.consumeStale(current) || tries >= MAX_STALE_RETRIES || cancelled
+              || timedOut) {
+            throw e;
+          }
+          Call next = current.clone();
+          call = next;
+          if (cancelled) {
+            next.cancel(); // cancelled while it was being replaced
+          }
+        }
+      }
     }
 
-    /** Called by the watchdog when the deadline has passed. */
-    void expire() {
-      timedOut = true;
-      call.cancel();
+    void disarm() {
+      Watchdog.INSTANCE.forget(this);
+    }
+
+    void bytesArrived() {
+      if (idleWatch) {
+        lastRead = System.nanoTime();
+      }
+    }
+
+    @Override
+    public boolean poll(long now) {
+      if (idleWatch ? now - lastRead - STREAM_IDLE_TIMEOUT.toNanos() >= 0 : now - deadline >= 0) {
+        timedOut = true;
+        call.cancel();
+        return true;
+      }
+      return false;
     }
 
     IOException translate(IOException e) {
@@ -217,13 +280,16 @@ public final class OkHttpUpstream implements Upstream, AutoCloseable {
     }
 
     private UpstreamTimeoutException timeoutException(IOException cause) {
-      UpstreamTimeoutException t = new UpstreamTimeoutException("no answer within " + timeout.toMillis() + " ms");
+      UpstreamTimeoutException t = new UpstreamTimeoutException(idleWatch
+          ? "no bytes for " + STREAM_IDLE_TIMEOUT.toSeconds() + " s"
+          : "no answer within " + timeout.toMillis() + " ms");
       t.initCause(cause);
       return t;
     }
 
     @Override
     public void cancel() {
+      cancelled = true;
       disarm();
       call.cancel();
     }
@@ -258,6 +324,8 @@ public final class OkHttpUpstream implements Upstream, AutoCloseable {
             int b = raw.read();
             if (b < 0) {
               call.disarm();
+            } else {
+              call.bytesArrived();
             }
             return b;
           } catch (IOException e) {
@@ -271,6 +339,8 @@ public final class OkHttpUpstream implements Upstream, AutoCloseable {
             int n = raw.read(b, off, len);
             if (n < 0) {
               call.disarm();
+            } else {
+              call.bytesArrived();
             }
             return n;
           } catch (IOException e) {
@@ -305,48 +375,6 @@ public final class OkHttpUpstream implements Upstream, AutoCloseable {
     public void close() {
       call.disarm();
       response.close();
-    }
-  }
-
-  /**
-   * Cancels calls whose deadline passed. One daemon thread polls the set of calls in flight every 10 ms,
-   * so starting and finishing a call costs a set insert and remove, never a thread wake-up (a timer
-   * queue would signal its thread on every earlier deadline). Deadlines are met within 10 ms.
-   */
-  private static final class Watchdog implements Runnable {
-    // a concurrent set: run() removes expired calls while iterating, and calls finish on other threads
-    private final java.util.concurrent.ConcurrentHashMap.KeySetView<OkCall, Boolean> calls =
-        java.util.concurrent.ConcurrentHashMap.newKeySet();
-
-    Watchdog() {
-      Thread t = new Thread(this, "aigateway-okhttp-watchdog");
-      t.setDaemon(true);
-      t.start();
-    }
-
-    void watch(OkCall call) {
-      calls.add(call);
-    }
-
-    void forget(OkCall call) {
-      calls.remove(call);
-    }
-
-    @Override
-    public void run() {
-      while (true) {
-        try {
-          Thread.sleep(10);
-        } catch (InterruptedException e) {
-          return;
-        }
-        long now = System.nanoTime();
-        for (OkCall c : calls) {
-          if (now - c.deadline >= 0 && calls.remove(c)) {
-            c.expire();
-          }
-        }
-      }
     }
   }
 }
