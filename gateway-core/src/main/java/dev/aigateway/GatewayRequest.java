@@ -26,6 +26,7 @@ public final class GatewayRequest {
   private final byte[] body;
   private final @Nullable String query;
   private final @Nullable Duration timeout;
+  private final @Nullable Cancellation cancellation;
 
   private GatewayRequest(Builder b) {
     this.surface = Objects.requireNonNull(b.surface, "surface");
@@ -33,6 +34,7 @@ public final class GatewayRequest {
     this.body = b.body.clone();
     this.query = b.query;
     this.timeout = b.timeout;
+    this.cancellation = b.cancellation;
   }
 
   public static Builder builder() {
@@ -51,6 +53,7 @@ public final class GatewayRequest {
     b.body = body;
     b.query = query;
     b.timeout = timeout;
+    b.cancellation = cancellation;
     return b;
   }
 
@@ -117,6 +120,11 @@ public final class GatewayRequest {
     return timeout;
   }
 
+  /** What lets the caller stop this request, or null. */
+  public @Nullable Cancellation cancellation() {
+    return cancellation;
+  }
+
   /** The query string without {@code ?}, or null. */
   public @Nullable String query() {
     return query;
@@ -133,6 +141,7 @@ public final class GatewayRequest {
     private byte[] body = new byte[0];
     private @Nullable String query;
     private @Nullable Duration timeout;
+    private @Nullable Cancellation cancellation;
 
     private Builder() {}
 
@@ -184,6 +193,12 @@ public final class GatewayRequest {
         throw new IllegalArgumentException("timeout must be > 0 but was " + timeout);
       }
       this.timeout = timeout;
+      return this;
+    }
+
+    /** Lets the caller stop the request from another thread (null: it cannot be stopped); see {@link Cancellation}. */
+    public Builder cancellation(@Nullable Cancellation cancellation) {
+      this.cancellation = cancellation;
       return this;
     }
 

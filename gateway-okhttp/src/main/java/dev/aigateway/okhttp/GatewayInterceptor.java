@@ -1,11 +1,13 @@
 package dev.aigateway.okhttp;
 
+import dev.aigateway.Cancellation;
 import dev.aigateway.FailoverExhaustedException;
 import dev.aigateway.Gateway;
 import dev.aigateway.GatewayException;
 import dev.aigateway.GatewayRequest;
 import dev.aigateway.GatewayResponse;
 import dev.aigateway.routing.RejectedCandidate;
+import dev.aigateway.RequestCanceledException;
 import dev.aigateway.RequestRejectedException;
 import dev.aigateway.Surface;
 import dev.aigateway.internal.http.ErrorBodies;
@@ -33,9 +35,11 @@ import org.jspecify.annotations.Nullable;
  * {@code Authorization}/{@code x-api-key} carries an <em>access key</em> (a credential with the gateway's
  * token prefix, {@code ng-} by default) is authenticated, access-checked, routed and failed over by the
  * gateway in-process; the call never goes where its URL points. Every other request, including one that
- * carries a provider's own key ({@code sk-...}) or no credential, proceeds untouched. The call's timeout
- * becomes the request's deadline when it is shorter than the gateway's; the body limit is enforced while
- * the body is read.
+ * carries a provider's own key ({@code sk-...}) or no credential, proceeds untouched. The body limit is
+ * enforced while the body is read. The app's call governs the gateway's work: what remains of the call's
+ * timeout becomes the request's deadline when it is shorter than the gateway's, and cancelling the call
+ * (or its timeout firing) cancels the upstream call in flight, stops failover, and ends a stream the app
+ * is reading with an {@link IOException}, as OkHttp does for its own calls.
  *
  * <pre>{@code
  * OkHttpClient client = new OkHttpClient.Builder()
@@ -61,6 +65,7 @@ public final class GatewayInterceptor implements Interceptor {
 
   @Override
   public Response intercept(Chain chain) throws IOException {
+    long entered = System.nanoTime();
     Request request = chain.request();
     Surface surface = surfaceOf(request.url().encodedPath());
     if (surface == null || !request.method().equals("POST") || !carriesAccessKey(request)) {
@@ -92,9 +97,15 @@ public final class GatewayInterceptor implements Interceptor {
       body = buffer.readByteArray();
     }
     long callTimeoutNanos = chain.call().timeout().timeoutNanos();
+    // the call's timeout started before this interceptor ran: what reading the body took is spent already
+    long leftNanos = callTimeoutNanos - (System.nanoTime() - entered);
+    if (callTimeoutNanos > 0 && leftNanos <= 0) {
+      throw new java.io.InterruptedIOException("timeout");
+    }
+    Cancellation cancellation = Cancellation.create();
     GatewayRequest.Builder g = GatewayRequest.builder().surface(surface).body(body)
-        .query(request.url().encodedQuery())
-        .timeout(callTimeoutNanos > 0 ? java.time.Duration.ofNanos(callTimeoutNanos) : null);
+        .query(request.url().encodedQuery()).cancellation(cancellation)
+        .timeout(callTimeoutNanos > 0 ? java.time.Duration.ofNanos(leftNanos) : null);
     Headers headers = request.headers();
     for (int i = 0; i < headers.size(); i++) {
       g.header(headers.name(i), headers.value(i));
@@ -102,15 +113,29 @@ public final class GatewayInterceptor implements Interceptor {
     if (request.body() != null && request.body().contentType() != null && request.header("Content-Type") == null) {
       g.header("Content-Type", request.body().contentType().toString());
     }
+    CallWatch watch = new CallWatch(chain.call(), cancellation);
+    Watchdog.INSTANCE.watch(watch);
     GatewayResponse r;
     try {
       r = gateway.handle(g.build());
     } catch (RequestRejectedException e) {
+      Watchdog.INSTANCE.forget(watch);
       return error(request, surface, e.requestId(), e, e.rejected());
     } catch (FailoverExhaustedException e) {
+      Watchdog.INSTANCE.forget(watch);
       return error(request, surface, e.requestId(), e, e.rejected());
     } catch (GatewayException e) {
+      Watchdog.INSTANCE.forget(watch);
       return error(request, surface, Ids.newRequestId(), e, null);
+    } catch (RequestCanceledException e) {
+      Watchdog.INSTANCE.forget(watch);
+      throw new IOException("Canceled", e); // what OkHttp throws for a cancelled call
+    } catch (RuntimeException e) {
+      Watchdog.INSTANCE.forget(watch);
+      throw e;
+    }
+    if (!r.isStream()) {
+      Watchdog.INSTANCE.forget(watch); // a whole response: nothing left to cancel
     }
     Headers.Builder out = new Headers.Builder();
     for (int i = 0; i < r.headers().size(); i++) {
@@ -118,11 +143,64 @@ public final class GatewayInterceptor implements Interceptor {
     }
     ReportHeaders.write("AIG-", r.requestId(), r.attempts().size(), r.model(), r.provider(), r.rejected(), out::set);
     String type = r.header("Content-Type");
-    ResponseBody responseBody = ResponseBody.create(Okio.buffer(Okio.source(r.body())),
+    java.io.InputStream content = r.isStream() ? watch.until(r.body()) : r.body();
+    ResponseBody responseBody = ResponseBody.create(Okio.buffer(Okio.source(content)),
         type == null ? null : MediaType.parse(type),
         r.isStream() ? -1 : Objects.requireNonNull(r.bodyBytes(), "bodyBytes of a whole response").length);
     return new Response.Builder().request(request).protocol(Protocol.HTTP_1_1).code(r.status()).message("")
         .headers(out.build()).body(responseBody).build();
+  }
+
+  /**
+   * Watches the app's call while the gateway works on it, and for a stream while the app reads it: when
+   * the call is cancelled (by the app, or by its call timeout), the gateway's request is cancelled too.
+   */
+  private static final class CallWatch implements Watchdog.Watched {
+    private final okhttp3.Call call;
+    private final Cancellation cancellation;
+
+    CallWatch(okhttp3.Call call, Cancellation cancellation) {
+      this.call = call;
+      this.cancellation = cancellation;
+    }
+
+    @Override
+    public boolean poll(long nowNanos) {
+      if (call.isCanceled()) {
+        cancellation.cancel();
+        return true;
+      }
+      return false;
+    }
+
+    /** The stream, watched until the app closes it or reads its end. */
+    java.io.InputStream until(java.io.InputStream stream) {
+      return new java.io.FilterInputStream(stream) {
+        @Override
+        public int read() throws IOException {
+          int b = super.read();
+          if (b < 0) {
+            Watchdog.INSTANCE.forget(CallWatch.this);
+          }
+          return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+          int n = super.read(b, off, len);
+          if (n < 0) {
+            Watchdog.INSTANCE.forget(CallWatch.this);
+          }
+          return n;
+        }
+
+        @Override
+        public void close() throws IOException {
+          Watchdog.INSTANCE.forget(CallWatch.this);
+          super.close();
+        }
+      };
+    }
   }
 
   /** Whether the request's credential is an access key of this gateway (and not a provider's own key). */

@@ -8,6 +8,7 @@ import dev.aigateway.admin.ProviderKeyChange;
 import dev.aigateway.spi.KeyStore;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
@@ -162,8 +163,70 @@ final class GatewayInterceptorTest {
     for (int i = 0; i < 50 && completed.isEmpty(); i++) {
       Thread.sleep(100);
     }
-    assertThat(completed).singleElement().satisfies(rec -> assertThat(rec.status()).isEqualTo(504));
+    // the gateway's deadline (what was left of the call's timeout) and the call's cancellation end it at
+    // about the same moment: either ends it, and the record says which
+    assertThat(completed).singleElement().satisfies(rec -> assertThat(rec.status()).isIn(504, 499));
     assertThat(System.nanoTime() - t0).as("the gateway gave up with the app, not after its own 60 s")
         .isLessThan(TimeUnit.SECONDS.toNanos(5));
+  }
+
+  /** Regression: cancelling the app's call left the gateway's upstream call running to its own timeout. */
+  @Test
+  void appCancellation_cancelsTheUpstreamCall_andStopsFailover() throws Exception {
+    provider.enqueue(new MockResponse.Builder().code(200).headersDelay(10, TimeUnit.SECONDS).body("{}").build());
+    Request request = new Request.Builder().url("https://api.openai.com/v1/chat/completions")
+        .header("Authorization", "Bearer " + token)
+        .post(RequestBody.create("{\"model\":\"gpt-4o\"}", MediaType.get("application/json"))).build();
+    okhttp3.Call call = appClient.newCall(request);
+    java.util.concurrent.ScheduledExecutorService canceller =
+        java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+    canceller.schedule(call::cancel, 300, TimeUnit.MILLISECONDS);
+    long t0 = System.nanoTime();
+    IOException failure = null;
+    try (Response r = call.execute()) {
+      throw new AssertionError("a cancelled call answered " + r.code());
+    } catch (IOException e) {
+      failure = e;
+    } finally {
+      canceller.shutdownNow();
+    }
+    assertThat(failure).hasMessageContaining("Canceled");
+    assertThat(System.nanoTime() - t0).as("ended with the cancel, not after the provider's 10 s")
+        .isLessThan(TimeUnit.SECONDS.toNanos(3));
+    for (int i = 0; i < 50 && completed.isEmpty(); i++) {
+      Thread.sleep(100);
+    }
+    assertThat(completed).singleElement().satisfies(rec -> {
+      assertThat(rec.status()).isEqualTo(499);
+      assertThat(rec.errorCode()).isEqualTo("client_closed");
+      assertThat(rec.attempts()).hasSize(1);
+    });
+    assertThat(provider.getRequestCount()).isEqualTo(1);
+  }
+
+  /** Regression: an app that cancelled its call while reading a stream left the provider's stream running. */
+  @Test
+  void appCancellation_duringAStream_endsItWithAnError_andCancelsTheProvidersStream() throws Exception {
+    provider.enqueue(new MockResponse.Builder().code(200).addHeader("Content-Type", "text/event-stream")
+        .body(new OkHttpUpstreamTest.SlowEvents(List.of("data: one\n\n", "data: two\n\n"), 5_000)).build());
+    Request request = new Request.Builder().url("https://api.openai.com/v1/chat/completions")
+        .header("Authorization", "Bearer " + token)
+        .post(RequestBody.create("{\"model\":\"gpt-4o\",\"stream\":true}", MediaType.get("application/json")))
+        .build();
+    okhttp3.Call call = appClient.newCall(request);
+    try (Response r = call.execute()) {
+      okio.BufferedSource body = r.body().source();
+      assertThat(body.readUtf8Line()).isEqualTo("data: one");
+      call.cancel();
+      long t0 = System.nanoTime();
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> body.readUtf8(100))
+          .isInstanceOf(IOException.class);
+      assertThat(System.nanoTime() - t0).as("the read ended with the cancel, not with the provider")
+          .isLessThan(TimeUnit.SECONDS.toNanos(3));
+    }
+    for (int i = 0; i < 50 && completed.isEmpty(); i++) {
+      Thread.sleep(100);
+    }
+    assertThat(completed).singleElement().satisfies(rec -> assertThat(rec.errorCode()).isEqualTo("client_closed"));
   }
 }

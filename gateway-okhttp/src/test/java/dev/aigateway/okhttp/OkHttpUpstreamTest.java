@@ -266,6 +266,38 @@ final class OkHttpUpstreamTest {
     }
   }
 
+  /** Writes the first event, then each next one after {@code pauseMillis}: a slow provider stream. */
+  static final class SlowEvents implements MockResponseBody {
+    private final List<String> events;
+    private final long pauseMillis;
+
+    SlowEvents(List<String> events, long pauseMillis) {
+      this.events = new ArrayList<>(events);
+      this.pauseMillis = pauseMillis;
+    }
+
+    @Override
+    public long getContentLength() {
+      return -1;
+    }
+
+    @Override
+    public void writeTo(BufferedSink sink) throws IOException {
+      for (int i = 0; i < events.size(); i++) {
+        if (i > 0) {
+          try {
+            Thread.sleep(pauseMillis);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+          }
+        }
+        sink.writeUtf8(events.get(i));
+        sink.flush();
+      }
+    }
+  }
+
   /** Writes some events, flushing each, then stops short of its declared length. */
   static final class PartialBody implements MockResponseBody {
     private final List<String> events;

@@ -302,7 +302,8 @@ final class FailoverTest {
     GatewayResponse r = chat("{\"model\":\"gpt-4o\",\"stream\":true}");
     assertThat(r.body().read(new byte[64])).isPositive();
     r.close();
-    assertThat(r.body().read(new byte[64])).isEqualTo(-1);
+    assertThatThrownBy(() -> r.body().read(new byte[64])).as("a closed stream never reads as a clean end")
+        .isInstanceOf(IOException.class);
     assertThat(gateway.request(r.requestId()).errorCode()).isEqualTo("client_closed");
   }
 

@@ -3,6 +3,7 @@ package dev.aigateway.internal.attempt;
 import dev.aigateway.Gateway;
 import dev.aigateway.GatewayException;
 import dev.aigateway.GatewayResponse;
+import dev.aigateway.RequestCanceledException;
 import dev.aigateway.ResponseHeaderPolicy;
 import dev.aigateway.catalog.Provider;
 import dev.aigateway.failover.AttemptRecord;
@@ -82,6 +83,17 @@ public final class AttemptLoop {
 
   public GatewayResponse execute(RoutePlan plan, RoutingState state) {
     RequestRun run = new RequestRun(plan, state, limits.get(), clock.nanoTime(), clock.now());
+    GatewayResponse response = walk(run);
+    if (!run.onCancel(response::close)) {
+      response.close(); // cancelled just as the response arrived: a stream is closed, the provider's call too
+      throw cancelled(run, false);
+    }
+    return response;
+  }
+
+  private GatewayResponse walk(RequestRun run) {
+    RoutePlan plan = run.plan;
+    RoutingState state = run.state;
     int maxAttempts = run.limits.maxAttempts();
     outer:
     for (Candidate c : plan.candidates()) {
@@ -91,6 +103,9 @@ public final class AttemptLoop {
       }
       byte[] body = UpstreamRequests.bodyFor(run, c, provider);
       for (PlannedAttempt a : c.attempts()) {
+        if (run.cancelled()) {
+          throw cancelled(run, true);
+        }
         if (run.attempts >= maxAttempts) {
           break outer;
         }
@@ -118,9 +133,15 @@ public final class AttemptLoop {
     if (clock.nanoTime() - run.deadline >= 0) {
       run.timedOut = true; // the deadline passed during the last attempt
     }
+    if (run.cancelled()) {
+      throw cancelled(run, true);
+    }
     GatewayResponse retried = retrySameBackend(run);
     if (retried != null) {
       return retried;
+    }
+    if (run.cancelled()) {
+      throw cancelled(run, true);
     }
     if (clock.nanoTime() - run.deadline >= 0) {
       run.timedOut = true; // the deadline passed during the retried attempt
@@ -128,6 +149,14 @@ public final class AttemptLoop {
     GatewayException e = ExhaustionReport.of(run, cooldowns);
     finish(run, e.code().status(), e.code().code());
     throw e;
+  }
+
+  /** The caller cancelled: the request ends without a response (recorded as {@code client_closed}). */
+  private RequestCanceledException cancelled(RequestRun run, boolean record) {
+    if (record) {
+      finish(run, 499, "client_closed");
+    }
+    return new RequestCanceledException(run.plan.requestId());
   }
 
   /**
@@ -202,6 +231,10 @@ public final class AttemptLoop {
     long remaining = run.deadline - clock.nanoTime();
     Duration timeout = Duration.ofNanos(Math.max(1, Math.min(remaining, run.limits.perAttemptTimeout().toNanos())));
     UpstreamCall call = upstream.newCall(UpstreamRequests.build(run, provider, a, secret, body, timeout));
+    if (!run.onCancel(call::cancel)) {
+      run.attempts--; // cancelled before it started: not an attempt
+      return new Outcome(RetryAction.NEXT_BACKEND, null);
+    }
     long t0 = clock.nanoTime();
     UpstreamResponse response;
     try {

@@ -34,6 +34,8 @@ final class RequestRun {
   final List<Throwable> failures = new ArrayList<>(2);
   /** Attempts not made because the provider asked not to call their key yet. */
   final List<Held> held = new ArrayList<>(2);
+  /** What lets the caller stop this request, or null. */
+  final dev.aigateway.@Nullable Cancellation cancellation;
   boolean allRateLimited = true;
   boolean timedOut;
   int attempts;
@@ -50,6 +52,16 @@ final class RequestRun {
     this.forwarded = ForwardedHeaders.fromClient(plan.request().headers());
     this.body = EngineAccess.requests().body(plan.request());
     this.scan = EngineAccess.plans().scan(plan);
+    this.cancellation = plan.request().cancellation();
+  }
+
+  boolean cancelled() {
+    return cancellation != null && cancellation.isCancelled();
+  }
+
+  /** Makes {@code action} what the caller's cancel stops now; false when the request is already cancelled. */
+  boolean onCancel(Runnable action) {
+    return cancellation == null || EngineAccess.cancellations().bind(cancellation, action);
   }
 
   /** An attempt held back by a provider-requested wait, with the candidate it belongs to. */

@@ -9,6 +9,7 @@ import dev.aigateway.spi.UpstreamCall;
 import dev.aigateway.spi.UpstreamResponse;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,10 +17,15 @@ import org.slf4j.LoggerFactory;
 /**
  * The body of a served stream: the first bytes already read, then the rest as it arrives. A break
  * after the first byte becomes {@link IncompleteStreamException} on this and every later read; the end of
- * the stream records usage; closing it early cancels the provider's call.
+ * the stream records usage; closing it early cancels the provider's call and charges the usage seen so far
+ * (a provider bills what it generated before the cancel).
+ *
+ * <p>Reads come from one thread at a time; {@link #close()} may come from any thread (a client that went
+ * away, a {@link dev.aigateway.Cancellation}), and the request's end is recorded exactly once.
  */
 final class StreamedBody extends InputStream {
   private static final Logger LOG = LoggerFactory.getLogger(StreamedBody.class);
+  private static final byte[] EMPTY = new byte[0];
 
   private final AttemptLoop loop;
   private final RequestRun run;
@@ -27,15 +33,18 @@ final class StreamedBody extends InputStream {
   private final int recordIndex;
   private final UpstreamResponse response;
   private final UpstreamCall call;
-  private final byte[] head;
+  /** The bytes read before committing; dropped once passed on, so a long pass-through holds only the tail. */
+  private byte[] head;
   private int headPos;
   private final int headLen;
+  /** Usage named in the head (Anthropic's {@code message_start} names the input tokens there). */
+  private final Usage headUsage;
   private final byte[] tail = new byte[2048]; // the usage event of a stream is its last, and short
   private int tailLen;
   private boolean ended;
-  private boolean closed;
+  private volatile boolean closed;
   /** Whether the request's end (completed, broken or closed early) has been recorded: once only. */
-  private boolean finished;
+  private final AtomicBoolean finished = new AtomicBoolean();
   private @Nullable IncompleteStreamException broken;
 
   StreamedBody(AttemptLoop loop, RequestRun run, PlannedAttempt attempt, int recordIndex, UpstreamResponse response,
@@ -48,6 +57,7 @@ final class StreamedBody extends InputStream {
     this.call = call;
     this.head = head;
     this.headLen = headLen;
+    this.headUsage = Usage.scan(head, 0, headLen);
     this.ended = ended;
     // the tail starts with the end of the head, so a usage object split across the two is seen whole
     int carried = Math.min(headLen, tail.length);
@@ -70,13 +80,19 @@ final class StreamedBody extends InputStream {
     if (len == 0) {
       return 0;
     }
+    if (closed) {
+      throw new IOException("stream closed"); // by its reader, or cancelled: never a clean end
+    }
     if (headPos < headLen) {
       int n = Math.min(len, headLen - headPos);
       System.arraycopy(head, headPos, b, off, n);
       headPos += n;
+      if (headPos == headLen) {
+        head = EMPTY; // up to bufferedResponseBytes, no longer needed
+      }
       return n;
     }
-    if (ended || closed) {
+    if (ended) {
       return -1;
     }
     if (broken != null) {
@@ -113,11 +129,10 @@ final class StreamedBody extends InputStream {
   }
 
   private void complete() {
-    if (finished) {
+    if (!finished.compareAndSet(false, true)) {
       return;
     }
-    finished = true;
-    Usage usage = Usage.scan(head, 0, headLen).merge(Usage.scan(tail, 0, tailLen));
+    Usage usage = headUsage.merge(Usage.scan(tail, 0, tailLen));
     AttemptRecord r = run.records.get(recordIndex).toBuilder().usage(usage.input, usage.output).build();
     run.records.set(recordIndex, r);
     loop.charge(run, attempt, usage);
@@ -126,10 +141,9 @@ final class StreamedBody extends InputStream {
   }
 
   private void fail(IOException e) {
-    if (finished) {
+    if (!finished.compareAndSet(false, true)) {
       return;
     }
-    finished = true;
     AttemptRecord r = run.records.get(recordIndex).toBuilder().completion(Completion.STREAM_FAILED).build();
     run.records.set(recordIndex, r);
     Transfers.closeQuietly(response);
@@ -143,11 +157,15 @@ final class StreamedBody extends InputStream {
       return;
     }
     closed = true;
-    if (!ended && !finished) {
-      finished = true;
+    if (!ended && finished.compareAndSet(false, true)) {
       call.cancel(); // the client went away: stop the provider's work too
       Transfers.closeQuietly(response);
-      loop.finish(run, run.records.get(recordIndex).statusCode(), "client_closed");
+      // what arrived may name usage already (Anthropic's message_start carries the input tokens)
+      Usage usage = headUsage.merge(Usage.scan(tail, 0, Math.min(tailLen, tail.length)));
+      AttemptRecord r = run.records.get(recordIndex).toBuilder().usage(usage.input, usage.output).build();
+      run.records.set(recordIndex, r);
+      loop.charge(run, attempt, usage);
+      loop.finish(run, r.statusCode(), "client_closed");
     }
   }
 }

@@ -8,7 +8,6 @@ import dev.aigateway.routing.RoutePlan;
 import java.util.List;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
-import org.jspecify.annotations.Nullable;
 
 /**
  * What the engine reads of public value types without widening their API: a request's own body array
@@ -31,13 +30,34 @@ public final class EngineAccess {
     BodyScanner.Result scan(RoutePlan plan);
   }
 
+  /** Tells a request's cancellation what to stop now. */
+  public interface Cancellations {
+    /** Binds {@code action}; false (and not bound) when the request is already cancelled. */
+    boolean bind(dev.aigateway.Cancellation cancellation, Runnable action);
+  }
+
   private static volatile @Nullable Requests requests;
+  private static volatile @Nullable Cancellations cancellations;
   private static volatile @Nullable Plans plans;
 
   private EngineAccess() {}
 
   public static void register(Requests r) {
     requests = Objects.requireNonNull(r, "r");
+  }
+
+  public static void register(Cancellations c) {
+    cancellations = Objects.requireNonNull(c, "c");
+  }
+
+  /** The cancellation binder; initializes {@code Cancellation} the first time, if nothing has yet. */
+  public static Cancellations cancellations() {
+    Cancellations c = cancellations;
+    if (c == null) {
+      dev.aigateway.Cancellation.create(); // initializes Cancellation, whose static initializer registers it
+      c = Objects.requireNonNull(cancellations, "Cancellation registers the binder");
+    }
+    return c;
   }
 
   public static void register(Plans p) {

@@ -4,26 +4,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.aigateway.resource.AccessKey;
 import dev.aigateway.store.DataDirectoryKeyStore;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,45 +32,17 @@ final class CrashDurabilityTest {
   @TempDir
   Path data;
 
-  private Process startServer() throws Exception {
-    String java = ProcessHandle.current().info().command().orElse("java");
-    ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-        "dev.aigateway.examples.server.GatewayServer", "--port", "0", "--data", data.toString());
-    pb.environment().put("AIGATEWAY_ADMIN_KEY", ADMIN);
-    pb.redirectErrorStream(true);
-    return pb.start();
-  }
-
-  private static String awaitUrl(Process p) throws Exception {
-    BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-    Pattern listening = Pattern.compile("listening on (http://\\S+)");
-    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    String line;
-    while (System.nanoTime() < until && (line = out.readLine()) != null) {
-      Matcher m = listening.matcher(line);
-      if (m.find()) {
-        Thread t = new Thread(() -> {
-          try {
-            while (out.readLine() != null) {
-              // drain the rest so the child never blocks on a full pipe
-            }
-          } catch (java.io.IOException e) {
-            // the process is gone
-          }
-        });
-        t.setDaemon(true);
-        t.start();
-        return m.group(1);
-      }
-    }
-    throw new AssertionError("the server did not start");
+  private ServerProcess startServer() throws Exception {
+    return ServerProcess.start(List.of(), Map.of("AIGATEWAY_ADMIN_KEY", ADMIN), "--port", "0", "--data",
+        data.toString());
   }
 
   @Test
   void killedMidWrites_everyAcknowledgedChangeSurvives() throws Exception {
-    Process server = startServer();
+    ServerProcess running = startServer();
+    Process server = running.process();
     try {
-      String url = awaitUrl(server);
+      String url = running.url;
       HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
       Set<String> acknowledged = ConcurrentHashMap.newKeySet();
       AtomicBoolean stop = new AtomicBoolean();
@@ -121,12 +89,8 @@ final class CrashDurabilityTest {
         assertThat(stored).containsAll(acknowledged);
       }
       // and the real server starts on it again
-      Process again = startServer();
-      try {
-        assertThat(awaitUrl(again)).startsWith("http://127.0.0.1:");
-      } finally {
-        again.destroyForcibly();
-        again.waitFor(30, TimeUnit.SECONDS);
+      try (ServerProcess again = startServer()) {
+        assertThat(again.url).startsWith("http://127.0.0.1:");
       }
     } finally {
       server.destroyForcibly();
