@@ -90,6 +90,18 @@ final class TestDatabase {
     return "t" + RUN + "_" + SCHEMAS.incrementAndGet();
   }
 
+  /** The URL of a new, empty database on the same server (for a test that needs the default schema). */
+  String newDatabaseUrl() {
+    String name = newSchema();
+    execute("create database " + name);
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(jdbc:postgresql://[^/?]+/)([^?]*)(.*)")
+        .matcher(jdbcUrl);
+    if (!m.matches()) {
+      throw new IllegalStateException("a jdbc:postgresql://HOST[:PORT]/DB URL is needed");
+    }
+    return m.group(1) + name + m.group(3);
+  }
+
   Connection connection() throws SQLException {
     return pool.getConnection();
   }

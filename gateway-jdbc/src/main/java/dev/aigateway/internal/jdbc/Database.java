@@ -3,6 +3,7 @@ package dev.aigateway.internal.jdbc;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aigateway.internal.store.InMemoryKeyStore;
 import dev.aigateway.internal.store.SecretBox;
@@ -32,7 +33,8 @@ import org.jspecify.annotations.Nullable;
  * notification in the same transaction.
  */
 public final class Database {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  /** A reader made once: {@code ObjectMapper.readTree} resolves the root type again on every call. */
+  private static final ObjectReader JSON = new ObjectMapper().reader();
   /** The advisory lock class that serialises writers of changes ({@code 'AIGW'}), as in the trigger. */
   static final int CHANGE_LOCK = 1095321431;
   private static final String MASTER_KEY_CHECK = "master_key_check";
