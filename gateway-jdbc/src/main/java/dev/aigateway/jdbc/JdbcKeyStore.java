@@ -273,8 +273,8 @@ public final class JdbcKeyStore implements KeyStore, AutoCloseable {
     mirror.lock().lock();
     try {
       boolean deleted = db.delete(table, key);
-      boolean existed = mirror.remove(table, key);
-      return deleted || existed;
+      mirror.remove(table, key);
+      return deleted; // the database decides: another instance may have deleted it first
     } catch (SQLException e) {
       throw new JdbcStoreException("could not delete " + table.type() + " " + key + " in schema " + db.schema(), e);
     } finally {

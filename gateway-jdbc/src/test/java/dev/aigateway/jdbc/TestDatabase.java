@@ -170,15 +170,19 @@ final class TestDatabase {
       String url = "jdbc:postgresql://127.0.0.1:" + port + "/postgres?user=postgres";
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
       while (true) {
+        SQLException failure = null;
         try (Connection c = DriverManager.getConnection(url)) {
-          return url;
-        } catch (SQLException e) {
-          if (!server.isAlive() || System.nanoTime() > deadline) {
-            throw new IllegalStateException("PostgreSQL did not start: "
-                + Files.readString(log, StandardCharsets.UTF_8), e);
+          if (c.isValid(5)) {
+            return url;
           }
-          sleep(100);
+        } catch (SQLException e) {
+          failure = e;
         }
+        if (!server.isAlive() || System.nanoTime() > deadline) {
+          throw new IllegalStateException("PostgreSQL did not start: " + Files.readString(log, StandardCharsets.UTF_8),
+              failure);
+        }
+        sleep(100);
       }
     }
 
