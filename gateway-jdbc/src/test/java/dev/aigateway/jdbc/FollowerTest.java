@@ -69,6 +69,40 @@ final class FollowerTest {
     }
   }
 
+  @Test
+  void anInstanceBehindThePrunedChangeLog_reloadsEverything() throws Exception {
+    String schema = TestDatabase.newSchema();
+    try (JdbcKeyStore writer = open(schema);
+        JdbcKeyStore behind = JdbcKeyStore.builder().dataSource(TestDatabase.get().dataSource()).schema(schema)
+            .masterKey(KEY).listen(false).pollInterval(java.time.Duration.ofSeconds(10)).build()) {
+      java.util.List<String> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+      behind.addListener((type, id) -> heard.add(type + " " + id));
+      writer.putAccessKey(key("aigk_pruned0001"));
+      behind.refresh();
+      assertThat(behind.accessKey("aigk_pruned0001")).isNotNull();
+      writer.putAccessKey(key("aigk_pruned0002"));
+      // the first key removed without a change record, and the log pruned through the second key's change
+      TestDatabase.get().execute("begin; set local session_replication_role = replica; delete from " + schema
+          + ".access_keys where id = 'aigk_pruned0001'; update " + schema + ".store_meta set value = (select "
+          + "max(seq) from " + schema + ".changes)::text where name = 'pruned_through'; delete from " + schema
+          + ".changes; commit;");
+      behind.refresh();
+      assertThat(behind.accessKey("aigk_pruned0001")).as("removed while the log was pruned").isNull();
+      assertThat(behind.accessKey("aigk_pruned0002")).isNotNull();
+      assertThat(heard).contains("ACCESS_KEY aigk_pruned0001", "ACCESS_KEY aigk_pruned0002");
+      writer.putAccessKey(key("aigk_pruned0003"));
+      behind.refresh();
+      assertThat(behind.accessKey("aigk_pruned0003")).as("a change after the reload").isNotNull();
+    }
+  }
+
+  private static AccessKey key(String id) {
+    byte[] digest = new byte[32];
+    Arrays.fill(digest, (byte) 3);
+    return AccessKey.builder().id(id).name(id).keyRedacted("ng-x***1").secretDigest(digest).createdAt(Instant.EPOCH)
+        .updatedAt(Instant.EPOCH).build();
+  }
+
   private static Instant lastUsedInDatabase(String schema, String id) {
     try (Connection c = TestDatabase.get().connection();
         PreparedStatement ps = c.prepareStatement("select last_used from " + schema + ".access_keys where id = ?")) {
