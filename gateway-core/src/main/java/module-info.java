@@ -23,4 +23,5 @@ module dev.aigateway.core {
   exports dev.aigateway.internal.http to dev.aigateway.httpserver, dev.aigateway.okhttp;
   exports dev.aigateway.internal.admin.http to dev.aigateway.httpserver;
   exports dev.aigateway.internal.json to dev.aigateway.httpserver;
+  exports dev.aigateway.internal.store to dev.aigateway.jdbc;
 }

@@ -1,0 +1,150 @@
+package dev.aigateway.internal.jdbc;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.aigateway.config.AccessKeyConfiguration;
+import dev.aigateway.internal.store.InMemoryKeyStore;
+import dev.aigateway.internal.store.StoreCodec;
+import dev.aigateway.resource.AccessKey;
+import dev.aigateway.resource.CustomProvider;
+import dev.aigateway.resource.ProviderKey;
+import dev.aigateway.resource.VirtualModel;
+import dev.aigateway.spi.ResourceType;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
+import java.util.function.BiPredicate;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One resource type's table: its SQL, how a resource becomes a row (the data directory's JSON as {@code body},
+ * plus the columns an operator queries by), and where it lives in the in-memory mirror.
+ *
+ * @param key the column (and the mirror's key) that identifies a resource: {@code provider_id} for custom
+ *     providers, {@code id} for the others
+ * @param order how lists are ordered: creation order, or id for access keys
+ */
+public record Table<T>(ResourceType type, String name, String key, String order, Function<T, String> keyOf,
+    BiFunction<StoreCodec, T, ObjectNode> encode, BiFunction<StoreCodec, ObjectNode, T> decode,
+    List<String> columns, Function<T, List<String>> values, BiConsumer<InMemoryKeyStore, T> putInto,
+    BiPredicate<InMemoryKeyStore, String> removeFrom, Function<InMemoryKeyStore, List<T>> all) {
+
+  public static final Table<AccessKey> ACCESS_KEYS = new Table<>(ResourceType.ACCESS_KEY, "access_keys", "id", "id",
+      AccessKey::id, (codec, k) -> {
+        ObjectNode body = codec.accessKey(k);
+        body.remove("lastUsed"); // kept in its own column, written without a notification
+        return body;
+      }, StoreCodec::accessKey, List.of("id", "configuration_id"),
+      k -> List.of(k.id(), k.configurationId() == null ? "" : k.configurationId()),
+      InMemoryKeyStore::putAccessKey, InMemoryKeyStore::deleteAccessKey,
+      m -> m.accessKeys(null, Integer.MAX_VALUE));
+  public static final Table<AccessKeyConfiguration> CONFIGURATIONS = new Table<>(ResourceType.CONFIGURATION,
+      "configurations", "id", "created_seq", c -> Objects.requireNonNull(c.id(), "a stored configuration needs an id"),
+      StoreCodec::configuration, StoreCodec::configuration, List.of("id"),
+      c -> List.of(Objects.requireNonNull(c.id(), "id")), InMemoryKeyStore::putConfiguration,
+      InMemoryKeyStore::deleteConfiguration, InMemoryKeyStore::configurations);
+  public static final Table<ProviderKey> PROVIDER_KEYS = new Table<>(ResourceType.PROVIDER_KEY, "provider_keys", "id",
+      "created_seq", ProviderKey::id, StoreCodec::providerKey, StoreCodec::providerKey, List.of("id", "provider_id"),
+      k -> List.of(k.id(), k.providerId()), InMemoryKeyStore::putProviderKey, InMemoryKeyStore::deleteProviderKey,
+      InMemoryKeyStore::providerKeys);
+  public static final Table<CustomProvider> PROVIDERS = new Table<>(ResourceType.PROVIDER, "providers", "provider_id",
+      "created_seq", CustomProvider::providerId, StoreCodec::provider, StoreCodec::provider,
+      List.of("provider_id", "id"), p -> List.of(p.providerId(), p.id()), InMemoryKeyStore::putProvider,
+      InMemoryKeyStore::deleteProvider, InMemoryKeyStore::providers);
+  public static final Table<VirtualModel> VIRTUAL_MODELS = new Table<>(ResourceType.VIRTUAL_MODEL, "virtual_models",
+      "id", "created_seq", VirtualModel::id, StoreCodec::virtualModel, StoreCodec::virtualModel, List.of("id"),
+      v -> List.of(v.id()), InMemoryKeyStore::putVirtualModel, InMemoryKeyStore::deleteVirtualModel,
+      InMemoryKeyStore::virtualModels);
+
+  /** Every table, in the order a full load reads them (configurations before the access keys that link them). */
+  public static final List<Table<?>> ALL = List.of(CONFIGURATIONS, PROVIDER_KEYS, PROVIDERS, VIRTUAL_MODELS,
+      ACCESS_KEYS);
+
+  public static Table<?> of(ResourceType type) {
+    for (Table<?> t : ALL) {
+      if (t.type == type) {
+        return t;
+      }
+    }
+    throw new IllegalArgumentException("no table for " + type);
+  }
+
+  boolean isAccessKeys() {
+    return type == ResourceType.ACCESS_KEY;
+  }
+
+  /** Insert, or replace the row with the same key; a replaced row keeps its place in creation order. */
+  String upsertSql(String schema) {
+    String q = Sql.quote(schema) + "." + name;
+    List<String> placeholders = new ArrayList<>();
+    List<String> updates = new ArrayList<>();
+    for (String column : columns) {
+      placeholders.add(column.equals("configuration_id") ? "nullif(?, '')" : "?");
+      if (!column.equals(key)) {
+        updates.add(column + " = excluded." + column);
+      }
+    }
+    updates.add("body = excluded.body");
+    String cols = String.join(", ", columns) + ", body";
+    String vals = String.join(", ", placeholders) + ", ?::jsonb";
+    if (isAccessKeys()) {
+      cols += ", last_used";
+      vals += ", ?";
+      updates.add("last_used = greatest(" + q + ".last_used, excluded.last_used)");
+    }
+    return "insert into " + q + " (" + cols + ") values (" + vals + ") on conflict (" + key + ") do update set "
+        + String.join(", ", updates);
+  }
+
+  /** Binds {@link #upsertSql}'s parameters. */
+  void bindUpsert(PreparedStatement ps, T value, String body) throws SQLException {
+    int i = 1;
+    for (String v : values.apply(value)) {
+      ps.setString(i++, v);
+    }
+    ps.setString(i++, body);
+    if (isAccessKeys()) {
+      Instant lastUsed = ((AccessKey) value).lastUsed();
+      if (lastUsed == null) {
+        ps.setNull(i, Types.TIMESTAMP_WITH_TIMEZONE);
+      } else {
+        ps.setObject(i, OffsetDateTime.ofInstant(lastUsed, ZoneOffset.UTC));
+      }
+    }
+  }
+
+  String deleteSql(String schema) {
+    return "delete from " + Sql.quote(schema) + "." + name + " where " + key + " = ?";
+  }
+
+  /** Every row: key, body as text, last use (access keys only), in list order. */
+  String selectAllSql(String schema) {
+    return select(schema) + " order by " + order;
+  }
+
+  /** The rows whose key is in the array parameter. */
+  String selectSomeSql(String schema) {
+    return select(schema) + " where " + key + " = any(?) order by " + order;
+  }
+
+  private String select(String schema) {
+    return "select " + key + ", body::text, " + (isAccessKeys() ? "last_used" : "null::timestamptz") + " from "
+        + Sql.quote(schema) + "." + name;
+  }
+
+  /** Decodes a row's body (and, for access keys, its last use). */
+  T decode(StoreCodec codec, ObjectNode body, @Nullable OffsetDateTime lastUsed) {
+    if (lastUsed != null) {
+      body.put("lastUsed", lastUsed.toInstant().toString());
+    }
+    return decode.apply(codec, body);
+  }
+}
