@@ -32,6 +32,8 @@ final class StreamedBody extends InputStream {
   private final int headLen;
   private final byte[] tail = new byte[2048]; // the usage event of a stream is its last, and short
   private int tailLen;
+  /** Bytes read from the provider after the head: with the head, what the client received. */
+  private long streamed;
   private boolean ended;
   private boolean closed;
   /** Whether the request's end (completed, broken or closed early) has been recorded: once only. */
@@ -97,6 +99,7 @@ final class StreamedBody extends InputStream {
       return -1;
     }
     remember(b, off, n);
+    streamed += n;
     return n;
   }
 
@@ -120,7 +123,7 @@ final class StreamedBody extends InputStream {
     Usage usage = Usage.scan(head, 0, headLen).merge(Usage.scan(tail, 0, tailLen));
     AttemptRecord r = run.records.get(recordIndex).toBuilder().usage(usage.input, usage.output).build();
     run.records.set(recordIndex, r);
-    loop.charge(run, attempt, usage);
+    loop.charge(run, attempt, usage, null, headLen + streamed);
     Transfers.closeQuietly(response);
     loop.finish(run, r.statusCode(), null);
   }
@@ -133,6 +136,7 @@ final class StreamedBody extends InputStream {
     AttemptRecord r = run.records.get(recordIndex).toBuilder().completion(Completion.STREAM_FAILED).build();
     run.records.set(recordIndex, r);
     Transfers.closeQuietly(response);
+    loop.charge(run, attempt, Usage.NONE, null, headLen + streamed); // what was served is paid for, estimated
     loop.finish(run, r.statusCode(), "stream_failed");
     LOG.debug("request {}: stream from {} broke: {}", run.plan.requestId(), attempt.provider(), Transfers.describe(e));
   }
@@ -147,6 +151,7 @@ final class StreamedBody extends InputStream {
       finished = true;
       call.cancel(); // the client went away: stop the provider's work too
       Transfers.closeQuietly(response);
+      loop.charge(run, attempt, Usage.NONE, null, headLen + streamed); // what was served is paid for, estimated
       loop.finish(run, run.records.get(recordIndex).statusCode(), "client_closed");
     }
   }
