@@ -1,5 +1,5 @@
 /**
- * AI Gateway for Java, the test kit: {@code FakeClock}, {@code FakeUpstream} and the {@code KeyStore}
+ * AI Gateway for Java, the test kit: {@code FakeClock}, {@code FakeUpstream}, {@code CreditLedgerContract} and the {@code KeyStore}
  * conformance suite {@code KeyStoreContract} that store authors extend.
  */
 module dev.aigateway.testing {
