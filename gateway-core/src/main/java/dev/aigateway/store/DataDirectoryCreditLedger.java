@@ -71,7 +71,9 @@ public final class DataDirectoryCreditLedger implements CreditLedger, AutoClosea
       return t;
     });
     long nanos = flushInterval.toNanos();
-    flusher.scheduleWithFixedDelay(this::flushQuietly, nanos, nanos, TimeUnit.NANOSECONDS);
+    @SuppressWarnings("FutureReturnValueIgnored") // flushQuietly logs its own failures; close() cancels it
+    java.util.concurrent.ScheduledFuture<?> unused =
+        flusher.scheduleWithFixedDelay(this::flushQuietly, nanos, nanos, TimeUnit.NANOSECONDS);
   }
 
   /** Opens (creating if missing) the ledger in {@code dir}, with the system clock and a one-second flush interval. */
@@ -208,17 +210,16 @@ public final class DataDirectoryCreditLedger implements CreditLedger, AutoClosea
     String id = n.path("id").asText();
     Instant created = Instant.parse(n.path("createdAt").asText());
     long amount = n.path("amountMicroCents").asLong();
-    switch (type) {
-      case "grant":
+    return switch (type) {
+      case "grant" -> {
         JsonNode d = n.get("description");
-        return CreditTransaction.grant(id, created, amount, d == null || d.isNull() ? null : d.asText());
-      case "usage":
-        return CreditTransaction.usage(id, LocalDate.parse(n.path("day").asText()), created,
-            Instant.parse(n.path("updatedAt").asText()), amount, n.path("requests").asLong(),
-            n.path("inputTokens").asLong(), n.path("outputTokens").asLong());
-      default:
-        throw new IllegalStateException("unknown credit transaction type '" + type + "'");
-    }
+        yield CreditTransaction.grant(id, created, amount, d == null || d.isNull() ? null : d.asText());
+      }
+      case "usage" -> CreditTransaction.usage(id, LocalDate.parse(n.path("day").asText()), created,
+          Instant.parse(n.path("updatedAt").asText()), amount, n.path("requests").asLong(),
+          n.path("inputTokens").asLong(), n.path("outputTokens").asLong());
+      default -> throw new IllegalStateException("unknown credit transaction type '" + type + "'");
+    };
   }
 
   @Override

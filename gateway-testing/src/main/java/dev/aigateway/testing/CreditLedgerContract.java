@@ -166,7 +166,7 @@ public abstract class CreditLedgerContract {
     } finally {
       pool.shutdownNow();
     }
-    long grants = (perThread + 999) / 1_000;
+    long grants = (perThread + 999L) / 1_000;
     assertThat(ledger.balanceMicroCents())
         .isEqualTo(grants * CreditLedger.MICRO_CENTS_PER_CENT - 7L * threads * perThread);
     CreditTransaction usage = ledger.transactions(null, 100).items().stream()

@@ -31,6 +31,8 @@ public final class CreditCharger {
   }
 
   /**
+   * Charges one served attempt, if credits are enforced.
+   *
    * @param requestBody the request as sent (for an estimate of its tokens)
    * @param response the whole response when it was kept, else null
    * @param responseBytes how many response bytes went to the client

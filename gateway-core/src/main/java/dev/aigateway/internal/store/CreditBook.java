@@ -23,13 +23,14 @@ import org.jspecify.annotations.Nullable;
  * wrote them.
  */
 public final class CreditBook {
-  private long balanceMicroCents;
+  /** Written under the lock, read without it: the request path's balance check takes no lock. */
+  private volatile long balanceMicroCents;
   private final List<CreditTransaction> transactions = new ArrayList<>();
   private final Map<String, Integer> positions = new HashMap<>();
   private final Map<LocalDate, String> usageIds = new HashMap<>();
   private final Set<String> dirty = new LinkedHashSet<>();
 
-  public synchronized long balanceMicroCents() {
+  public long balanceMicroCents() {
     return balanceMicroCents;
   }
 

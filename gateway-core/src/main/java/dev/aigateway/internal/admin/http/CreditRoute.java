@@ -30,38 +30,41 @@ final class CreditRoute implements AdminRoute {
       throw AdminRequest.noSuchEndpoint();
     }
     CreditLedger ledger = gateway.creditLedger();
-    switch (request.segments().get(1)) {
-      case "balance":
+    return switch (request.segments().get(1)) {
+      case "balance" -> {
         request.requireRead("balance", 2);
-        return AdminResponse.ok(codec.balance(ledger));
-      case "transactions":
-        request.requireRead("transactions", 2);
-        int limit = request.limit();
-        if (limit < 1 || limit > 100) {
-          throw new ConfigurationException("limit", "must be from 1 to 100 but was " + limit);
-        }
-        String before = request.beforeId();
-        if (before != null && !before.matches("[A-Za-z0-9_]{1,64}")) {
-          throw new ConfigurationException("beforeId", "must be a transaction id");
-        }
-        try {
-          return AdminResponse.ok(codec.creditTransactions(ledger.transactions(before, limit),
-              request.query().get("limit")));
-        } catch (IllegalArgumentException e) {
-          throw new ConfigurationException("beforeId", "is not a transaction of this ledger");
-        }
-      case "grants":
+        yield AdminResponse.ok(codec.balance(ledger));
+      }
+      case "transactions" -> transactions(request, ledger);
+      case "grants" -> {
         request.requireMethod("POST");
-        return AdminResponse.created(codec.creditTransaction(grant(request.obj(), ledger)));
-      default:
-        throw AdminRequest.noSuchEndpoint();
+        yield AdminResponse.created(codec.creditTransaction(grant(request.obj(), ledger)));
+      }
+      default -> throw AdminRequest.noSuchEndpoint();
+    };
+  }
+
+  private AdminResponse transactions(AdminRequest request, CreditLedger ledger) {
+    request.requireRead("transactions", 2);
+    int limit = request.limit();
+    if (limit < 1 || limit > 100) {
+      throw new ConfigurationException("limit", "must be from 1 to 100 but was " + limit);
+    }
+    String before = request.beforeId();
+    if (before != null && !before.matches("[A-Za-z0-9_]{1,64}")) {
+      throw new ConfigurationException("beforeId", "must be a transaction id");
+    }
+    try {
+      return AdminResponse.ok(codec.creditTransactions(ledger.transactions(before, limit),
+          request.query().get("limit")));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigurationException("beforeId", "is not a transaction of this ledger");
     }
   }
 
   private static CreditTransaction grant(Json.Obj o, CreditLedger ledger) {
     o.allowOnly(GRANT_FIELDS);
-    Json.Obj checked = o;
-    com.fasterxml.jackson.databind.JsonNode amount = checked.raw("amountCents");
+    com.fasterxml.jackson.databind.JsonNode amount = o.raw("amountCents");
     if (amount == null) {
       throw new ConfigurationException(o.child("amountCents"), "is required");
     }
