@@ -156,7 +156,7 @@ public final class Gateway implements AutoCloseable {
             "The account has run out of credits: add credits (POST /credits/grants) to continue.");
       }
       Long maxInput = account.maxInputTokens();
-      if (maxInput != null) {
+      if (maxInput != null && body.length > maxInput) { // a token is at least one byte: smaller bodies fit
         long tokens = TokenEstimator.jsonText(body, 0, body.length);
         if (tokens > maxInput) {
           throw new GatewayException(ErrorCode.REQUEST_TOO_LARGE, "Input too large: " + tokens + " tokens (max "
