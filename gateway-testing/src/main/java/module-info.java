@@ -1,6 +1,6 @@
 /**
- * AI Gateway for Java, the test kit: {@code FakeClock}, {@code FakeUpstream} and the {@code KeyStore}
- * conformance suite {@code KeyStoreContract} that store authors extend.
+ * AI Gateway for Java, the test kit: {@code FakeClock}, {@code FakeUpstream}, and the conformance suites
+ * that store authors extend: {@code KeyStoreContract} and {@code CreditLedgerContract}.
  */
 module dev.aigateway.testing {
   requires transitive dev.aigateway.core;

@@ -7,6 +7,8 @@ import dev.aigateway.failover.KeyCooldowns;
 import dev.aigateway.failover.RequestRecord;
 import dev.aigateway.internal.attempt.AttemptLoop;
 import dev.aigateway.internal.attempt.RequestEvents;
+import dev.aigateway.internal.credits.CreditCharger;
+import dev.aigateway.internal.tokens.TokenEstimator;
 import dev.aigateway.internal.plan.EngineAccess;
 import dev.aigateway.internal.plan.Planner;
 import dev.aigateway.internal.plan.RoutingState;
@@ -80,6 +82,7 @@ public final class Gateway implements AutoCloseable {
   private final Planner planner;
   private final GatewayAdmin admin;
   private volatile Limits limits;
+  private volatile AccountSettings accountSettings;
   private final Object stateLock = new Object();
   private final @Nullable AttemptLoop loop;
   private final @Nullable Upstream upstream;
@@ -89,7 +92,8 @@ public final class Gateway implements AutoCloseable {
   private Gateway(Builder b) {
     this.store = b.store != null ? b.store : KeyStore.inMemory();
     this.credentials = b.credentials;
-    this.ledger = b.ledger;
+    this.ledger = b.ledger != null ? b.ledger : CreditLedger.inMemory(b.clock);
+    this.accountSettings = b.accountSettings;
     this.events = new RequestEvents(b.listener, b.requestLogSize);
     this.clock = b.clock;
     ProviderCatalog cat = b.catalog;
@@ -102,7 +106,8 @@ public final class Gateway implements AutoCloseable {
         new SecretDigest(b.pepper), store, clock, b.maxCachedKeys);
     this.cooldowns = new KeyCooldowns(clock);
     this.planner = new Planner(credentials, cooldowns, b.random);
-    this.loop = b.upstream == null ? null : new AttemptLoop(this::limits, b.upstream, b.policy, credentials, ledger,
+    this.loop = b.upstream == null ? null : new AttemptLoop(this::limits, b.upstream, b.policy, credentials,
+        new CreditCharger(ledger, this::accountSettings),
         clock, cooldowns, events, b.bufferedResponseBytes, b.responseHeaders);
     this.upstream = b.upstream;
     this.store.addListener(this::onStoreChange);
@@ -145,8 +150,18 @@ public final class Gateway implements AutoCloseable {
             + " bytes; the limit is " + limits.maxRequestBytes() + ".");
       }
       BodyScanner.Result scanned = BodyScanner.scan(body, 0, body.length);
-      if (ledger.balance(key.id()) <= 0) {
-        throw new GatewayException(ErrorCode.INSUFFICIENT_CREDITS, "The credit balance is exhausted.");
+      AccountSettings account = accountSettings;
+      if (account.creditsEnforced() && ledger.balanceCents() <= 0) {
+        throw new GatewayException(ErrorCode.INSUFFICIENT_CREDITS,
+            "The account has run out of credits: add credits (POST /credits/grants) to continue.");
+      }
+      Long maxInput = account.maxInputTokens();
+      if (maxInput != null && body.length > maxInput) { // a token is at least one byte: smaller bodies fit
+        long tokens = TokenEstimator.jsonText(body, 0, body.length);
+        if (tokens > maxInput) {
+          throw new GatewayException(ErrorCode.REQUEST_TOO_LARGE, "Input too large: " + tokens + " tokens (max "
+              + maxInput + ").");
+        }
       }
       RoutePlan plan = planner.plan(requestId, request, key, state(), scanned);
       events.planned(plan);
@@ -302,6 +317,16 @@ public final class Gateway implements AutoCloseable {
     return limits;
   }
 
+  /** The account settings of {@code /gateway-config}: credits, the processing fee, input token limit, metadata. */
+  public AccountSettings accountSettings() {
+    return accountSettings;
+  }
+
+  /** Replaces the account settings; requests that start afterwards use the new ones. */
+  public void updateAccountSettings(AccountSettings settings) {
+    this.accountSettings = Objects.requireNonNull(settings, "settings");
+  }
+
   /** Replaces the request limits; requests that start afterwards use the new ones. */
   public void updateLimits(Limits newLimits) {
     Objects.requireNonNull(newLimits, "newLimits");
@@ -378,7 +403,8 @@ public final class Gateway implements AutoCloseable {
   public static final class Builder {
     private @Nullable KeyStore store;
     private CredentialResolver credentials = CredentialResolver.storeValues();
-    private CreditLedger ledger = CreditLedger.unlimited();
+    private @Nullable CreditLedger ledger;
+    private AccountSettings accountSettings = AccountSettings.defaults();
     private GatewayListener listener = GatewayListener.NONE;
     private Clock clock = Clock.system();
     private ProviderCatalog catalog = ProviderCatalog.builtIn();
@@ -467,9 +493,18 @@ public final class Gateway implements AutoCloseable {
       return this;
     }
 
-    /** Default {@link CreditLedger#unlimited()}. */
+    /**
+     * Where the account's credits are kept; default {@link CreditLedger#inMemory(Clock)} (starting at zero,
+     * lost with the process). Credits are enforced only when {@link AccountSettings#creditsEnforced()} is on.
+     */
     public Builder creditLedger(CreditLedger ledger) {
       this.ledger = Objects.requireNonNull(ledger, "ledger");
+      return this;
+    }
+
+    /** Credits, the processing fee and the input token limit; default {@link AccountSettings#defaults()}. */
+    public Builder accountSettings(AccountSettings accountSettings) {
+      this.accountSettings = Objects.requireNonNull(accountSettings, "accountSettings");
       return this;
     }
 
@@ -599,6 +634,57 @@ public final class Gateway implements AutoCloseable {
         throw new IllegalArgumentException(name + " must be > 0 but was " + d);
       }
       return d;
+    }
+  }
+
+  /**
+   * The account settings of {@code /gateway-config}.
+   *
+   * @param creditsEnforced whether requests are charged and refused with {@code insufficient_credits} while
+   *     the balance is zero or less; off by default, so a fresh install never refuses traffic
+   * @param processingFeeCentsPerMillionTokens the fee charged per million request plus response tokens of
+   *     every served request (default 5: USD 0.05), 0 to 1,000,000
+   * @param maxInputTokens requests whose estimated input tokens exceed it are refused with
+   *     {@code request_too_large} before any upstream call; null: no limit
+   * @param maxOutputTokens kept and shown, not applied (the reference does not say how it applies); null: none
+   * @param metadata free text up to 4,096 characters, or null
+   * @param accountId the operator's name for this account (billing exports, dashboards), up to 255
+   *     characters, or null
+   */
+  public record AccountSettings(boolean creditsEnforced, long processingFeeCentsPerMillionTokens,
+      @Nullable Long maxInputTokens, @Nullable Long maxOutputTokens, @Nullable String metadata,
+      @Nullable String accountId) {
+    /** The default processing fee: 5 cents (USD 0.05) per million tokens. */
+    public static final long DEFAULT_PROCESSING_FEE = 5;
+
+    public AccountSettings {
+      if (processingFeeCentsPerMillionTokens < 0 || processingFeeCentsPerMillionTokens > 1_000_000) {
+        throw new IllegalArgumentException("processingFeeCentsPerMillionTokens must be from 0 to 1000000 but was "
+            + processingFeeCentsPerMillionTokens);
+      }
+      if (maxInputTokens != null && maxInputTokens < 1) {
+        throw new IllegalArgumentException("maxInputTokens must be >= 1 but was " + maxInputTokens);
+      }
+      if (maxOutputTokens != null && maxOutputTokens < 1) {
+        throw new IllegalArgumentException("maxOutputTokens must be >= 1 but was " + maxOutputTokens);
+      }
+      if (metadata != null && metadata.length() > 4096) {
+        throw new IllegalArgumentException("metadata must be at most 4096 characters but was " + metadata.length());
+      }
+      if (accountId != null && accountId.length() > 255) {
+        throw new IllegalArgumentException("accountId must be at most 255 characters but was " + accountId.length());
+      }
+    }
+
+    /** Credits not enforced, the default fee, no token limits, no metadata, no account id. */
+    public static AccountSettings defaults() {
+      return new AccountSettings(false, DEFAULT_PROCESSING_FEE, null, null, null, null);
+    }
+
+    /** A copy with {@code creditsEnforced} changed. */
+    public AccountSettings withCreditsEnforced(boolean enforced) {
+      return new AccountSettings(enforced, processingFeeCentsPerMillionTokens, maxInputTokens, maxOutputTokens,
+          metadata, accountId);
     }
   }
 

@@ -32,11 +32,12 @@ public final class Provider {
   private final boolean managed;
   private final boolean builtIn;
   private final Map<Surface, Set<String>> supportedParams;
+  private final Map<String, ModelPrice> prices;
 
   Provider(String id, @Nullable String resourceId, String name, String baseUrl, Surface.Format format,
       String authHeader, String authPrefix, Map<String, String> defaultHeaders, Set<Surface> surfaces,
       List<String> models, List<String> families, boolean managed, boolean builtIn,
-      Map<Surface, Set<String>> supportedParams) {
+      Map<Surface, Set<String>> supportedParams, Map<String, ModelPrice> prices) {
     this.id = Objects.requireNonNull(id, "id");
     this.resourceId = resourceId;
     this.name = name;
@@ -60,6 +61,9 @@ public final class Provider {
     this.managed = managed;
     this.builtIn = builtIn;
     this.supportedParams = Map.copyOf(supportedParams);
+    Map<String, ModelPrice> pr = new HashMap<>();
+    prices.forEach((m, p) -> pr.put(m.toLowerCase(Locale.ROOT), p));
+    this.prices = Map.copyOf(pr);
   }
 
   /** The provider as the gateway sees a custom provider resource. */
@@ -86,7 +90,7 @@ public final class Provider {
     Map<String, String> defaults = format == Surface.Format.ANTHROPIC
         ? Map.of("anthropic-version", "2023-06-01") : Map.of();
     return new Provider(p.providerId(), p.id(), p.name(), p.baseUrl(), format, header, prefix, defaults, surfaces,
-        p.models(), List.of(), false, false, params);
+        p.models(), List.of(), false, false, params, Map.of());
   }
 
   /** The provider id used in model strings and rules: {@code openai}, or a custom {@code providerId}. */
@@ -151,6 +155,20 @@ public final class Provider {
     return modelIndex.containsKey(lowercaseModelId);
   }
 
+  /**
+   * The catalog's price of a model (case-insensitive), or null when the catalog has none: an uncatalogued
+   * model, a catalogued one whose price could not be confirmed, or any model of a custom provider. A managed
+   * credential serves only models with a price.
+   */
+  public @Nullable ModelPrice price(String modelId) {
+    return prices.get(modelId.toLowerCase(Locale.ROOT));
+  }
+
+  /** Every priced model, keyed by its lowercase id. */
+  public Map<String, ModelPrice> prices() {
+    return prices;
+  }
+
   /** Lowercase prefixes that mark a bare model id as this provider's ({@code gpt-}, {@code claude-}). */
   public List<String> families() {
     return families;
@@ -185,7 +203,7 @@ public final class Provider {
   /** A copy with another base URL (for tests, local mocks or regional endpoints). */
   public Provider withBaseUrl(String newBaseUrl) {
     return new Provider(id, resourceId, name, newBaseUrl, format, authHeader, authPrefix, defaultHeaders, surfaces,
-        models, families, managed, builtIn, supportedParams);
+        models, families, managed, builtIn, supportedParams, prices);
   }
 
   private static String stripTrailingSlash(String url) {

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.time.LocalDate;
 import java.util.Collection;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -37,7 +38,10 @@ public final class ProviderCatalog {
     this.byResourceId = byRes;
   }
 
-  /** The built-in providers: openai, anthropic, google, mistral, groq, deepseek, openrouter, xai. */
+  /**
+   * The built-in providers: openai, anthropic, google, mistral, groq, deepseek, openrouter, xai, moonshotai,
+   * z-ai, hyperbolic, inceptionlabs, inference-net, with the prices the catalog could confirm.
+   */
   public static ProviderCatalog builtIn() {
     return BUILT_IN;
   }
@@ -109,12 +113,29 @@ public final class ProviderCatalog {
         out.put(id, new Provider(id, null, n.get("name").asText(), n.get("baseUrl").asText(),
             Surface.Format.valueOf(n.get("format").asText().toUpperCase(java.util.Locale.ROOT)),
             n.get("auth").get("header").asText(), n.get("auth").get("prefix").asText(), defaults, surfaces,
-            strings(n.get("models")), strings(n.get("families")), n.get("managed").asBoolean(), true, Map.of()));
+            strings(n.get("models")), strings(n.get("families")), n.get("managed").asBoolean(), true, Map.of(),
+            prices(id, n.get("pricing"), strings(n.get("models")))));
       }
       return new ProviderCatalog(out);
     } catch (IOException e) {
       throw new UncheckedIOException("could not read the built-in provider catalog", e);
     }
+  }
+
+  private static Map<String, ModelPrice> prices(String providerId, @Nullable JsonNode pricing, List<String> models) {
+    if (pricing == null) {
+      return Map.of();
+    }
+    LocalDate asOf = LocalDate.parse(pricing.get("asOf").asText());
+    Map<String, ModelPrice> out = new LinkedHashMap<>();
+    pricing.get("models").properties().forEach(e -> {
+      if (!models.contains(e.getKey())) {
+        throw new IllegalStateException("catalog: " + providerId + " prices " + e.getKey() + ", which it does not list");
+      }
+      out.put(e.getKey(), new ModelPrice(e.getValue().get("input").decimalValue(),
+          e.getValue().get("output").decimalValue(), asOf));
+    });
+    return out;
   }
 
   private static List<String> strings(JsonNode arr) {

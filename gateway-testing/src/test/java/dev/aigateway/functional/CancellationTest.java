@@ -40,7 +40,7 @@ final class CancellationTest {
   private static final String GPT = "{\"model\":\"gpt-4o\",\"messages\":[]}";
   private final ExecutorService threads = Executors.newCachedThreadPool();
   private final List<RequestRecord> completed = new CopyOnWriteArrayList<>();
-  private final List<CreditLedger.Usage> charged = new CopyOnWriteArrayList<>();
+  private final List<CreditLedger.Charge> charged = new CopyOnWriteArrayList<>();
 
   @AfterEach
   void stop() {
@@ -126,16 +126,31 @@ final class CancellationTest {
   }
 
   private Gateway gateway(Upstream upstream) {
+    CreditLedger ledger = CreditLedger.inMemory();
+    ledger.grant(1_000, "test credits");
     Gateway g = Gateway.builder().keyStore(KeyStore.inMemory()).upstream(upstream)
+        .accountSettings(Gateway.AccountSettings.defaults().withCreditsEnforced(true))
         .creditLedger(new CreditLedger() {
           @Override
-          public long balance(String accessKeyId) {
-            return Long.MAX_VALUE;
+          public long balanceMicroCents() {
+            return ledger.balanceMicroCents();
           }
 
           @Override
-          public void record(Usage usage) {
-            charged.add(usage);
+          public void charge(Charge charge) {
+            charged.add(charge);
+            ledger.charge(charge);
+          }
+
+          @Override
+          public dev.aigateway.spi.CreditTransaction grant(long amountCents, String description) {
+            return ledger.grant(amountCents, description);
+          }
+
+          @Override
+          public dev.aigateway.admin.Page<dev.aigateway.spi.CreditTransaction> transactions(String beforeId,
+              int limit) {
+            return ledger.transactions(beforeId, limit);
           }
         })
         .listener(new GatewayListener() {
@@ -213,7 +228,11 @@ final class CancellationTest {
       assertThat(upstream.cancels.get()).isPositive();
       assertThat(completed).as("recorded once").singleElement()
           .satisfies(rec -> assertThat(rec.errorCode()).isEqualTo("client_closed"));
-      assertThat(charged).singleElement().satisfies(u -> assertThat(u.inputTokens()).isEqualTo(25));
+      assertThat(completed.get(0).attempts().get(0).inputTokens()).as("usage seen before the cancel").isEqualTo(25);
+      assertThat(charged).singleElement().satisfies(u -> {
+        assertThat(u.inputTokens()).isEqualTo(25);
+        assertThat(u.outputTokens()).as("estimated from what was served").isPositive();
+      });
     }
   }
 }

@@ -239,11 +239,14 @@ final class FailoverTest {
 
   @Test
   void usageIsReportedToTheCreditLedger() {
-    CreditLedger ledger = CreditLedger.inMemory(1_000, 1_000_000);
-    build(Gateway.builder().creditLedger(ledger));
+    CreditLedger ledger = CreditLedger.inMemory();
+    ledger.grant(1_000, "test");
+    // a fee of one cent per token: the 12 + 5 tokens the provider reported cost 17 cents
+    build(Gateway.builder().creditLedger(ledger).accountSettings(
+        new Gateway.AccountSettings(true, 1_000_000, null, null, null, null)));
     upstream.forKey("sk-oa-primary").respond(FakeUpstream.json(200, OK));
     chat(GPT).close();
-    assertThat(ledger.balance("any")).isEqualTo(1_000 - 17);
+    assertThat(ledger.balanceCents()).isEqualTo(1_000 - 17);
   }
 
   @Test

@@ -75,9 +75,9 @@ final class LargeResponseTest {
     Upstream upstream = TestUpstreams.answering(200, Headers.of("Content-Type", "application/json"), () -> body,
         new java.util.concurrent.atomic.AtomicInteger());
     TestUpstreams.RecordingLedger ledger = new TestUpstreams.RecordingLedger();
-    List<CreditLedger.Usage> billed = ledger.billed;
+    List<CreditLedger.Charge> billed = ledger.billed;
     try (Gateway gateway = Gateway.builder().keyStore(KeyStore.inMemory()).upstream(upstream).creditLedger(ledger)
-        .bufferedResponseBytes(64 * 1024).build()) {
+          .accountSettings(TestUpstreams.enforced()).bufferedResponseBytes(64 * 1024).build()) {
       gateway.admin().providerKeys().create(ProviderKeyChange.builder().providerId("openai").name("k")
           .value("sk-large-0123456789").build());
       String token = gateway.admin().accessKeys().create(AccessKeyChange.builder().build()).token();

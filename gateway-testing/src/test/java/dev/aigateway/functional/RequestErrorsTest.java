@@ -88,14 +88,16 @@ final class RequestErrorsTest {
 
   @Test
   void exhaustedCredits_areInsufficientCredits() {
-    CreditLedger ledger = CreditLedger.inMemory(1, 1_000_000);
-    Fixture paid = new Fixture(Gateway.builder().creditLedger(ledger), KeyStore.inMemory());
+    CreditLedger ledger = CreditLedger.inMemory();
+    ledger.grant(1, "one cent");
+    Fixture paid = new Fixture(Gateway.builder().creditLedger(ledger)
+        .accountSettings(Gateway.AccountSettings.defaults().withCreditsEnforced(true)), KeyStore.inMemory());
     paid.providerKey("openai", "k");
     String t = paid.accessKey(null);
     String body = "{\"model\":\"gpt-4o\",\"messages\":[]}";
     assertThat(paid.chat(t, body).candidates()).hasSize(1);
     String keyId = paid.gateway.authenticate(t).id();
-    ledger.record(new CreditLedger.Usage(keyId, "openai", "gpt-4o", 1, 0));
+    ledger.charge(new CreditLedger.Charge("rq_1", keyId, "openai", "gpt-4o", false, 1, 0, 1, 0));
     GatewayException e = catchGateway(() -> paid.chat(t, body));
     assertThat(e.code()).isEqualTo(ErrorCode.INSUFFICIENT_CREDITS);
     assertThat(e.status()).isEqualTo(403);

@@ -167,11 +167,11 @@ final class RetryAndStreamEdgesTest {
       System.arraycopy(start, 0, body, 0, start.length);
       System.arraycopy(end, 0, body, size - end.length, end.length);
       TestUpstreams.RecordingLedger ledger = new TestUpstreams.RecordingLedger();
-      List<CreditLedger.Usage> billed = ledger.billed;
+      List<CreditLedger.Charge> billed = ledger.billed;
       Upstream upstream = TestUpstreams.answering(200, Headers.of("Content-Type", "application/json"),
           () -> new ByteArrayInputStream(body), new java.util.concurrent.atomic.AtomicInteger());
       try (Gateway g = Gateway.builder().keyStore(KeyStore.inMemory()).upstream(upstream).creditLedger(ledger)
-          .bufferedResponseBytes(limit).build()) {
+          .accountSettings(TestUpstreams.enforced()).bufferedResponseBytes(limit).build()) {
         key(g);
         String token = token(g);
         try (GatewayResponse r = g.handle(GatewayRequest.of(Surface.CHAT_COMPLETIONS, token, GPT))) {

@@ -1,7 +1,10 @@
 package dev.aigateway.functional;
 
 import dev.aigateway.Headers;
+import dev.aigateway.Gateway;
+import dev.aigateway.admin.Page;
 import dev.aigateway.spi.CreditLedger;
+import dev.aigateway.spi.CreditTransaction;
 import dev.aigateway.spi.Upstream;
 import dev.aigateway.spi.UpstreamCall;
 import dev.aigateway.spi.UpstreamResponse;
@@ -10,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /** Upstreams and a ledger for tests that need more than {@code FakeUpstream} scripts: exact bodies and closes. */
 final class TestUpstreams {
@@ -49,18 +53,39 @@ final class TestUpstreams {
     };
   }
 
-  /** A ledger with no limit that keeps every usage it is told of. */
+  /** A ledger with a large balance that keeps every charge it is told of (credits must be enforced). */
   static final class RecordingLedger implements CreditLedger {
-    final List<Usage> billed = new CopyOnWriteArrayList<>();
+    final List<Charge> billed = new CopyOnWriteArrayList<>();
+    private final CreditLedger inner = CreditLedger.inMemory();
 
-    @Override
-    public long balance(String accessKeyId) {
-      return Long.MAX_VALUE;
+    RecordingLedger() {
+      inner.grant(MAX_GRANT_CENTS, "tests");
     }
 
     @Override
-    public void record(Usage usage) {
-      billed.add(usage);
+    public long balanceMicroCents() {
+      return inner.balanceMicroCents();
     }
+
+    @Override
+    public void charge(Charge charge) {
+      billed.add(charge);
+      inner.charge(charge);
+    }
+
+    @Override
+    public CreditTransaction grant(long amountCents, @Nullable String description) {
+      return inner.grant(amountCents, description);
+    }
+
+    @Override
+    public Page<CreditTransaction> transactions(@Nullable String beforeId, int limit) {
+      return inner.transactions(beforeId, limit);
+    }
+  }
+
+  /** Account settings with credits enforced and the default fee. */
+  static Gateway.AccountSettings enforced() {
+    return Gateway.AccountSettings.defaults().withCreditsEnforced(true);
   }
 }

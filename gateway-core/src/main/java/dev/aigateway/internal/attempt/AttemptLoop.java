@@ -20,7 +20,7 @@ import dev.aigateway.routing.PlannedAttempt;
 import dev.aigateway.routing.RoutePlan;
 import dev.aigateway.spi.Clock;
 import dev.aigateway.spi.CredentialResolver;
-import dev.aigateway.spi.CreditLedger;
+import dev.aigateway.internal.credits.CreditCharger;
 import dev.aigateway.spi.Upstream;
 import dev.aigateway.spi.UpstreamCall;
 import dev.aigateway.spi.UpstreamResponse;
@@ -48,7 +48,7 @@ public final class AttemptLoop {
   private final Upstream upstream;
   private final FailoverPolicy policy;
   private final CredentialResolver credentials;
-  private final CreditLedger ledger;
+  private final CreditCharger charger;
   private final Clock clock;
   private final KeyCooldowns cooldowns;
   private final RequestEvents events;
@@ -56,13 +56,13 @@ public final class AttemptLoop {
   private final ResponseHeaderPolicy responseHeaders;
 
   public AttemptLoop(Supplier<Gateway.Limits> limits, Upstream upstream, FailoverPolicy policy,
-      CredentialResolver credentials, CreditLedger ledger, Clock clock, KeyCooldowns cooldowns, RequestEvents events,
+      CredentialResolver credentials, CreditCharger charger, Clock clock, KeyCooldowns cooldowns, RequestEvents events,
       int bufferedResponseBytes, ResponseHeaderPolicy responseHeaders) {
     this.limits = limits;
     this.upstream = upstream;
     this.policy = policy;
     this.credentials = credentials;
-    this.ledger = ledger;
+    this.charger = charger;
     this.clock = clock;
     this.cooldowns = cooldowns;
     this.events = events;
@@ -311,7 +311,11 @@ public final class AttemptLoop {
     if (!stream) {
       Transfers.Head head;
       try {
-        head = Transfers.readUpTo(response.body(), bufferedResponseBytes, declaredLength(response));
+        long declared = declaredLength(response);
+        // an answer declared larger than a response may hold is passed through at once: holding its first
+        // megabyte would gain nothing (it cannot be failed over whole) and costs a large array per response
+        int hold = declared > bufferedResponseBytes ? Math.min(bufferedResponseBytes, 8192) : bufferedResponseBytes;
+        head = Transfers.readUpTo(response.body(), hold, declared);
       } catch (IOException e) {
         Transfers.closeQuietly(response);
         run.failed(e);
@@ -334,7 +338,7 @@ public final class AttemptLoop {
       byte[] bytes = head.length == head.bytes.length ? head.bytes : Arrays.copyOf(head.bytes, head.length);
       Usage usage = Usage.scan(bytes, 0, bytes.length);
       record(run, a, number, status, RetryAction.SUCCEEDED, Completion.SUCCEEDED, t0, false, false, usage, null);
-      charge(run, a, usage);
+      charge(run, a, usage, bytes, bytes.length);
       GatewayResponse out = respond(run, a, response, status).body(bytes).build();
       finish(run, status, null);
       return new Outcome(RetryAction.SUCCEEDED, out);
@@ -380,16 +384,16 @@ public final class AttemptLoop {
     }
   }
 
-  void charge(RequestRun run, PlannedAttempt a, Usage usage) {
-    if (usage == Usage.NONE) {
-      return;
-    }
-    try {
-      ledger.record(new CreditLedger.Usage(run.plan.accessKeyId(), a.provider(), a.model(), usage.input,
-          usage.output));
-    } catch (RuntimeException e) {
-      LOG.warn("CreditLedger.record threw; ignored", e);
-    }
+  /** Charges the served attempt to the credit ledger (when credits are enforced); usage NONE: estimated. */
+  void charge(RequestRun run, PlannedAttempt a, Usage usage, byte @Nullable [] response, long responseBytes) {
+    charger.charge(run.plan, run.body, a, run.state.resolver.catalog().provider(a.provider()), usage, response,
+        responseBytes);
+  }
+
+  /** Charges a stream cut short: usage it named so far counts, the rest is estimated from what was served. */
+  void chargeCut(RequestRun run, PlannedAttempt a, Usage seen, long responseBytes) {
+    charger.chargeCut(run.plan, run.body, a, run.state.resolver.catalog().provider(a.provider()), seen,
+        responseBytes);
   }
 
   void finish(RequestRun run, int status, @Nullable String errorCode) {

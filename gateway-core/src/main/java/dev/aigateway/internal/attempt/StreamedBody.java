@@ -41,6 +41,8 @@ final class StreamedBody extends InputStream {
   private final Usage headUsage;
   private final byte[] tail = new byte[2048]; // the usage event of a stream is its last, and short
   private int tailLen;
+  /** Bytes read from the provider after the head: with the head, what the client received. */
+  private long streamed;
   private boolean ended;
   private volatile boolean closed;
   /** Whether the request's end (completed, broken or closed early) has been recorded: once only. */
@@ -113,6 +115,7 @@ final class StreamedBody extends InputStream {
       return -1;
     }
     remember(b, off, n);
+    streamed += n;
     return n;
   }
 
@@ -135,7 +138,7 @@ final class StreamedBody extends InputStream {
     Usage usage = headUsage.merge(Usage.scan(tail, 0, tailLen));
     AttemptRecord r = run.records.get(recordIndex).toBuilder().usage(usage.input, usage.output).build();
     run.records.set(recordIndex, r);
-    loop.charge(run, attempt, usage);
+    loop.charge(run, attempt, usage, null, headLen + streamed);
     Transfers.closeQuietly(response);
     loop.finish(run, r.statusCode(), null);
   }
@@ -147,6 +150,8 @@ final class StreamedBody extends InputStream {
     AttemptRecord r = run.records.get(recordIndex).toBuilder().completion(Completion.STREAM_FAILED).build();
     run.records.set(recordIndex, r);
     Transfers.closeQuietly(response);
+    Usage usage = headUsage.merge(Usage.scan(tail, 0, Math.min(tailLen, tail.length)));
+    loop.chargeCut(run, attempt, usage, headLen + streamed); // what was served is paid for
     loop.finish(run, r.statusCode(), "stream_failed");
     LOG.debug("request {}: stream from {} broke: {}", run.plan.requestId(), attempt.provider(), Transfers.describe(e));
   }
@@ -164,7 +169,7 @@ final class StreamedBody extends InputStream {
       Usage usage = headUsage.merge(Usage.scan(tail, 0, Math.min(tailLen, tail.length)));
       AttemptRecord r = run.records.get(recordIndex).toBuilder().usage(usage.input, usage.output).build();
       run.records.set(recordIndex, r);
-      loop.charge(run, attempt, usage);
+      loop.chargeCut(run, attempt, usage, headLen + streamed); // what was served is paid for
       loop.finish(run, r.statusCode(), "client_closed");
     }
   }

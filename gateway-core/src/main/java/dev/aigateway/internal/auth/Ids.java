@@ -14,6 +14,7 @@ public final class Ids {
   public static final String VIRTUAL_MODEL = "aigvm_";
   public static final String REQUEST = "rq_";
   public static final String ADMIN_KEY = "aigak_";
+  public static final String CREDIT_TRANSACTION = "aigct_";
 
   private static final SecureRandom RANDOM = new SecureRandom();
   private static long lastMillis;

@@ -140,8 +140,9 @@ public final class Planner {
     CompiledRule rule = cfg == null ? null : cfg.ruleFor(p.id(), lower);
     List<PlannedAttempt> attempts = new ArrayList<>(4);
     RuleMatch match;
-    // a managed credential serves only the models the catalog knows (the reference: managed keys refuse
-    // uncatalogued models); the host's own keys serve anything the provider accepts
+    // a managed credential serves only the models the catalog knows and prices (the reference: managed keys
+    // refuse uncatalogued or unpriced models), since credits must pay for them; the host's own keys serve
+    // anything the provider accepts
     boolean managedRefused = false;
     if (rule == null) {
       match = RuleMatch.DEFAULT;
@@ -149,7 +150,7 @@ public final class Planner {
         attempts.add(PlannedAttempt.of(p.id(), r.model(), -1, null, k.id(), k.name()));
       }
       boolean hasManaged = credentials.managed(p.id()) != null;
-      boolean managedServes = hasManaged && p.lists(lower);
+      boolean managedServes = hasManaged && p.price(lower) != null;
       managedRefused = hasManaged && !managedServes;
       if (managedServes) {
         attempts.add(PlannedAttempt.of(p.id(), r.model(), -1, null, null, null));
@@ -159,7 +160,7 @@ public final class Planner {
       for (CompiledStep step : rule.steps()) {
         if (step.type() == StepType.MANAGED) {
           boolean hasManaged = credentials.managed(p.id()) != null;
-          boolean managedServes = hasManaged && p.lists(lower);
+          boolean managedServes = hasManaged && p.price(lower) != null;
           managedRefused |= hasManaged && !managedServes;
           if (managedServes) {
             attempts.add(PlannedAttempt.of(p.id(), r.model(), step.index(), step.typeName(), null, null));
@@ -174,7 +175,8 @@ public final class Planner {
           ? "No credentials for custom provider \"" + p.id() + "\": add a provider key for it."
           : managedRefused
               ? "No credentials for \"" + p.id() + ":" + ModelResolver.display(r.model()) + "\": the managed credential "
-                  + "serves only catalogued models; add a provider key of your own for this one."
+                  + "serves only catalogued models with a price, and this one " + (p.lists(lower) ? "has no price"
+                  : "is not in the catalog") + "; add a provider key of your own for it."
               : "No credentials for provider \"" + p.id() + "\": " + (rule == null
                   ? "it has no provider keys and no managed credential." : match.describe() + " yields no usable key.");
       return reject(rejected, requested, source, ErrorCode.NO_CREDENTIALS, why);

@@ -1,46 +1,48 @@
 package dev.aigateway.internal.store;
 
-import dev.aigateway.internal.json.Usage;
-
+import dev.aigateway.admin.Page;
+import dev.aigateway.internal.auth.Ids;
+import dev.aigateway.spi.Clock;
 import dev.aigateway.spi.CreditLedger;
-import java.util.concurrent.atomic.AtomicLong;
+import dev.aigateway.spi.CreditTransaction;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
-/** One shared balance, debited per million tokens. Thread-safe. */
+/** The credit ledger in memory: starts at zero, lost with the process. Thread-safe. */
 public final class InMemoryCreditLedger implements CreditLedger {
-  private final AtomicLong microBalance;
-  private final long creditsPerMillionTokens;
+  private final CreditBook book = new CreditBook();
+  private final Clock clock;
 
-  public InMemoryCreditLedger(long balance, long creditsPerMillionTokens) {
-    if (creditsPerMillionTokens < 0) {
-      throw new IllegalArgumentException("creditsPerMillionTokens must be >= 0 but was " + creditsPerMillionTokens);
-    }
-    this.microBalance = new AtomicLong(Math.multiplyExact(balance, 1_000_000L));
-    this.creditsPerMillionTokens = creditsPerMillionTokens;
+  public InMemoryCreditLedger(Clock clock) {
+    this.clock = Objects.requireNonNull(clock, "clock");
   }
 
   @Override
-  public long balance(String accessKeyId) {
-    return Math.floorDiv(microBalance.get(), 1_000_000L);
-  }
-
-  /** The balance, in millionths of a credit. */
-  public long microBalance() {
-    return microBalance.get();
+  public long balanceMicroCents() {
+    return book.balanceMicroCents();
   }
 
   @Override
-  public void record(Usage usage) {
-    long tokens = Math.max(0, usage.inputTokens()) + Math.max(0, usage.outputTokens());
-    microBalance.addAndGet(-Math.multiplyExact(tokens, creditsPerMillionTokens));
+  public void charge(Charge charge) {
+    book.charge(Objects.requireNonNull(charge, "charge"), clock.now());
   }
 
-  /** Adds credits (a purchase). */
-  public void credit(long credits) {
-    microBalance.addAndGet(Math.multiplyExact(credits, 1_000_000L));
+  @Override
+  public CreditTransaction grant(long amountCents, @Nullable String description) {
+    CreditLedger.checkGrant(amountCents, description);
+    CreditTransaction t = CreditTransaction.grant(Ids.newId(Ids.CREDIT_TRANSACTION), clock.now(),
+        Math.multiplyExact(amountCents, MICRO_CENTS_PER_CENT), description);
+    book.grant(t);
+    return t;
+  }
+
+  @Override
+  public Page<CreditTransaction> transactions(@Nullable String beforeId, int limit) {
+    return book.page(beforeId, limit);
   }
 
   @Override
   public String toString() {
-    return "InMemoryCreditLedger[balance=" + balance("") + "]";
+    return "InMemoryCreditLedger[balanceCents=" + balanceCents() + "]";
   }
 }

@@ -22,6 +22,7 @@ import dev.aigateway.resource.AccessKey;
 import dev.aigateway.resource.ProviderKey;
 import dev.aigateway.spi.BaseUrlGuard;
 import dev.aigateway.spi.CredentialResolver;
+import dev.aigateway.store.DataDirectoryCreditLedger;
 import dev.aigateway.store.DataDirectoryKeyStore;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -61,16 +62,19 @@ public final class GatewayServer implements AutoCloseable {
   private final HttpServer server;
   private final ExecutorService pool;
   private final DataDirectoryKeyStore store;
+  private final DataDirectoryCreditLedger ledger;
   private final Gateway gateway;
   private final @Nullable DemoProviders demo;
   private final String url;
   private final java.util.concurrent.atomic.AtomicInteger active;
 
-  private GatewayServer(HttpServer server, ExecutorService pool, DataDirectoryKeyStore store, Gateway gateway,
-      @Nullable DemoProviders demo, String url, java.util.concurrent.atomic.AtomicInteger active) {
+  private GatewayServer(HttpServer server, ExecutorService pool, DataDirectoryKeyStore store,
+      DataDirectoryCreditLedger ledger, Gateway gateway, @Nullable DemoProviders demo, String url,
+      java.util.concurrent.atomic.AtomicInteger active) {
     this.server = server;
     this.pool = pool;
     this.store = store;
+    this.ledger = ledger;
     this.gateway = gateway;
     this.demo = demo;
     this.url = url;
@@ -117,13 +121,22 @@ public final class GatewayServer implements AutoCloseable {
     // the server's own state first: it carries over what older versions kept in store.log
     ServerState state = ServerState.open(o.data);
     DataDirectoryKeyStore store = DataDirectoryKeyStore.open(o.data, env.get("AIGATEWAY_MASTER_KEY"));
+    DataDirectoryCreditLedger ledger;
+    try {
+      ledger = DataDirectoryCreditLedger.open(o.data);
+    } catch (RuntimeException e) {
+      store.close();
+      throw e;
+    }
     try {
       Map<String, String> managedVars = new LinkedHashMap<>(o.managed);
       // safe: managedFromEnv takes a Function<String, @Nullable String> and skips unset variables; NullAway 0.12
       // does not read that type argument's @Nullable from gateway-core's class files
       @SuppressWarnings("NullAway")
       CredentialResolver credentials = CredentialResolver.managedFromEnv(managedVars, env::get);
-      Gateway.Builder builder = Gateway.builder().keyStore(store).credentialResolver(credentials)
+      Gateway.AccountSettings settings = state.accountSettings();
+      Gateway.Builder builder = Gateway.builder().keyStore(store).credentialResolver(credentials).creditLedger(ledger)
+          .accountSettings(settings != null ? settings : Gateway.AccountSettings.defaults())
           .upstream(o.allowPrivate ? OkHttpUpstream.create()
               : OkHttpUpstream.publicAddressesOnly(OkHttpUpstream.defaultClient()));
       BaseUrlGuard guard = o.allowPrivate ? BaseUrlGuard.syntaxOnly()
@@ -161,7 +174,9 @@ public final class GatewayServer implements AutoCloseable {
 
       HttpServer server = GatewayHttpHandler.newServer(new InetSocketAddress(o.host, o.port), 256);
       ExecutorService pool = (ExecutorService) server.getExecutor();
-      AdminHttpHandler adminHandler = AdminHttpHandler.create(gateway, adminKeys, state::saveLimits);
+      // PATCH /gateway-config applies the account settings, then saves the limits: both are saved together
+      AdminHttpHandler adminHandler = AdminHttpHandler.create(gateway, adminKeys,
+          limits -> state.saveGatewayConfig(limits, gateway.accountSettings()));
       java.util.concurrent.atomic.AtomicInteger active = new java.util.concurrent.atomic.AtomicInteger();
       com.sun.net.httpserver.HttpHandler handler = GatewayHttpHandler.wrap(gateway, adminHandler);
       server.createContext("/", exchange -> {
@@ -177,12 +192,13 @@ public final class GatewayServer implements AutoCloseable {
       String url = "http://" + host + ":" + server.getAddress().getPort();
       out.println("listening on " + url);
       out.println("data directory: " + o.data.toAbsolutePath());
-      GatewayServer s = new GatewayServer(server, pool, store, gateway, demo, url, active);
+      GatewayServer s = new GatewayServer(server, pool, store, ledger, gateway, demo, url, active);
       if (demo != null) {
         s.runDemo(demo, out);
       }
       return s;
     } catch (IOException | RuntimeException e) {
+      ledger.close();
       store.close();
       throw e;
     }
@@ -271,6 +287,11 @@ public final class GatewayServer implements AutoCloseable {
     }
     if (demo != null) {
       demo.close();
+    }
+    try {
+      ledger.close(); // writes the pending credit charges
+    } catch (UncheckedIOException e) {
+      System.err.println("closing the credit ledger: " + e.getMessage());
     }
     try {
       store.close();

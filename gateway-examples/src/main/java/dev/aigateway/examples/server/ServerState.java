@@ -24,13 +24,14 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The server's own durable state, kept beside the key store in {@code DIR/server.json}: the digests of
- * generated admin API keys, and the limits set through {@code /gateway-config}.
+ * generated admin API keys, and the limits and account settings set through {@code /gateway-config}.
  *
  * <pre>{@code
  * {"format":"aigateway-server","version":1,
  *  "adminKeys":[{"id":"aigak_...","digest":"<base64 SHA-256>","createdAt":"..."}],
  *  "gatewayConfig":{"maxRequestBytes":...,"totalTimeoutMs":...,"perRequestTimeoutMs":...,"maxAttempts":...,
- *                   "maxRetryWaitMs":...}}
+ *                   "maxRetryWaitMs":...,"creditsEnforced":false,"processingFeeCentsPerMillionTokens":5,
+ *                   "maxInputTokens":null,"maxOutputTokens":null,"metadata":null,"accountId":null}}
  * }</pre>
  *
  * <p>The file is small and each change rewrites it whole: written to {@code server.json.tmp}, forced,
@@ -175,14 +176,48 @@ final class ServerState {
         Duration.ofMillis(n.path("maxRetryWaitMs").asLong(defaults.maxRetryWait().toMillis())));
   }
 
-  /** Saves the limits; durable when this returns. */
+  /** The saved account settings, each field not saved taken from the defaults; null when none were saved. */
+  synchronized Gateway.@Nullable AccountSettings accountSettings() {
+    JsonNode n = root.get("gatewayConfig");
+    if (n == null || !n.isObject() || !n.has("processingFeeCentsPerMillionTokens")) {
+      return null;
+    }
+    return new Gateway.AccountSettings(n.path("creditsEnforced").asBoolean(false),
+        n.path("processingFeeCentsPerMillionTokens").asLong(Gateway.AccountSettings.DEFAULT_PROCESSING_FEE),
+        optLong(n, "maxInputTokens"), optLong(n, "maxOutputTokens"), optText(n, "metadata"), optText(n, "accountId"));
+  }
+
+  private static @Nullable Long optLong(JsonNode n, String field) {
+    JsonNode v = n.get(field);
+    return v == null || v.isNull() ? null : v.asLong();
+  }
+
+  private static @Nullable String optText(JsonNode n, String field) {
+    JsonNode v = n.get(field);
+    return v == null || v.isNull() ? null : v.asText();
+  }
+
+  /** Saves the limits, keeping the saved account settings; durable when this returns. */
   synchronized void saveLimits(Gateway.Limits limits) {
+    saveGatewayConfig(limits, accountSettings());
+  }
+
+  /** Saves the limits and the account settings ({@code /gateway-config}); durable when this returns. */
+  synchronized void saveGatewayConfig(Gateway.Limits limits, Gateway.@Nullable AccountSettings settings) {
     ObjectNode next = root.deepCopy();
-    next.putObject("gatewayConfig").put("maxRequestBytes", limits.maxRequestBytes())
+    ObjectNode config = next.putObject("gatewayConfig").put("maxRequestBytes", limits.maxRequestBytes())
         .put("totalTimeoutMs", limits.totalTimeout().toMillis())
         .put("perRequestTimeoutMs", limits.perAttemptTimeout().toMillis())
         .put("maxAttempts", limits.maxAttempts())
         .put("maxRetryWaitMs", limits.maxRetryWait().toMillis());
+    if (settings != null) {
+      config.put("creditsEnforced", settings.creditsEnforced())
+          .put("processingFeeCentsPerMillionTokens", settings.processingFeeCentsPerMillionTokens())
+          .put("maxInputTokens", settings.maxInputTokens())
+          .put("maxOutputTokens", settings.maxOutputTokens())
+          .put("metadata", settings.metadata())
+          .put("accountId", settings.accountId());
+    }
     write(next);
   }
 

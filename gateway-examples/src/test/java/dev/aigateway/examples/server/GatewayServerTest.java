@@ -190,6 +190,33 @@ final class GatewayServerTest {
   }
 
   @Test
+  void credits_andTheAccountSettings_surviveARestart_andEnforcementRefusesAtZero() throws Exception {
+    start(Map.of("AIGATEWAY_ADMIN_KEY", ADMIN));
+    String token = json(call("POST", "/access-keys", ADMIN, "{\"name\":\"paying\"}")).get("token").asText();
+    HttpResponse<String> grant = call("POST", "/credits/grants", ADMIN, "{\"amountCents\":1234,\"description\":\"x\"}");
+    assertThat(grant.statusCode()).isEqualTo(201);
+    JsonNode patched = json(call("PATCH", "/gateway-config", ADMIN,
+        "{\"creditsEnforced\":true,\"maxInputTokens\":4096,\"metadata\":\"m\",\"accountId\":\"acct\"}"));
+    assertThat(patched.get("creditsEnforced").asBoolean()).isTrue();
+    server.close();
+    server = null;
+    start(Map.of("AIGATEWAY_ADMIN_KEY", ADMIN));
+    assertThat(json(call("GET", "/credits/balance", ADMIN, null)).get("balanceCents").asLong()).isEqualTo(1234);
+    assertThat(json(call("GET", "/credits/transactions", ADMIN, null)).get("items")).hasSize(1);
+    JsonNode config = json(call("GET", "/gateway-config", ADMIN, null));
+    assertThat(config.get("creditsEnforced").asBoolean()).isTrue();
+    assertThat(config.get("maxInputTokens").asLong()).isEqualTo(4096);
+    assertThat(config.get("metadata").asText()).isEqualTo("m");
+    assertThat(config.get("accountId").asText()).isEqualTo("acct");
+    assertThat(config.get("processingFeeCentsPerMillionTokens").asLong()).isEqualTo(5);
+    server.gateway().creditLedger().charge(new dev.aigateway.spi.CreditLedger.Charge("rq_x", "aigk_x", "openai",
+        "gpt-4o", false, 0, 0, 1234L * 1_000_000, 0));
+    HttpResponse<String> refused = call("POST", "/v1/chat/completions", token, "{\"model\":\"gpt-4o\"}");
+    assertThat(refused.statusCode()).isEqualTo(403);
+    assertThat(json(refused).get("error").get("code").asText()).isEqualTo("insufficient_credits");
+  }
+
+  @Test
   void aGeneratedAdminKey_isPrintedOnce_andWorksAfterARestart() throws Exception {
     start(Map.of());
     Matcher m = Pattern.compile("admin API key \\(shown once, only its hash is kept\\): (\\S+)")

@@ -34,7 +34,8 @@ public final class AdminApi {
   private final AdminCodec codec;
   private final Map<String, AdminRoute> routes;
 
-  private AdminApi(Gateway gateway, AdminKeys keys, @Nullable Consumer<Gateway.Limits> limitsSaver) {
+  private AdminApi(Gateway gateway, AdminKeys keys, @Nullable Consumer<Gateway.Limits> limitsSaver,
+      @Nullable Consumer<Gateway.AccountSettings> settingsSaver) {
     this.keys = keys;
     this.codec = new AdminCodec(gateway.keyStore());
     GatewayAdmin admin = gateway.admin();
@@ -44,7 +45,7 @@ public final class AdminApi {
         "provider-keys", new ProviderKeyRoute(admin.providerKeys(), codec),
         "providers", new ProviderRoute(admin.providers(), codec),
         "virtual-models", new VirtualModelRoute(admin.virtualModels(), codec),
-        "gateway-config", new GatewayConfigRoute(gateway, codec, limitsSaver),
+        "gateway-config", new GatewayConfigRoute(gateway, codec, limitsSaver, settingsSaver),
         "usage", new UsageRoute(gateway, codec),
         "credits", new CreditRoute(gateway, codec));
   }
@@ -55,8 +56,20 @@ public final class AdminApi {
    * @param limitsSaver called after {@code PATCH /gateway-config} changed the limits (to persist them), or null
    */
   public static AdminApi create(Gateway gateway, AdminKeys keys, @Nullable Consumer<Gateway.Limits> limitsSaver) {
+    return create(gateway, keys, limitsSaver, null);
+  }
+
+  /**
+   * The management API of {@code gateway}, authorized by {@code keys}.
+   *
+   * @param limitsSaver called after {@code PATCH /gateway-config} changed the limits (to persist them), or null
+   * @param settingsSaver called when {@code PATCH /gateway-config} changes the account settings, before they
+   *     take effect (to persist them; a saver that throws leaves them unchanged), or null
+   */
+  public static AdminApi create(Gateway gateway, AdminKeys keys, @Nullable Consumer<Gateway.Limits> limitsSaver,
+      @Nullable Consumer<Gateway.AccountSettings> settingsSaver) {
     return new AdminApi(Objects.requireNonNull(gateway, "gateway"), Objects.requireNonNull(keys, "keys"),
-        limitsSaver);
+        limitsSaver, settingsSaver);
   }
 
   /**

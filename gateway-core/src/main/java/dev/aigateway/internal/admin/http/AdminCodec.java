@@ -15,6 +15,8 @@ import dev.aigateway.resource.AccessKey;
 import dev.aigateway.resource.CustomProvider;
 import dev.aigateway.resource.ProviderKey;
 import dev.aigateway.resource.VirtualModel;
+import dev.aigateway.spi.CreditLedger;
+import dev.aigateway.spi.CreditTransaction;
 import dev.aigateway.spi.KeyStore;
 import java.time.Duration;
 import java.util.Map;
@@ -150,18 +152,29 @@ public final class AdminCodec {
     return n;
   }
 
-  /** {@code /gateway-config}: the limits in force, durations Go-style. */
-  public ObjectNode gatewayConfig(Gateway.Limits l) {
+  /** {@code /gateway-config}: the limits and account settings in force, durations Go-style. */
+  public ObjectNode gatewayConfig(Gateway.Limits l, Gateway.AccountSettings s) {
     ObjectNode n = Json.MAPPER.createObjectNode();
+    nullable(n, "accountId", s.accountId());
     n.put("uri", "/gateway-config");
     n.put("totalTimeout", duration(l.totalTimeout()));
     n.put("perRequestTimeout", duration(l.perAttemptTimeout()));
     n.put("maxRetryWait", duration(l.maxRetryWait()));
     n.put("maxAttempts", l.maxAttempts());
     n.put("maxRequestBytes", l.maxRequestBytes());
-    n.putNull("maxInputTokens");
-    n.putNull("maxOutputTokens");
-    n.putNull("metadata");
+    if (s.maxInputTokens() == null) {
+      n.putNull("maxInputTokens");
+    } else {
+      n.put("maxInputTokens", s.maxInputTokens());
+    }
+    if (s.maxOutputTokens() == null) {
+      n.putNull("maxOutputTokens");
+    } else {
+      n.put("maxOutputTokens", s.maxOutputTokens());
+    }
+    nullable(n, "metadata", s.metadata());
+    n.put("creditsEnforced", s.creditsEnforced());
+    n.put("processingFeeCentsPerMillionTokens", s.processingFeeCentsPerMillionTokens());
     return n;
   }
 
@@ -198,10 +211,47 @@ public final class AdminCodec {
     return n;
   }
 
-  /** {@code /credits/balance}: {@code {"balanceCents"}}. */
-  public ObjectNode balance(long balanceCents) {
+  /** {@code /credits/balance}: {@code {"balanceCents"}} (whole cents, rounded down) and the exact micro-cents. */
+  public ObjectNode balance(CreditLedger ledger) {
+    long micro = ledger.balanceMicroCents();
     ObjectNode n = Json.MAPPER.createObjectNode();
-    n.put("balanceCents", balanceCents);
+    n.put("balanceCents", Math.floorDiv(micro, CreditLedger.MICRO_CENTS_PER_CENT));
+    n.put("balanceMicroCents", micro);
+    return n;
+  }
+
+  /** One credit transaction: a grant, or one UTC day of usage charges. */
+  public ObjectNode creditTransaction(CreditTransaction t) {
+    ObjectNode n = Json.MAPPER.createObjectNode();
+    n.put("id", t.id());
+    n.put("type", t.type().json());
+    n.put("amountCents", t.amountCents());
+    n.put("amountMicroCents", t.amountMicroCents());
+    n.put("createdAt", t.createdAt().toString());
+    if (t.type() == CreditTransaction.Type.GRANT) {
+      nullable(n, "description", t.description());
+    } else {
+      n.put("day", String.valueOf(t.day()));
+      n.put("updatedAt", t.updatedAt().toString());
+      n.put("requests", t.requests());
+      n.put("inputTokens", t.inputTokens());
+      n.put("outputTokens", t.outputTokens());
+    }
+    return n;
+  }
+
+  /** {@code /credits/transactions}: {@code {"items":[..],"uri","nextPageUri"}}, newest first. */
+  public ObjectNode creditTransactions(Page<CreditTransaction> page, @Nullable String limit) {
+    ObjectNode n = Json.MAPPER.createObjectNode();
+    ArrayNode items = n.putArray("items");
+    page.items().forEach(t -> items.add(creditTransaction(t)));
+    n.put("uri", "/credits/transactions");
+    if (page.nextBeforeId() == null) {
+      n.putNull("nextPageUri");
+    } else {
+      n.put("nextPageUri", "/credits/transactions?beforeId=" + page.nextBeforeId()
+          + (limit == null ? "" : "&limit=" + limit));
+    }
     return n;
   }
 

@@ -13,21 +13,28 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * {@code GET|PATCH /gateway-config}: the request limits, durations Go-style ({@code 120s}, {@code 1m30s},
- * {@code 500ms}); in PATCH, {@code null} restores a limit's default.
+ * {@code 500ms}), and the account settings ({@code creditsEnforced}, {@code processingFeeCentsPerMillionTokens},
+ * {@code maxInputTokens}, {@code maxOutputTokens}, {@code metadata}, {@code accountId}). In PATCH an omitted
+ * field is unchanged and {@code null} restores its default (or clears it). The whole PATCH is checked before
+ * anything changes; the settings are saved before they take effect.
  */
 final class GatewayConfigRoute implements AdminRoute {
   private static final Set<String> FIELDS = Set.of("totalTimeout", "perRequestTimeout", "maxAttempts",
-      "maxRequestBytes", "maxRetryWait", "maxInputTokens", "maxOutputTokens", "metadata");
+      "maxRequestBytes", "maxRetryWait", "maxInputTokens", "maxOutputTokens", "metadata", "accountId",
+      "creditsEnforced", "processingFeeCentsPerMillionTokens");
   private static final Pattern DURATION_PART = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m|h)");
 
   private final Gateway gateway;
   private final AdminCodec codec;
   private final @Nullable Consumer<Gateway.Limits> limitsSaver;
+  private final @Nullable Consumer<Gateway.AccountSettings> settingsSaver;
 
-  GatewayConfigRoute(Gateway gateway, AdminCodec codec, @Nullable Consumer<Gateway.Limits> limitsSaver) {
+  GatewayConfigRoute(Gateway gateway, AdminCodec codec, @Nullable Consumer<Gateway.Limits> limitsSaver,
+      @Nullable Consumer<Gateway.AccountSettings> settingsSaver) {
     this.gateway = Objects.requireNonNull(gateway, "gateway");
     this.codec = Objects.requireNonNull(codec, "codec");
     this.limitsSaver = limitsSaver;
+    this.settingsSaver = settingsSaver;
   }
 
   @Override
@@ -38,11 +45,12 @@ final class GatewayConfigRoute implements AdminRoute {
     } else if (!request.isRead()) {
       throw request.methodNotAllowed();
     }
-    return AdminResponse.ok(codec.gatewayConfig(gateway.limits()));
+    return AdminResponse.ok(codec.gatewayConfig(gateway.limits(), gateway.accountSettings()));
   }
 
-  private void update(Json.Obj o) {
+  private synchronized void update(Json.Obj o) {
     o.allowOnly(FIELDS);
+    Gateway.AccountSettings settings = settings(o, gateway.accountSettings());
     Gateway.Limits l = gateway.limits();
     Duration total = o.has("totalTimeout") ? duration(o, "totalTimeout", Duration.ofMinutes(2)) : l.totalTimeout();
     Duration attempt = o.has("perRequestTimeout") ? duration(o, "perRequestTimeout", Duration.ofSeconds(60))
@@ -57,10 +65,33 @@ final class GatewayConfigRoute implements AdminRoute {
     Gateway.Limits updated = new Gateway.Limits(
         o.has("maxRequestBytes") ? (bytes == null ? 20L << 20 : bytes) : l.maxRequestBytes(), total, attempt,
         o.has("maxAttempts") ? (attempts == null ? 10 : attempts) : l.maxAttempts(), wait);
+    if (!settings.equals(gateway.accountSettings())) {
+      if (settingsSaver != null) {
+        settingsSaver.accept(settings);
+      }
+      gateway.updateAccountSettings(settings);
+    }
     gateway.updateLimits(updated);
     if (limitsSaver != null) {
       limitsSaver.accept(updated);
     }
+  }
+
+  private static Gateway.AccountSettings settings(Json.Obj o, Gateway.AccountSettings s) {
+    Boolean enforced = o.optBoolean("creditsEnforced");
+    Integer fee = o.optInt("processingFeeCentsPerMillionTokens", 0, 1_000_000);
+    Integer maxIn = o.optInt("maxInputTokens", 1, Integer.MAX_VALUE);
+    Integer maxOut = o.optInt("maxOutputTokens", 1, Integer.MAX_VALUE);
+    String metadata = o.optString("metadata", 4096);
+    String accountId = o.optString("accountId", 255);
+    return new Gateway.AccountSettings(
+        o.has("creditsEnforced") ? enforced != null && enforced : s.creditsEnforced(),
+        o.has("processingFeeCentsPerMillionTokens")
+            ? (fee == null ? Gateway.AccountSettings.DEFAULT_PROCESSING_FEE : fee) : s.processingFeeCentsPerMillionTokens(),
+        o.has("maxInputTokens") ? (maxIn == null ? null : Long.valueOf(maxIn)) : s.maxInputTokens(),
+        o.has("maxOutputTokens") ? (maxOut == null ? null : Long.valueOf(maxOut)) : s.maxOutputTokens(),
+        o.has("metadata") ? metadata : s.metadata(),
+        o.has("accountId") ? accountId : s.accountId());
   }
 
   /** A Go-style duration: {@code 120s}, {@code 1m30s}, {@code 500ms}; null (in PATCH) restores the default. */
