@@ -152,10 +152,10 @@ public final class Gateway implements AutoCloseable {
       events.planned(plan);
       return plan;
     } catch (RequestRejectedException e) {
-      events.rejected(requestId, e);
+      events.rejected(requestId, request.surface(), e);
       throw e;
     } catch (GatewayException e) {
-      events.rejected(requestId, e);
+      events.rejected(requestId, request.surface(), e);
       throw new RequestRejectedException(e.code(), e.getMessage(), requestId, List.of());
     }
   }
@@ -186,7 +186,7 @@ public final class Gateway implements AutoCloseable {
     } catch (FailoverExhaustedException e) {
       throw e;
     } catch (GatewayException e) {
-      events.rejected(plan.requestId(), e);
+      events.rejected(plan.requestId(), plan.surface(), e);
       throw new RequestRejectedException(e.code(), e.getMessage(), plan.requestId(), plan.rejected());
     }
   }

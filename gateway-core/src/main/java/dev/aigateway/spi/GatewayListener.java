@@ -1,6 +1,7 @@
 package dev.aigateway.spi;
 
 import dev.aigateway.GatewayException;
+import dev.aigateway.Surface;
 import dev.aigateway.routing.RoutePlan;
 import dev.aigateway.failover.AttemptRecord;
 import dev.aigateway.failover.RequestRecord;
@@ -29,6 +30,14 @@ public abstract class GatewayListener {
 
   /** A request was refused before any upstream call (bad key, scope, body, credits, ...). */
   public void rejected(String requestId, GatewayException error) {}
+
+  /**
+   * The same event with the API surface the request was made on. The gateway calls this form; by default
+   * it calls {@link #rejected(String, GatewayException)}, so a listener overrides whichever it needs.
+   */
+  public void rejected(String requestId, Surface surface, GatewayException error) {
+    rejected(requestId, error);
+  }
 
   /** An upstream attempt ended with a verdict. */
   public void attempt(RoutePlan plan, AttemptRecord attempt) {}
