@@ -19,7 +19,7 @@ final class WiringExampleTest {
     FakeUpstream upstream = FakeUpstream.create(FakeClock.create());
     // --8<-- [start:micrometer-wiring]
     MicrometerGatewayListener metrics = MicrometerGatewayListener.builder(registry)
-        .uncataloguedModels(20)          // models the catalog does not list: 20 get a tag, the rest "other"
+        .uncataloguedModels(5)           // the first 5 models the catalog does not list keep their id (default 0)
         .build();
     Gateway gateway = Gateway.builder()
         .keyStore(KeyStore.inMemory())
