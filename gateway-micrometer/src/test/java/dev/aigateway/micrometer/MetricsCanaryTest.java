@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
 
 /** No secret (access key token, provider key value) ever becomes a meter name or tag value. */
@@ -94,7 +95,7 @@ final class MetricsCanaryTest {
     assertThat(registry.find(MicrometerGatewayListener.REQUESTS).timers()).hasSizeGreaterThanOrEqualTo(5);
     for (String canary : List.of(token, secret, PRIMARY, BACKUP, scoped)) {
       for (String form : forms(canary)) {
-        assertThat(seen).noneMatch(s -> s.toLowerCase().contains(form.toLowerCase()));
+        assertThat(seen).noneMatch(s -> s.toLowerCase(Locale.ROOT).contains(form.toLowerCase(Locale.ROOT)));
       }
     }
   }

@@ -127,6 +127,38 @@ final class MicrometerGatewayListenerTest {
   }
 
   @Test
+  void anAttemptAfterWhichTheGatewayWaitedOnce_countsAsRetrySameBackend() {
+    upstream.forKey(PRIMARY).respond(FakeUpstream.reply(429).header("retry-after-ms", "1500"),
+        FakeUpstream.json(200, OK));
+    upstream.forKey(BACKUP).respond(FakeUpstream.reply(429).header("Retry-After", "30"));
+    try (GatewayResponse r = chat(GPT)) {
+      assertThat(r.status()).isEqualTo(200);
+    }
+    assertThat(meters(registry)).containsExactlyInAnyOrderEntriesOf(Map.of(
+        "aigateway.requests{model=gpt-4o,outcome=succeeded,provider=openai,surface=chat-completions}", "1 in 1500 ms",
+        "aigateway.attempts{provider=openai,verdict=retry_same_backend}", "1",
+        "aigateway.attempts{provider=openai,verdict=next_key}", "1",
+        "aigateway.attempts{provider=openai,verdict=succeeded}", "1",
+        "aigateway.tokens{model=gpt-4o,provider=openai,type=input}", "12",
+        "aigateway.tokens{model=gpt-4o,provider=openai,type=output}", "5",
+        "aigateway.cooldowns.active", "1"));
+  }
+
+  @Test
+  void oneListenerOnTwoGateways_sumsTheirCooldownsInOneGauge() {
+    upstream.forKey(PRIMARY).respond(FakeUpstream.reply(401));
+    upstream.forKey(BACKUP).respond(FakeUpstream.json(200, OK));
+    SimpleMeterRegistry own = new SimpleMeterRegistry();
+    MicrometerGatewayListener metrics = MicrometerGatewayListener.create(own);
+    for (int i = 0; i < 2; i++) {
+      build(CredentialResolver.storeValues(), metrics);
+      chat(GPT).close();
+    }
+    assertThat(meters(own)).containsEntry("aigateway.cooldowns.active", "2")
+        .containsEntry("aigateway.attempts{provider=openai,verdict=next_key}", "2");
+  }
+
+  @Test
   void exhaustion_isTimedWithItsErrorCode_andTheLastProviderTried() {
     upstream.forKey(PRIMARY).respond(FakeUpstream.reply(503).delay(Duration.ofMillis(30)));
     assertThatThrownBy(() -> chat(GPT)).isInstanceOf(FailoverExhaustedException.class);

@@ -116,6 +116,7 @@ final class OpenTelemetryGatewayListenerTest {
   }
 
   @Test
+  @SuppressWarnings("try") // the scope only makes the host span current
   void aServedRequest_isASpanUnderTheHostsSpan_withOneClientSpanPerAttempt() {
     upstream.forKey(PRIMARY).respond(FakeUpstream.json(200, OK).delay(Duration.ofMillis(250)));
     Span host = otel.getTracer("host").spanBuilder("POST /v1/chat/completions").setSpanKind(SpanKind.SERVER)
@@ -246,6 +247,7 @@ final class OpenTelemetryGatewayListenerTest {
   }
 
   @Test
+  @SuppressWarnings("try") // the scope only makes the host span current
   void aStream_endsWithTheStream_evenWhenReadOnAnotherThread_andStaysInTheHostsTrace() throws Exception {
     upstream.forKey(PRIMARY).respond(FakeUpstream.sse(200, "data: {\"choices\":[{\"delta\":{\"content\":\"hi\"}}]}\n\n",
         "data: {\"choices\":[],\"usage\":{\"prompt_tokens\":7,\"completion_tokens\":3}}\n\n", "data: [DONE]\n\n")
@@ -297,6 +299,7 @@ final class OpenTelemetryGatewayListenerTest {
   }
 
   @Test
+  @SuppressWarnings("try") // the scope only makes the host span current
   void rejections_areOneErrorSpanEach_namedForTheOperation() {
     Span host = otel.getTracer("host").spanBuilder("host").startSpan();
     try (Scope ignored = host.makeCurrent()) {

@@ -28,6 +28,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
 
 /** No secret (access key token, provider key value) ever appears in a span name, attribute, status or event. */
@@ -101,7 +102,7 @@ final class TracingCanaryTest {
         .anyMatch(v -> v.equals("invalid_access_key"));
     for (String canary : List.of(token, PRIMARY, BACKUP, ANTHROPIC, scoped)) {
       for (String form : forms(canary)) {
-        assertThat(seen).noneMatch(v -> v.toLowerCase().contains(form.toLowerCase()));
+        assertThat(seen).noneMatch(v -> v.toLowerCase(Locale.ROOT).contains(form.toLowerCase(Locale.ROOT)));
       }
     }
     tracerProvider.close();
