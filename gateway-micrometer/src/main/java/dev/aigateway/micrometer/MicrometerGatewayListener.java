@@ -74,6 +74,8 @@ public final class MicrometerGatewayListener extends GatewayListener {
   /** The {@code outcome} of a request whose provider refused it with a 4xx that went to the client. */
   public static final String PROVIDER_REJECTED = "provider_rejected";
 
+  private static final String REQUESTS_DESCRIPTION = "Gateway requests, from arrival to the end of the response";
+
   private final MeterRegistry registry;
   private final ModelTags models;
   private final List<WeakReference<KeyCooldowns>> cooldowns = new CopyOnWriteArrayList<>();
@@ -128,8 +130,8 @@ public final class MicrometerGatewayListener extends GatewayListener {
       lastCompleted.remove(); // already counted when it completed
       return;
     }
-    Timer.builder(REQUESTS).tags(Tags.of("surface", surface.id(), "provider", NONE, "model", NONE, "outcome",
-        error.code().code())).register(registry).record(Duration.ZERO);
+    Timer.builder(REQUESTS).description(REQUESTS_DESCRIPTION).tags(Tags.of("surface", surface.id(), "provider",
+        NONE, "model", NONE, "outcome", error.code().code())).register(registry).record(Duration.ZERO);
   }
 
   @Override
@@ -144,7 +146,7 @@ public final class MicrometerGatewayListener extends GatewayListener {
       model = models.tag(last.provider(), last.model());
     }
     Duration took = Duration.between(request.startedAt(), clock.now());
-    Timer.builder(REQUESTS).description("Gateway requests, from arrival to the end of the response")
+    Timer.builder(REQUESTS).description(REQUESTS_DESCRIPTION)
         .tags(Tags.of("surface", request.surface().id(), "provider", provider, "model", model, "outcome",
             outcome(request)))
         .register(registry).record(took.isNegative() ? Duration.ZERO : took);
