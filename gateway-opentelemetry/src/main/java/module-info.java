@@ -1,5 +1,5 @@
 /** AI Gateway for Java, OpenTelemetry traces: a {@code GatewayListener} that records GenAI spans. */
-@SuppressWarnings("requires-transitive-automatic") // opentelemetry-api is an automatic module
+@SuppressWarnings({"requires-automatic", "requires-transitive-automatic"}) // opentelemetry-api is an automatic module
 module dev.aigateway.opentelemetry {
   requires transitive dev.aigateway.core;
   requires transitive io.opentelemetry.api;

@@ -150,11 +150,12 @@ public final class MicrometerGatewayListener extends GatewayListener {
         .tags(Tags.of("surface", request.surface().id(), "provider", provider, "model", model, "outcome",
             outcome(request)))
         .register(registry).record(took.isNegative() ? Duration.ZERO : took);
-    for (AttemptRecord a : attempts) {
+    for (int i = 0; i < attempts.size(); i++) {
+      AttemptRecord a = attempts.get(i);
       Counter.builder(ATTEMPTS).description("Upstream attempts, by what the gateway did next")
           .tags("provider", a.provider(), "verdict", a.retryAction().json()).register(registry).increment();
       if (a.inputTokens() > 0 || a.outputTokens() > 0) {
-        String m = a == attempts.get(attempts.size() - 1) ? model : models.tag(a.provider(), a.model());
+        String m = i == attempts.size() - 1 ? model : models.tag(a.provider(), a.model());
         tokens(a.provider(), m, "input", a.inputTokens());
         tokens(a.provider(), m, "output", a.outputTokens());
       }
@@ -164,7 +165,7 @@ public final class MicrometerGatewayListener extends GatewayListener {
   private void tokens(String provider, String model, String type, long n) {
     if (n > 0) {
       Counter.builder(TOKENS).description("Tokens reported by providers").baseUnit("tokens")
-          .tags("provider", provider, "model", model, "type", type).register(registry).increment(n);
+          .tags("provider", provider, "model", model, "type", type).register(registry).increment((double) n);
     }
   }
 
@@ -177,12 +178,11 @@ public final class MicrometerGatewayListener extends GatewayListener {
   }
 
   private double activeCooldowns() {
+    cooldowns.removeIf(ref -> ref.get() == null);
     int n = 0;
     for (WeakReference<KeyCooldowns> ref : cooldowns) {
       KeyCooldowns c = ref.get();
-      if (c == null) {
-        cooldowns.remove(ref);
-      } else {
+      if (c != null) {
         n += c.snapshot().size();
       }
     }

@@ -202,13 +202,14 @@ public final class OpenTelemetryGatewayListener extends GatewayListener {
     }
     Context parent = base.with(span);
     Instant cursor = request.startedAt();
-    for (AttemptRecord a : attempts) {
+    for (int i = 0; i < attempts.size(); i++) {
+      AttemptRecord a = attempts.get(i);
       Instant verdict = r == null ? null : r.attemptEnd(a.attemptNumber());
       if (verdict == null) {
         verdict = cursor.plusMillis(a.durationMillis()); // not seen: laid end to end
       }
       Instant start = verdict.minusMillis(a.durationMillis());
-      boolean servedStream = a == last && a.streaming() && a.served();
+      boolean servedStream = i == attempts.size() - 1 && a.streaming() && a.served();
       attemptSpan(operation, a, parent, start.isBefore(request.startedAt()) ? request.startedAt() : start,
           servedStream ? end : verdict, servedStream ? request.errorCode() : null);
       cursor = verdict;
