@@ -167,10 +167,10 @@ public final class Gateway implements AutoCloseable {
       events.planned(plan);
       return plan;
     } catch (RequestRejectedException e) {
-      events.rejected(requestId, e);
+      events.rejected(requestId, request.surface(), e);
       throw e;
     } catch (GatewayException e) {
-      events.rejected(requestId, e);
+      events.rejected(requestId, request.surface(), e);
       throw new RequestRejectedException(e.code(), e.getMessage(), requestId, List.of());
     }
   }
@@ -201,7 +201,7 @@ public final class Gateway implements AutoCloseable {
     } catch (FailoverExhaustedException e) {
       throw e;
     } catch (GatewayException e) {
-      events.rejected(plan.requestId(), e);
+      events.rejected(plan.requestId(), plan.surface(), e);
       throw new RequestRejectedException(e.code(), e.getMessage(), plan.requestId(), plan.rejected());
     }
   }

@@ -3,6 +3,7 @@ package dev.aigateway.internal.attempt;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.aigateway.GatewayException;
+import dev.aigateway.Surface;
 import dev.aigateway.failover.AttemptRecord;
 import dev.aigateway.failover.RequestRecord;
 import dev.aigateway.routing.RoutePlan;
@@ -37,9 +38,9 @@ public final class RequestEvents {
     }
   }
 
-  public void rejected(String requestId, GatewayException error) {
+  public void rejected(String requestId, Surface surface, GatewayException error) {
     if (!silent) {
-      guard("rejected", () -> listener.rejected(requestId, error));
+      guard("rejected", () -> listener.rejected(requestId, surface, error));
     }
   }
 
