@@ -20,6 +20,8 @@ import dev.aigateway.internal.auth.AccessTokens;
 import dev.aigateway.internal.admin.DefaultGatewayAdmin;
 import dev.aigateway.internal.auth.Authenticator;
 import dev.aigateway.internal.json.BodyScanner;
+import dev.aigateway.internal.limit.BudgetCost;
+import dev.aigateway.internal.limit.KeyLimiter;
 import dev.aigateway.internal.plan.CompiledConfiguration;
 import dev.aigateway.internal.auth.Ids;
 import dev.aigateway.internal.plan.ModelResolver;
@@ -33,7 +35,10 @@ import dev.aigateway.spi.CredentialResolver;
 import dev.aigateway.spi.CreditLedger;
 import dev.aigateway.spi.GatewayListener;
 import dev.aigateway.spi.KeyStore;
+import dev.aigateway.spi.LimitCounters;
 import dev.aigateway.spi.ResourceType;
+import dev.aigateway.spi.SharedCooldowns;
+import dev.aigateway.spi.UsagePricing;
 import dev.aigateway.spi.Upstream;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -77,6 +82,7 @@ public final class Gateway implements AutoCloseable {
   private final ProviderCatalog catalog;
   private final Authenticator authenticator;
   private final KeyCooldowns cooldowns;
+  private final LimitCounters limitCounters;
   private final Planner planner;
   private final GatewayAdmin admin;
   private volatile Limits limits;
@@ -100,10 +106,12 @@ public final class Gateway implements AutoCloseable {
     this.limits = new Limits(b.maxRequestBytes, b.totalTimeout, b.perAttemptTimeout, b.maxAttempts, b.maxRetryWait);
     this.authenticator = new Authenticator(new AccessTokens(b.tokenPrefix, Ids.ACCESS_KEY),
         new SecretDigest(b.pepper), store, clock, b.maxCachedKeys);
-    this.cooldowns = new KeyCooldowns(clock);
+    this.cooldowns = new KeyCooldowns(clock, b.sharedCooldowns);
+    this.limitCounters = b.limitCounters != null ? b.limitCounters : LimitCounters.inProcess();
     this.planner = new Planner(credentials, cooldowns, b.random);
     this.loop = b.upstream == null ? null : new AttemptLoop(this::limits, b.upstream, b.policy, credentials, ledger,
-        clock, cooldowns, events, b.bufferedResponseBytes, b.responseHeaders);
+        clock, cooldowns, events, b.bufferedResponseBytes, b.responseHeaders,
+        new KeyLimiter(limitCounters, new BudgetCost(b.usagePricing), clock));
     this.upstream = b.upstream;
     this.store.addListener(this::onStoreChange);
     this.admin = new DefaultGatewayAdmin(store, clock, authenticator.tokens(), authenticator.digest(),
@@ -174,7 +182,11 @@ public final class Gateway implements AutoCloseable {
     return execute(plan(request));
   }
 
-  /** Executes a plan made by {@link #plan}; see {@link #handle}. */
+  /**
+   * Executes a plan made by {@link #plan}; see {@link #handle}. The access key's {@code limits} are
+   * counted here, not in {@link #plan} (which stays offline and free): a request over one is refused with
+   * {@code access_key_rate_limited} or {@code access_key_budget_exceeded} before any upstream call.
+   */
   public GatewayResponse execute(RoutePlan plan) {
     Objects.requireNonNull(plan, "plan");
     checkOpen();
@@ -184,6 +196,9 @@ public final class Gateway implements AutoCloseable {
     try {
       return loop.execute(plan, state());
     } catch (FailoverExhaustedException e) {
+      throw e;
+    } catch (RequestRejectedException e) {
+      events.rejected(plan.requestId(), e); // the access key's own limits refused it
       throw e;
     } catch (GatewayException e) {
       events.rejected(plan.requestId(), e);
@@ -270,6 +285,11 @@ public final class Gateway implements AutoCloseable {
   /** Credential cooldowns shared by every request. */
   public KeyCooldowns cooldowns() {
     return cooldowns;
+  }
+
+  /** The counters of per-access-key limits ({@link LimitCounters#inProcess()} unless the builder set others). */
+  public LimitCounters limitCounters() {
+    return limitCounters;
   }
 
   /** The built-in catalog with base URL overrides (custom providers come from the store). */
@@ -398,8 +418,38 @@ public final class Gateway implements AutoCloseable {
     private long requestLogSize = 10_000;
     private BaseUrlGuard guard = BaseUrlGuard.syntaxOnly();
     private ResponseHeaderPolicy responseHeaders = ResponseHeaderPolicy.defaults();
+    private @Nullable LimitCounters limitCounters;
+    private SharedCooldowns sharedCooldowns = SharedCooldowns.NONE;
+    private UsagePricing usagePricing = UsagePricing.unpriced();
 
     private Builder() {}
+
+    /**
+     * The counters of per-access-key limits; default {@link LimitCounters#inProcess()} (per process).
+     * {@code gateway-redis} shares them across instances.
+     */
+    public Builder limitCounters(LimitCounters limitCounters) {
+      this.limitCounters = Objects.requireNonNull(limitCounters, "limitCounters");
+      return this;
+    }
+
+    /**
+     * Where provider-requested waits are shared with other instances; default {@link SharedCooldowns#NONE}
+     * (this process only). {@code gateway-redis} shares them.
+     */
+    public Builder sharedCooldowns(SharedCooldowns sharedCooldowns) {
+      this.sharedCooldowns = Objects.requireNonNull(sharedCooldowns, "sharedCooldowns");
+      return this;
+    }
+
+    /**
+     * The cost in cents of a served request, charged to its access key's {@code budget}; default
+     * {@link UsagePricing#unpriced()} (every request costs 0, so budgets count only what this prices).
+     */
+    public Builder usagePricing(UsagePricing usagePricing) {
+      this.usagePricing = Objects.requireNonNull(usagePricing, "usagePricing");
+      return this;
+    }
 
     /**
      * Which custom provider base URLs the admin API accepts; default {@link

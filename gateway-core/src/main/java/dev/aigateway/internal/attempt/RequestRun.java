@@ -5,6 +5,7 @@ import dev.aigateway.Headers;
 import dev.aigateway.failover.AttemptRecord;
 import dev.aigateway.failover.RequestRecord;
 import dev.aigateway.internal.json.BodyScanner;
+import dev.aigateway.internal.limit.KeyLimiter;
 import dev.aigateway.internal.plan.EngineAccess;
 import dev.aigateway.internal.plan.RoutingState;
 import dev.aigateway.routing.Candidate;
@@ -34,6 +35,10 @@ final class RequestRun {
   final List<Throwable> failures = new ArrayList<>(2);
   /** Attempts not made because the provider asked not to call their key yet. */
   final List<Held> held = new ArrayList<>(2);
+  /** The access key's limit permit, finished once when the request is over. */
+  KeyLimiter.Held limit = KeyLimiter.Held.NONE;
+  /** Whether a streamed body took over finishing {@link #limit}. */
+  boolean streaming;
   boolean allRateLimited = true;
   boolean timedOut;
   int attempts;

@@ -49,6 +49,7 @@ final class StreamedBody extends InputStream {
     this.head = head;
     this.headLen = headLen;
     this.ended = ended;
+    run.streaming = true; // this body finishes the request's limit permit: at its end, break or close
     // the tail starts with the end of the head, so a usage object split across the two is seen whole
     int carried = Math.min(headLen, tail.length);
     System.arraycopy(head, headLen - carried, tail, 0, carried);
@@ -121,6 +122,7 @@ final class StreamedBody extends InputStream {
     AttemptRecord r = run.records.get(recordIndex).toBuilder().usage(usage.input, usage.output).build();
     run.records.set(recordIndex, r);
     loop.charge(run, attempt, usage);
+    run.limit.served(attempt.provider(), attempt.model(), usage);
     Transfers.closeQuietly(response);
     loop.finish(run, r.statusCode(), null);
   }
@@ -132,6 +134,8 @@ final class StreamedBody extends InputStream {
     finished = true;
     AttemptRecord r = run.records.get(recordIndex).toBuilder().completion(Completion.STREAM_FAILED).build();
     run.records.set(recordIndex, r);
+    run.limit.served(attempt.provider(), attempt.model(), Usage.scan(head, 0, headLen).merge(Usage.scan(tail, 0,
+        tailLen)));
     Transfers.closeQuietly(response);
     loop.finish(run, r.statusCode(), "stream_failed");
     LOG.debug("request {}: stream from {} broke: {}", run.plan.requestId(), attempt.provider(), Transfers.describe(e));
@@ -143,6 +147,7 @@ final class StreamedBody extends InputStream {
       return;
     }
     closed = true;
+    run.limit.served(attempt.provider(), attempt.model(), Usage.NONE); // a no-op when the end settled it
     if (!ended && !finished) {
       finished = true;
       call.cancel(); // the client went away: stop the provider's work too
