@@ -34,8 +34,11 @@ public final class ConfigurationCodec {
   static final Set<String> CREATE_TOP = Set.of("name", "description", "metadata", "access", "router", "limits");
   static final Set<String> LIMITS = Set.of("requestsPerMinute", "tokensPerMinute", "concurrentRequests", "budget");
   static final Set<String> BUDGET = Set.of("amountCents", "period");
-  /** Largest {@code budget.amountCents}: USD 10 trillion, far beyond any real budget, far below overflow. */
-  static final long MAX_BUDGET_CENTS = 1_000_000_000_000_000L;
+  /**
+   * Largest {@code budget.amountCents} and {@code tokensPerMinute}: 10^15, far beyond any real limit and
+   * below 2^53, so shared counters that compute in doubles (Redis scripts) stay exact.
+   */
+  static final long MAX_COUNT = 1_000_000_000_000_000L;
   static final Set<String> ACCESS = Set.of("providers", "models");
   static final Set<String> DIMENSION = Set.of("allow");
   static final Set<String> ROUTER = Set.of("rules");
@@ -89,7 +92,7 @@ public final class ConfigurationCodec {
   static AccessKeyLimits readLimits(Json.Obj limits) {
     limits.allowOnly(LIMITS);
     Long rpm = positive(limits, "requestsPerMinute", Integer.MAX_VALUE);
-    Long tpm = positive(limits, "tokensPerMinute", Long.MAX_VALUE / 4);
+    Long tpm = positive(limits, "tokensPerMinute", MAX_COUNT);
     Long concurrent = positive(limits, "concurrentRequests", Integer.MAX_VALUE);
     AccessKeyLimits.Builder b = AccessKeyLimits.builder()
         .requestsPerMinute(rpm == null ? null : rpm.intValue())
@@ -98,7 +101,7 @@ public final class ConfigurationCodec {
     Json.Obj budget = limits.optObj("budget");
     if (budget != null) {
       budget.allowOnly(BUDGET);
-      Long amount = positive(budget, "amountCents", MAX_BUDGET_CENTS);
+      Long amount = positive(budget, "amountCents", MAX_COUNT);
       if (amount == null) {
         throw new ConfigurationException(budget.child("amountCents"), "is required");
       }
