@@ -123,6 +123,7 @@ final class SharedLimitsTest {
         go.await();
         for (int i = 0; i < 15; i++) {
           try (GatewayResponse r = call(g, token)) {
+            assertThat(r.status()).isEqualTo(200);
             admitted.incrementAndGet();
           } catch (RequestRejectedException e) {
             assertThat(e.code()).isEqualTo(ErrorCode.ACCESS_KEY_RATE_LIMITED);

@@ -361,6 +361,7 @@ final class AccessKeyLimitsTest {
           start.await();
           for (int i = 0; i < 100; i++) {
             try (GatewayResponse r = g.handle(GatewayRequest.of(Surface.CHAT_COMPLETIONS, token, BODY))) {
+              assertThat(r.status()).isEqualTo(200);
               served.incrementAndGet();
             } catch (RequestRejectedException e) {
               assertThat(e.code()).isEqualTo(ErrorCode.ACCESS_KEY_RATE_LIMITED);
