@@ -20,7 +20,10 @@ import redis.clients.jedis.exceptions.JedisNoScriptException;
 
 /**
  * One pool of connections, every call bounded by the timeout; scripts run by digest and are loaded again
- * after a Redis restart. Tracks outages so a warning is logged once per outage, not per request.
+ * after a Redis restart. Tracks outages so a warning is logged once per outage, not per request, and for
+ * {@link #PROBE_INTERVAL} after a failure answers at once without calling Redis (one call per interval
+ * probes whether it is back), so a Redis that hangs costs a request at most one timeout per interval, not
+ * one each.
  */
 final class RedisConnection implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RedisConnection.class);
@@ -30,6 +33,10 @@ final class RedisConnection implements AutoCloseable {
   private final RedisListener listener;
   private final AtomicBoolean down = new AtomicBoolean();
   private final AtomicLong failures = new AtomicLong();
+  /** After a failure, calls fail fast until this {@link System#nanoTime()}; then one call probes. */
+  private final AtomicLong skipUntil = new AtomicLong(System.nanoTime());
+
+  static final Duration PROBE_INTERVAL = Duration.ofSeconds(1);
 
   RedisConnection(URI uri, Duration timeout, int maxConnections, RedisListener listener) {
     int millis = (int) timeout.toMillis();
@@ -66,6 +73,13 @@ final class RedisConnection implements AutoCloseable {
 
   /** Runs {@code script} by digest (loading it when Redis does not know it); throws on any failure. */
   Object eval(Script script, List<String> keys, List<String> args) {
+    if (down.get()) {
+      long until = skipUntil.get();
+      long now = System.nanoTime();
+      if (now - until < 0 || !skipUntil.compareAndSet(until, now + PROBE_INTERVAL.toNanos())) {
+        throw new RedisUnavailableException(); // another call probes meanwhile
+      }
+    }
     Object result;
     try {
       try {
@@ -84,6 +98,7 @@ final class RedisConnection implements AutoCloseable {
   /** Any Redis failure: logged once per outage (and at debug after), told to the listener by the caller. */
   void failed() {
     failures.incrementAndGet();
+    skipUntil.set(System.nanoTime() + PROBE_INTERVAL.toNanos());
     if (down.compareAndSet(false, true)) {
       LOG.warn("Redis at {} cannot be reached; limits follow their outage policy until it answers", description);
     }
@@ -117,6 +132,15 @@ final class RedisConnection implements AutoCloseable {
   @Override
   public String toString() {
     return description;
+  }
+
+  /** Thrown without calling Redis while an outage is being waited out. */
+  static final class RedisUnavailableException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    RedisUnavailableException() {
+      super("Redis is unavailable; the next probe is within " + PROBE_INTERVAL.toMillis() + " ms", null, false, false);
+    }
   }
 
   /** A Lua script and its SHA-1 digest. */

@@ -54,6 +54,7 @@ final class SharedLimitsTest {
   private final List<RedisLimits> redisLimits = new ArrayList<>();
   private final List<Gateway> gateways = new ArrayList<>();
   private final List<String> outages = new CopyOnWriteArrayList<>();
+  private final AtomicInteger recovered = new AtomicInteger();
   private ProviderKey providerKey;
 
   @BeforeEach
@@ -76,6 +77,11 @@ final class SharedLimitsTest {
         @Override
         public void outage(String operation, OutagePolicy policy, Exception cause) {
           outages.add(operation);
+        }
+
+        @Override
+        public void recovered() {
+          recovered.incrementAndGet();
         }
       }).build();
       redisLimits.add(r);
@@ -232,43 +238,90 @@ final class SharedLimitsTest {
     assertThat(orphan).isNotNull();
   }
 
-  @Test
-  void redisDownAndBack_failOpen_admitsUncountedWithAWarningEvent_thenCountsAgain() throws Exception {
-    assumeTrue(redis.embedded(), "needs the embedded Redis to stop and restart it");
-    List<Gateway> gs = three(RedisLimits.builder().timeout(Duration.ofMillis(100)).outagePolicy(OutagePolicy.FAIL_OPEN),
-        UsagePricing.unpriced());
-    String token = key(AccessKeyLimits.builder().requestsPerMinute(1000).concurrentRequests(5).build());
-    call(gs.get(0), token).close();
-    redis.stop();
-    long t0 = System.nanoTime();
-    for (Gateway g : gs) {
-      call(g, token).close(); // admitted though Redis is away
+  /**
+   * Nine clients send requests through the three gateways while Redis is stopped and started again; answers
+   * each outcome's count by code ({@code ok} for served). Every request must answer within 2 s.
+   */
+  private java.util.Map<String, Integer> trafficThroughAnOutage(List<Gateway> gs, String token) throws Exception {
+    java.util.concurrent.ConcurrentHashMap<String, Integer> outcomes = new java.util.concurrent.ConcurrentHashMap<>();
+    java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+    AtomicInteger slow = new AtomicInteger();
+    ExecutorService pool = Executors.newFixedThreadPool(9);
+    List<Future<?>> fs = new ArrayList<>();
+    for (int t = 0; t < 9; t++) {
+      Gateway g = gs.get(t % 3);
+      fs.add(pool.submit(() -> {
+        for (int i = 0; i < 100_000 && !stop.get(); i++) {
+          long t0 = System.nanoTime();
+          String outcome;
+          try (GatewayResponse r = call(g, token)) {
+            outcome = r.status() == 200 ? "ok" : "status " + r.status();
+          } catch (RequestRejectedException e) {
+            outcome = e.code().code();
+          }
+          if (System.nanoTime() - t0 > Duration.ofSeconds(2).toNanos()) {
+            slow.incrementAndGet();
+          }
+          outcomes.merge(outcome, 1, Integer::sum);
+          Thread.sleep(2);
+        }
+        return null;
+      }));
     }
-    assertThat(Duration.ofNanos(System.nanoTime() - t0)).as("bounded by the timeout, never hung")
-        .isLessThan(Duration.ofSeconds(5));
-    assertThat(outages).contains("admit");
+    Thread.sleep(300);
+    redis.stop();
+    Thread.sleep(1500);
+    int duringOutage = outcomes.values().stream().mapToInt(Integer::intValue).sum();
     redis.restart();
-    GatewayResponse r = awaitAdmitted(gs.get(1), token);
-    r.close();
+    // traffic goes on until the counters answer again (the listener says recovered), bounded
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (recovered.get() < 3 && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    Thread.sleep(300);
+    stop.set(true);
+    for (Future<?> f : fs) {
+      f.get(30, TimeUnit.SECONDS);
+    }
+    pool.shutdown();
+    assertThat(slow.get()).as("no request hung").isZero();
+    assertThat(outcomes.values().stream().mapToInt(Integer::intValue).sum()).isGreaterThan(duringOutage);
+    assertThat(recovered.get()).as("every instance saw Redis come back").isEqualTo(3);
+    return outcomes;
   }
 
   @Test
-  void redisDownAndBack_failClosed_refusesWith503_thenAdmitsAgain() throws Exception {
+  void redisStoppedAndRestartedDuringTraffic_failOpen_admitsWithAnOutageEvent_thenCountsAgain() throws Exception {
+    assumeTrue(redis.embedded(), "needs the embedded Redis to stop and restart it");
+    List<Gateway> gs = three(RedisLimits.builder().timeout(Duration.ofMillis(100)).outagePolicy(OutagePolicy.FAIL_OPEN),
+        UsagePricing.unpriced());
+    String token = key(AccessKeyLimits.builder().requestsPerMinute(1_000_000).concurrentRequests(50).build());
+    java.util.Map<String, Integer> outcomes = trafficThroughAnOutage(gs, token);
+    assertThat(outcomes.keySet()).as("fail open: every request served").containsOnly("ok");
+    assertThat(outages).contains("admit");
+    // counting again: a limit of 1 per minute on a new key refuses its second request
+    String tight = key(AccessKeyLimits.builder().requestsPerMinute(1).build());
+    call(gs.get(0), tight).close();
+    assertThatThrownBy(() -> call(gs.get(1), tight)).isInstanceOf(RequestRejectedException.class);
+  }
+
+  @Test
+  void redisStoppedAndRestartedDuringTraffic_failClosed_refusesWith503_thenAdmitsAgain() throws Exception {
     assumeTrue(redis.embedded(), "needs the embedded Redis to stop and restart it");
     List<Gateway> gs = three(RedisLimits.builder().timeout(Duration.ofMillis(100))
         .outagePolicy(OutagePolicy.FAIL_CLOSED), UsagePricing.unpriced());
-    String token = key(AccessKeyLimits.builder().requestsPerMinute(1000).build());
-    call(gs.get(0), token).close();
-    int before = upstream.requests().size();
+    String token = key(AccessKeyLimits.builder().requestsPerMinute(1_000_000).build());
+    java.util.Map<String, Integer> outcomes = trafficThroughAnOutage(gs, token);
+    assertThat(outcomes.keySet()).containsOnly("ok", "limits_unavailable");
+    assertThat(outcomes.get("limits_unavailable")).isPositive();
+    assertThat(outcomes.get("ok")).as("no upstream call for a refused request")
+        .isEqualTo(upstream.requests().size());
     redis.stop();
-    for (Gateway g : gs) {
-      assertThatThrownBy(() -> call(g, token)).isInstanceOfSatisfying(RequestRejectedException.class, e -> {
-        assertThat(e.code()).isEqualTo(ErrorCode.LIMITS_UNAVAILABLE);
-        assertThat(e.status()).isEqualTo(503);
-        assertThat(e.retryAfter()).isEqualTo(Duration.ofSeconds(1));
-      });
-    }
-    assertThat(upstream.requests()).hasSize(before);
+    assertThatThrownBy(() -> call(gs.get(0), token)).isInstanceOfSatisfying(RequestRejectedException.class, e -> {
+      assertThat(e.code()).isEqualTo(ErrorCode.LIMITS_UNAVAILABLE);
+      assertThat(e.status()).isEqualTo(503);
+      assertThat(e.retryAfter()).isEqualTo(Duration.ofSeconds(1));
+    });
     redis.restart();
     awaitAdmitted(gs.get(2), token).close();
   }
