@@ -86,6 +86,22 @@ final class LimitsConfigurationTest {
   }
 
   @Test
+  void managementApiJson_showsTheLimitsOfAStoredConfiguration() {
+    dev.aigateway.spi.KeyStore store = dev.aigateway.spi.KeyStore.inMemory();
+    try (dev.aigateway.Gateway g = dev.aigateway.Gateway.builder().keyStore(store).build()) {
+      AccessKeyConfiguration c = g.admin().configurations().create(ConfigurationJson.parseCreate(DESIGN));
+      String json = new dev.aigateway.internal.admin.http.AdminCodec(store).configuration(c).toString();
+      assertThat(json).contains("\"limits\":{\"requestsPerMinute\":600,\"tokensPerMinute\":200000,"
+          + "\"concurrentRequests\":20,\"budget\":{\"amountCents\":5000,\"period\":\"month\"}}");
+      AccessKeyConfiguration cleared = g.admin().configurations().update(c.id(),
+          AdminJson.configurationChange("{\"limits\":null}"));
+      assertThat(cleared.limits()).isNull();
+      assertThat(new dev.aigateway.internal.admin.http.AdminCodec(store).configuration(cleared).toString())
+          .doesNotContain("limits");
+    }
+  }
+
+  @Test
   void builders_refuseValuesThatAreNotPositive() {
     assertThatThrownBy(() -> AccessKeyLimits.builder().requestsPerMinute(0))
         .hasMessage("requestsPerMinute must be > 0 but was 0");
