@@ -102,6 +102,19 @@ final class LimitsConfigurationTest {
   }
 
   @Test
+  void limits_surviveARestartOfTheDataDirectoryStore(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    String id;
+    try (dev.aigateway.store.DataDirectoryKeyStore store = dev.aigateway.store.DataDirectoryKeyStore.open(dir, null);
+        dev.aigateway.Gateway g = dev.aigateway.Gateway.builder().keyStore(store).build()) {
+      id = g.admin().configurations().create(ConfigurationJson.parseCreate(DESIGN)).id();
+    }
+    try (dev.aigateway.store.DataDirectoryKeyStore store = dev.aigateway.store.DataDirectoryKeyStore.open(dir, null)) {
+      assertThat(store.configuration(id).limits()).isEqualTo(ConfigurationJson.parse(DESIGN).limits());
+    }
+  }
+
+  @Test
   void builders_refuseValuesThatAreNotPositive() {
     assertThatThrownBy(() -> AccessKeyLimits.builder().requestsPerMinute(0))
         .hasMessage("requestsPerMinute must be > 0 but was 0");
