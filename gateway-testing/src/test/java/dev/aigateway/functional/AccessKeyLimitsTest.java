@@ -52,7 +52,7 @@ final class AccessKeyLimitsTest {
   private static final String OK = "{\"id\":\"x\",\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":2}}";
   private static final String BODY = "{\"model\":\"gpt-4o\",\"messages\":[]}";
 
-  /** A gateway on a fake clock (at 10:00:00 UTC) with one OpenAI key and helpers. */
+  /** A gateway on a fake clock (at 10:00:00 UTC) with one OpenAI key, and shorthands for calls. */
   private static final class Env implements AutoCloseable {
     final FakeClock clock = FakeClock.at(Instant.parse("2026-11-22T10:00:00Z"));
     final FakeUpstream upstream = FakeUpstream.create(clock);
