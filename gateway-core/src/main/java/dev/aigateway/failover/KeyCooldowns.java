@@ -160,11 +160,22 @@ public final class KeyCooldowns {
     return entries.isEmpty();
   }
 
-  /** Ends one cooldown at once (a rotated key starts fresh). */
+  /**
+   * Ends one cooldown at once (a rotated key starts fresh), here and in the {@link SharedCooldowns}; other
+   * instances that already hold a copy of a shared wait keep it until it ends.
+   */
   public void clear(String credentialKey) {
     entries.remove(credentialKey);
+    if (shared != SharedCooldowns.NONE) {
+      try {
+        shared.clear(credentialKey);
+      } catch (RuntimeException e) {
+        LOG.warn("SharedCooldowns.clear threw for {}; the shared wait runs out by itself", credentialKey, e);
+      }
+    }
   }
 
+  /** Ends every cooldown of this process (shared waits are left to run out). */
   public void clearAll() {
     entries.clear();
   }

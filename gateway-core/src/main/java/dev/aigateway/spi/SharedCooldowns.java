@@ -22,6 +22,9 @@ public interface SharedCooldowns {
   /** What remains of a wait the provider asked for on {@code credentialKey}; zero when none. */
   Duration remaining(String credentialKey);
 
+  /** Ends the wait on {@code credentialKey} for every instance (a rotated key starts fresh); default: nothing. */
+  default void clear(String credentialKey) {}
+
   /** Shares nothing: each process keeps its own waits. */
   SharedCooldowns NONE = new SharedCooldowns() {
     @Override

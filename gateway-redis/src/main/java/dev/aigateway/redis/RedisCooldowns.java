@@ -16,6 +16,7 @@ final class RedisCooldowns implements SharedCooldowns {
       "end",
       "return 1"));
   static final RedisConnection.Script REMAINING = new RedisConnection.Script("return redis.call('PTTL', KEYS[1])");
+  static final RedisConnection.Script CLEAR = new RedisConnection.Script("return redis.call('DEL', KEYS[1])");
 
   private final RedisConnection redis;
   private final String prefix;
@@ -44,6 +45,15 @@ final class RedisCooldowns implements SharedCooldowns {
     } catch (RuntimeException e) {
       redis.tell("cooldown.remaining", OutagePolicy.FAIL_OPEN, e);
       return Duration.ZERO;
+    }
+  }
+
+  @Override
+  public void clear(String credentialKey) {
+    try {
+      redis.eval(CLEAR, List.of(prefix + credentialKey), List.of());
+    } catch (RuntimeException e) {
+      redis.tell("cooldown.clear", OutagePolicy.FAIL_OPEN, e);
     }
   }
 

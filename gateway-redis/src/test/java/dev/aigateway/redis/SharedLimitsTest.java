@@ -182,6 +182,11 @@ final class SharedLimitsTest {
     }
     assertThat(upstream.requests()).as("the other instances never called the resting key").hasSize(1);
     assertThat(gs.get(2).cooldowns().requestedUntilNanos(providerKey.id())).isNotZero();
+    // clearing the wait ends it in Redis too: the instance is not held back by the shared copy
+    gs.get(0).cooldowns().clear(providerKey.id());
+    upstream.forKey(SECRET).always(FakeUpstream.json(200, OK));
+    call(gs.get(0), token).close();
+    assertThat(upstream.requests()).hasSize(2);
   }
 
   @Test
