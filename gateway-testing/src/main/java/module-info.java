@@ -1,6 +1,7 @@
 /**
  * AI Gateway for Java, the test kit: {@code FakeClock}, {@code FakeUpstream}, and the conformance suites
- * that store authors extend: {@code KeyStoreContract} and {@code CreditLedgerContract}.
+ * that implementers extend: {@code KeyStoreContract} (stores), {@code CreditLedgerContract} (ledgers) and
+ * {@code LimitCountersContract} (limit counters).
  */
 module dev.aigateway.testing {
   requires transitive dev.aigateway.core;

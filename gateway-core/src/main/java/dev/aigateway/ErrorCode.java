@@ -15,6 +15,12 @@ public enum ErrorCode {
   RATE_LIMITED("rate_limited", 429, "rate_limit_error"),
   ALL_PROVIDERS_FAILED("all_providers_failed", 503, "api_error"),
   GATEWAY_TIMEOUT("gateway_timeout", 504, "timeout_error"),
+  /** The access key's own {@code requestsPerMinute}, {@code tokensPerMinute} or {@code concurrentRequests} is spent. */
+  ACCESS_KEY_RATE_LIMITED("access_key_rate_limited", 429, "rate_limit_error"),
+  /** The access key's {@code budget} for the current period is spent. */
+  ACCESS_KEY_BUDGET_EXCEEDED("access_key_budget_exceeded", 403, "permission_error"),
+  /** Shared limit counters cannot be reached and their policy is to refuse (fail closed). */
+  LIMITS_UNAVAILABLE("limits_unavailable", 503, "api_error"),
 
   /** Management: a request body or configuration broke a rule; the message names the JSON path. */
   INVALID_CONFIGURATION("invalid_configuration", 400, "invalid_request_error"),

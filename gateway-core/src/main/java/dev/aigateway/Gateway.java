@@ -22,6 +22,8 @@ import dev.aigateway.internal.auth.AccessTokens;
 import dev.aigateway.internal.admin.DefaultGatewayAdmin;
 import dev.aigateway.internal.auth.Authenticator;
 import dev.aigateway.internal.json.BodyScanner;
+import dev.aigateway.internal.limit.BudgetCost;
+import dev.aigateway.internal.limit.KeyLimiter;
 import dev.aigateway.internal.plan.CompiledConfiguration;
 import dev.aigateway.internal.auth.Ids;
 import dev.aigateway.internal.plan.ModelResolver;
@@ -35,7 +37,10 @@ import dev.aigateway.spi.CredentialResolver;
 import dev.aigateway.spi.CreditLedger;
 import dev.aigateway.spi.GatewayListener;
 import dev.aigateway.spi.KeyStore;
+import dev.aigateway.spi.LimitCounters;
 import dev.aigateway.spi.ResourceType;
+import dev.aigateway.spi.SharedCooldowns;
+import dev.aigateway.spi.UsagePricing;
 import dev.aigateway.spi.Upstream;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -79,6 +84,7 @@ public final class Gateway implements AutoCloseable {
   private final ProviderCatalog catalog;
   private final Authenticator authenticator;
   private final KeyCooldowns cooldowns;
+  private final LimitCounters limitCounters;
   private final Planner planner;
   private final GatewayAdmin admin;
   private volatile Limits limits;
@@ -104,11 +110,14 @@ public final class Gateway implements AutoCloseable {
     this.limits = new Limits(b.maxRequestBytes, b.totalTimeout, b.perAttemptTimeout, b.maxAttempts, b.maxRetryWait);
     this.authenticator = new Authenticator(new AccessTokens(b.tokenPrefix, Ids.ACCESS_KEY),
         new SecretDigest(b.pepper), store, clock, b.maxCachedKeys);
-    this.cooldowns = new KeyCooldowns(clock);
+    this.cooldowns = new KeyCooldowns(clock, b.sharedCooldowns);
+    this.limitCounters = b.limitCounters != null ? b.limitCounters : LimitCounters.inProcess();
     this.planner = new Planner(credentials, cooldowns, b.random);
     this.loop = b.upstream == null ? null : new AttemptLoop(this::limits, b.upstream, b.policy, credentials,
         new CreditCharger(ledger, this::accountSettings),
-        clock, cooldowns, events, b.bufferedResponseBytes, b.responseHeaders);
+        clock, cooldowns, events, b.bufferedResponseBytes, b.responseHeaders,
+        new KeyLimiter(limitCounters, new BudgetCost(b.usagePricing != null ? b.usagePricing : this::catalogCost),
+            clock));
     this.upstream = b.upstream;
     this.store.addListener(this::onStoreChange);
     this.admin = new DefaultGatewayAdmin(store, clock, authenticator.tokens(), authenticator.digest(),
@@ -189,7 +198,11 @@ public final class Gateway implements AutoCloseable {
     return execute(plan(request));
   }
 
-  /** Executes a plan made by {@link #plan}; see {@link #handle}. */
+  /**
+   * Executes a plan made by {@link #plan}; see {@link #handle}. The access key's {@code limits} are
+   * counted here, not in {@link #plan} (which stays offline and free): a request over one is refused with
+   * {@code access_key_rate_limited} or {@code access_key_budget_exceeded} before any upstream call.
+   */
   public GatewayResponse execute(RoutePlan plan) {
     Objects.requireNonNull(plan, "plan");
     checkOpen();
@@ -199,6 +212,9 @@ public final class Gateway implements AutoCloseable {
     try {
       return loop.execute(plan, state());
     } catch (FailoverExhaustedException e) {
+      throw e;
+    } catch (RequestRejectedException e) {
+      events.rejected(plan.requestId(), plan.surface(), e); // the access key's own limits refused it
       throw e;
     } catch (GatewayException e) {
       events.rejected(plan.requestId(), plan.surface(), e);
@@ -285,6 +301,11 @@ public final class Gateway implements AutoCloseable {
   /** Credential cooldowns shared by every request. */
   public KeyCooldowns cooldowns() {
     return cooldowns;
+  }
+
+  /** The counters of per-access-key limits ({@link LimitCounters#inProcess()} unless the builder set others). */
+  public LimitCounters limitCounters() {
+    return limitCounters;
   }
 
   /** The built-in catalog with base URL overrides (custom providers come from the store). */
@@ -400,6 +421,17 @@ public final class Gateway implements AutoCloseable {
   }
 
   /** Builder; {@link #build()} copies every setting. */
+  /**
+   * The default budget cost of a request, as credits price it: the processing fee plus the catalog's price
+   * of the model, whoever's key served it. A model without a price costs the fee alone.
+   */
+  private long catalogCost(String provider, String model, long inputTokens, long outputTokens) {
+    long cost = CreditCharger.fee(accountSettings.processingFeeCentsPerMillionTokens(), inputTokens, outputTokens);
+    dev.aigateway.catalog.Provider p = state().resolver.catalog().provider(provider);
+    dev.aigateway.catalog.ModelPrice price = p == null ? null : p.price(model);
+    return price == null ? cost : Math.addExact(cost, price.costMicroCents(inputTokens, outputTokens));
+  }
+
   public static final class Builder {
     private @Nullable KeyStore store;
     private CredentialResolver credentials = CredentialResolver.storeValues();
@@ -424,8 +456,38 @@ public final class Gateway implements AutoCloseable {
     private long requestLogSize = 10_000;
     private BaseUrlGuard guard = BaseUrlGuard.syntaxOnly();
     private ResponseHeaderPolicy responseHeaders = ResponseHeaderPolicy.defaults();
+    private @Nullable LimitCounters limitCounters;
+    private SharedCooldowns sharedCooldowns = SharedCooldowns.NONE;
+    private @Nullable UsagePricing usagePricing;
 
     private Builder() {}
+
+    /**
+     * The counters of per-access-key limits; default {@link LimitCounters#inProcess()} (per process).
+     * {@code gateway-redis} shares them across instances.
+     */
+    public Builder limitCounters(LimitCounters limitCounters) {
+      this.limitCounters = Objects.requireNonNull(limitCounters, "limitCounters");
+      return this;
+    }
+
+    /**
+     * Where provider-requested waits are shared with other instances; default {@link SharedCooldowns#NONE}
+     * (this process only). {@code gateway-redis} shares them.
+     */
+    public Builder sharedCooldowns(SharedCooldowns sharedCooldowns) {
+      this.sharedCooldowns = Objects.requireNonNull(sharedCooldowns, "sharedCooldowns");
+      return this;
+    }
+
+    /**
+     * The cost in micro-cents of a served request, charged to its access key's {@code budget}; by default
+     * as credits price it: the processing fee plus the catalog's price of the model (user keys included).
+     */
+    public Builder usagePricing(UsagePricing usagePricing) {
+      this.usagePricing = Objects.requireNonNull(usagePricing, "usagePricing");
+      return this;
+    }
 
     /**
      * Which custom provider base URLs the admin API accepts; default {@link

@@ -1,5 +1,6 @@
 package dev.aigateway.admin;
 
+import dev.aigateway.config.AccessKeyLimits;
 import dev.aigateway.config.AccessScope;
 import dev.aigateway.config.RoutingRule;
 import java.util.List;
@@ -7,17 +8,19 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Fields to change on an access key configuration. An untouched field stays; a field set to null is
- * cleared ({@code access(null)}: allow all; {@code rules(null)}: default routing). {@code name} cannot be
- * cleared.
+ * cleared ({@code access(null)}: allow all; {@code rules(null)}: default routing; {@code limits(null)}: no
+ * per-key limit). {@code name} cannot be cleared.
  */
 public final class ConfigurationChange extends DescribedChange {
   private final Field<AccessScope> access;
   private final Field<List<RoutingRule>> rules;
+  private final Field<AccessKeyLimits> limits;
 
   private ConfigurationChange(Builder b) {
     super(b);
     this.access = b.access;
     this.rules = b.rules;
+    this.limits = b.limits;
   }
 
   public static Builder builder() {
@@ -32,9 +35,15 @@ public final class ConfigurationChange extends DescribedChange {
     return rules;
   }
 
+  /** The per-key limits, replaced whole when present. */
+  public Field<AccessKeyLimits> limits() {
+    return limits;
+  }
+
   public static final class Builder extends DescribedChange.Builder<Builder> {
     private Field<AccessScope> access = Field.absent();
     private Field<List<RoutingRule>> rules = Field.absent();
+    private Field<AccessKeyLimits> limits = Field.absent();
 
     private Builder() {}
 
@@ -55,6 +64,12 @@ public final class ConfigurationChange extends DescribedChange {
 
     public Builder rules(@Nullable List<RoutingRule> rules) {
       this.rules = Field.of(rules == null ? null : List.copyOf(rules));
+      return this;
+    }
+
+    /** Replaces the per-key limits; null removes them. */
+    public Builder limits(@Nullable AccessKeyLimits limits) {
+      this.limits = Field.of(limits);
       return this;
     }
 

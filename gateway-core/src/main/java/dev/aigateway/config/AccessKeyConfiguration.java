@@ -17,6 +17,7 @@ public final class AccessKeyConfiguration {
   private final @Nullable String metadata;
   private final @Nullable AccessScope access;
   private final @Nullable List<RoutingRule> rules;
+  private final @Nullable AccessKeyLimits limits;
   private final @Nullable Instant createdAt;
   private final @Nullable Instant updatedAt;
 
@@ -27,6 +28,7 @@ public final class AccessKeyConfiguration {
     this.metadata = b.metadata;
     this.access = b.access;
     this.rules = b.rules == null ? null : List.copyOf(b.rules);
+    this.limits = b.limits == null || b.limits.isEmpty() ? null : b.limits;
     this.createdAt = b.createdAt;
     this.updatedAt = b.updatedAt;
   }
@@ -43,6 +45,7 @@ public final class AccessKeyConfiguration {
     b.metadata = metadata;
     b.access = access;
     b.rules = rules == null ? null : new ArrayList<>(rules);
+    b.limits = limits;
     b.createdAt = createdAt;
     b.updatedAt = updatedAt;
     return b;
@@ -78,6 +81,11 @@ public final class AccessKeyConfiguration {
   /** {@code router.rules}, or null when {@code router} was omitted. */
   public @Nullable List<RoutingRule> rules() {
     return rules;
+  }
+
+  /** {@code limits}, or null when omitted (or empty): no per-key limit. */
+  public @Nullable AccessKeyLimits limits() {
+    return limits;
   }
 
   public @Nullable Instant createdAt() {
@@ -136,6 +144,7 @@ public final class AccessKeyConfiguration {
     }
     return Objects.equals(id, c.id) && name.equals(c.name) && Objects.equals(description, c.description)
         && Objects.equals(metadata, c.metadata) && Objects.equals(access, c.access) && Objects.equals(rules, c.rules)
+        && Objects.equals(limits, c.limits)
         && Objects.equals(createdAt, c.createdAt) && Objects.equals(updatedAt, c.updatedAt);
   }
 
@@ -147,7 +156,7 @@ public final class AccessKeyConfiguration {
   @Override
   public String toString() {
     return "AccessKeyConfiguration[id=" + id + ", name=" + name + ", access=" + effectiveAccess() + ", rules="
-        + (rules == null ? "default" : rules) + "]";
+        + (rules == null ? "default" : rules) + (limits == null ? "" : ", limits=" + limits) + "]";
   }
 
   /** Builder; {@link #build()} copies, so later changes to the builder never touch built objects. */
@@ -158,6 +167,7 @@ public final class AccessKeyConfiguration {
     private @Nullable String metadata;
     private @Nullable AccessScope access;
     private @Nullable List<RoutingRule> rules;
+    private @Nullable AccessKeyLimits limits;
     private @Nullable Instant createdAt;
     private @Nullable Instant updatedAt;
 
@@ -196,6 +206,12 @@ public final class AccessKeyConfiguration {
 
     public Builder rules(RoutingRule... rules) {
       return rules(List.of(rules));
+    }
+
+    /** Per-key limits; null (or {@link AccessKeyLimits#none()}) for none. */
+    public Builder limits(@Nullable AccessKeyLimits limits) {
+      this.limits = limits;
+      return this;
     }
 
     public Builder createdAt(@Nullable Instant createdAt) {

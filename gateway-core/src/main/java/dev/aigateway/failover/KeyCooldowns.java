@@ -1,12 +1,15 @@
 package dev.aigateway.failover;
 
 import dev.aigateway.spi.Clock;
+import dev.aigateway.spi.SharedCooldowns;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Cooldowns of credentials across requests. Keys are provider key ids or {@code managed:<provider>}. Two
@@ -19,9 +22,14 @@ import org.jspecify.annotations.Nullable;
  *       {@code retry-after-ms}): the key is not called at all until it ends, however often clients retry.
  * </ul>
  *
+ * <p>With a {@link SharedCooldowns} (such as {@code gateway-redis}), provider-requested waits are also
+ * published to other instances, and {@link #requestedUntilNanosShared} consults them before an attempt.
+ *
  * <p>Thread-safe; time comes from the gateway's {@link Clock}.
  */
 public final class KeyCooldowns {
+  private static final Logger LOG = LoggerFactory.getLogger(KeyCooldowns.class);
+
   /** One key's cooldown: when it ends, and whether the provider asked for it. */
   private static final class Entry {
     final long untilNanos;
@@ -34,11 +42,18 @@ public final class KeyCooldowns {
   }
 
   private final Clock clock;
+  private final SharedCooldowns shared;
   private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
 
   /** Cooldowns on {@code clock}; a {@code Gateway} makes its own, reachable from {@code gateway.cooldowns()}. */
   public KeyCooldowns(Clock clock) {
+    this(clock, SharedCooldowns.NONE);
+  }
+
+  /** Cooldowns on {@code clock} whose provider-requested waits are shared through {@code shared}. */
+  public KeyCooldowns(Clock clock, SharedCooldowns shared) {
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.shared = Objects.requireNonNull(shared, "shared");
   }
 
   /**
@@ -55,6 +70,37 @@ public final class KeyCooldowns {
    */
   public void honour(String credentialKey, Duration duration) {
     put(credentialKey, duration, true);
+    if (shared != SharedCooldowns.NONE && !duration.isNegative() && !duration.isZero()) {
+      try {
+        shared.honour(credentialKey, duration);
+      } catch (RuntimeException e) {
+        LOG.warn("SharedCooldowns.honour threw for {}; the wait is kept in this process only", credentialKey, e);
+      }
+    }
+  }
+
+  /**
+   * Like {@link #requestedUntilNanos}, but when this process knows no such wait it asks the
+   * {@link SharedCooldowns} (another instance may have been told one); a wait found there is kept here
+   * until it ends. Without shared cooldowns this is {@link #requestedUntilNanos}.
+   */
+  public long requestedUntilNanosShared(String credentialKey) {
+    long local = requestedUntilNanos(credentialKey);
+    if (local != 0 || shared == SharedCooldowns.NONE) {
+      return local;
+    }
+    Duration remaining;
+    try {
+      remaining = shared.remaining(credentialKey);
+    } catch (RuntimeException e) {
+      LOG.warn("SharedCooldowns.remaining threw for {}; treated as no wait", credentialKey, e);
+      return 0;
+    }
+    if (remaining == null || remaining.isNegative() || remaining.isZero()) {
+      return 0;
+    }
+    put(credentialKey, remaining, true);
+    return requestedUntilNanos(credentialKey);
   }
 
   private void put(String credentialKey, Duration duration, boolean requested) {
@@ -114,11 +160,22 @@ public final class KeyCooldowns {
     return entries.isEmpty();
   }
 
-  /** Ends one cooldown at once (a rotated key starts fresh). */
+  /**
+   * Ends one cooldown at once (a rotated key starts fresh), here and in the {@link SharedCooldowns}; other
+   * instances that already hold a copy of a shared wait keep it until it ends.
+   */
   public void clear(String credentialKey) {
     entries.remove(credentialKey);
+    if (shared != SharedCooldowns.NONE) {
+      try {
+        shared.clear(credentialKey);
+      } catch (RuntimeException e) {
+        LOG.warn("SharedCooldowns.clear threw for {}; the shared wait runs out by itself", credentialKey, e);
+      }
+    }
   }
 
+  /** Ends every cooldown of this process (shared waits are left to run out). */
   public void clearAll() {
     entries.clear();
   }

@@ -113,7 +113,7 @@ final class ConfigurationJsonTest {
           + "|router.rules[0].steps[0].keys[0].weight: must be from 1 to 1000 but was 0",
       "{\"name\":\"x\",\"router\":{\"rules\":[{\"provider\":\"openai\",\"steps\":[{\"type\":\"user\",\"keys\":[{\"id\":\"a\",\"secret\":\"s\"}]}]}]}}"
           + "|router.rules[0].steps[0].keys[0].secret: unknown field; allowed fields are [id, keyRedacted, name, value, weight]",
-      "{\"name\":\"x\",\"acess\":{}}|acess: unknown field; allowed fields are [access, createdAt, createdBy, description, id, lastUpdatedBy, metadata, name, router, updatedAt, uri]",
+      "{\"name\":\"x\",\"acess\":{}}|acess: unknown field; allowed fields are [access, createdAt, createdBy, description, id, lastUpdatedBy, limits, metadata, name, router, updatedAt, uri]",
       "{\"name\":\"x\",\"access\":{\"providers\":{\"deny\":[\"openai\"]}}}|access.providers.deny: unknown field; allowed fields are [allow]",
       "{\"name\":\"x\",\"access\":{\"providers\":{\"allow\":\"openai\"}}}|access.providers.allow: must be an array but was a string",
       "{\"name\":\"x\",\"access\":{\"models\":{\"allow\":[\"openai/gpt-4o\",7]}}}|access.models.allow[1]: must be a string but was a number",

@@ -20,7 +20,7 @@ public final class AdminJson {
   private static final Set<String> ACCESS_KEY_FIELDS = Set.of("name", "description", "metadata",
       "accessKeyConfigurationId");
   private static final Set<String> CONFIGURATION_FIELDS = Set.of("name", "description", "metadata", "access",
-      "router");
+      "router", "limits");
 
   private AdminJson() {}
 
@@ -36,7 +36,10 @@ public final class AdminJson {
     return b.build();
   }
 
-  /** A configuration PATCH body: {@code name}, {@code description}, {@code metadata}, {@code access}, {@code router}. */
+  /**
+   * A configuration PATCH body: {@code name}, {@code description}, {@code metadata}, {@code access},
+   * {@code router}, {@code limits} (replaced whole; null clears it).
+   */
   public static ConfigurationChange configurationChange(String json) {
     Json.Obj o = new Json.Obj(Json.parseObject(json), "");
     o.allowOnly(CONFIGURATION_FIELDS);
@@ -56,6 +59,10 @@ public final class AdminJson {
     if (o.has("router")) {
       Json.Obj router = o.optObj("router");
       b.rules(router == null ? null : ConfigurationCodec.readRouter(node(o, "router"), "router"));
+    }
+    if (o.has("limits")) {
+      Json.Obj limits = o.optObj("limits");
+      b.limits(limits == null ? null : ConfigurationCodec.readLimits(node(o, "limits"), "limits"));
     }
     return b.build();
   }

@@ -92,6 +92,7 @@ final class ConfigurationService implements ConfigurationAdmin {
           .metadata(change.metadata().orElse(c.metadata()))
           .access(change.access().orElse(c.access()))
           .rules(change.rules().orElse(c.rules()))
+          .limits(change.limits().orElse(c.limits()))
           .build();
       checkConfigurationText(draft);
       routing.compileStrict(draft);

@@ -12,6 +12,7 @@ import dev.aigateway.failover.FailoverPolicy;
 import dev.aigateway.failover.KeyCooldowns;
 import dev.aigateway.failover.RetryAction;
 import dev.aigateway.internal.json.Usage;
+import dev.aigateway.internal.limit.KeyLimiter;
 import dev.aigateway.internal.plan.RoutingState;
 import dev.aigateway.resource.ProviderKey;
 import dev.aigateway.resource.SecretValue;
@@ -54,10 +55,11 @@ public final class AttemptLoop {
   private final RequestEvents events;
   private final int bufferedResponseBytes;
   private final ResponseHeaderPolicy responseHeaders;
+  private final KeyLimiter limiter;
 
   public AttemptLoop(Supplier<Gateway.Limits> limits, Upstream upstream, FailoverPolicy policy,
       CredentialResolver credentials, CreditCharger charger, Clock clock, KeyCooldowns cooldowns, RequestEvents events,
-      int bufferedResponseBytes, ResponseHeaderPolicy responseHeaders) {
+      int bufferedResponseBytes, ResponseHeaderPolicy responseHeaders, KeyLimiter limiter) {
     this.limits = limits;
     this.upstream = upstream;
     this.policy = policy;
@@ -68,6 +70,7 @@ public final class AttemptLoop {
     this.events = events;
     this.bufferedResponseBytes = bufferedResponseBytes;
     this.responseHeaders = responseHeaders;
+    this.limiter = limiter;
   }
 
   /** What one attempt led to: a response for the client, or the action to take next. */
@@ -81,9 +84,21 @@ public final class AttemptLoop {
     }
   }
 
+  /**
+   * Admits the request against its access key's limits (a refusal throws before any upstream call), walks
+   * the plan, and finishes the limit permit once: here, unless a streamed body took it over.
+   */
   public GatewayResponse execute(RoutePlan plan, RoutingState state) {
     RequestRun run = new RequestRun(plan, state, limits.get(), clock.nanoTime(), clock.now());
-    GatewayResponse response = walk(run);
+    run.limit = limiter.admit(plan, state, run.body);
+    GatewayResponse response;
+    try {
+      response = walk(run);
+    } finally {
+      if (!run.streaming) {
+        run.limit.unserved(); // a no-op when a served response settled it already
+      }
+    }
     if (!run.onCancel(response::close)) {
       response.close(); // cancelled just as the response arrived: a stream is closed, the provider's call too
       throw cancelled(run, false);
@@ -113,7 +128,7 @@ public final class AttemptLoop {
           run.timedOut = true;
           break outer;
         }
-        if (cooldowns.requestedUntilNanos(a.credentialKey()) != 0) {
+        if (cooldowns.requestedUntilNanosShared(a.credentialKey()) != 0) {
           run.held.add(new RequestRun.Held(c, a)); // the provider asked not to be called with this key yet
           continue;
         }
@@ -219,7 +234,7 @@ public final class AttemptLoop {
         break;
       }
     }
-    if (cooldowns.requestedUntilNanos(planned.credentialKey()) != 0) {
+    if (cooldowns.requestedUntilNanosShared(planned.credentialKey()) != 0) {
       return null; // while this request waited, the provider asked for a longer wait: it is honoured
     }
     return attempt(run, provider, planned, secret, UpstreamRequests.bodyFor(run, candidate, provider)).response;
@@ -339,6 +354,7 @@ public final class AttemptLoop {
       Usage usage = Usage.scan(bytes, 0, bytes.length);
       record(run, a, number, status, RetryAction.SUCCEEDED, Completion.SUCCEEDED, t0, false, false, usage, null);
       charge(run, a, usage, bytes, bytes.length);
+      run.limit.served(a.provider(), a.model(), usage);
       GatewayResponse out = respond(run, a, response, status).body(bytes).build();
       finish(run, status, null);
       return new Outcome(RetryAction.SUCCEEDED, out);

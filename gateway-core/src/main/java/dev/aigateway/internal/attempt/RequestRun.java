@@ -5,6 +5,7 @@ import dev.aigateway.Headers;
 import dev.aigateway.failover.AttemptRecord;
 import dev.aigateway.failover.RequestRecord;
 import dev.aigateway.internal.json.BodyScanner;
+import dev.aigateway.internal.limit.KeyLimiter;
 import dev.aigateway.internal.plan.EngineAccess;
 import dev.aigateway.internal.plan.RoutingState;
 import dev.aigateway.routing.Candidate;
@@ -36,6 +37,10 @@ final class RequestRun {
   final List<Held> held = new ArrayList<>(2);
   /** What lets the caller stop this request, or null. */
   final dev.aigateway.@Nullable Cancellation cancellation;
+  /** The access key's limit permit, finished once when the request is over. */
+  KeyLimiter.Held limit = KeyLimiter.Held.NONE;
+  /** Whether a streamed body took over finishing {@link #limit}. */
+  boolean streaming;
   boolean allRateLimited = true;
   boolean timedOut;
   int attempts;

@@ -61,6 +61,7 @@ final class StreamedBody extends InputStream {
     this.headLen = headLen;
     this.headUsage = Usage.scan(head, 0, headLen);
     this.ended = ended;
+    run.streaming = true; // this body finishes the request's limit permit: at its end, break or close
     // the tail starts with the end of the head, so a usage object split across the two is seen whole
     int carried = Math.min(headLen, tail.length);
     System.arraycopy(head, headLen - carried, tail, 0, carried);
@@ -139,6 +140,7 @@ final class StreamedBody extends InputStream {
     AttemptRecord r = run.records.get(recordIndex).toBuilder().usage(usage.input, usage.output).build();
     run.records.set(recordIndex, r);
     loop.charge(run, attempt, usage, null, headLen + streamed);
+    run.limit.served(attempt.provider(), attempt.model(), usage);
     Transfers.closeQuietly(response);
     loop.finish(run, r.statusCode(), null);
   }
@@ -149,8 +151,9 @@ final class StreamedBody extends InputStream {
     }
     AttemptRecord r = run.records.get(recordIndex).toBuilder().completion(Completion.STREAM_FAILED).build();
     run.records.set(recordIndex, r);
-    Transfers.closeQuietly(response);
     Usage usage = headUsage.merge(Usage.scan(tail, 0, Math.min(tailLen, tail.length)));
+    run.limit.served(attempt.provider(), attempt.model(), usage);
+    Transfers.closeQuietly(response);
     loop.chargeCut(run, attempt, usage, headLen + streamed); // what was served is paid for
     loop.finish(run, r.statusCode(), "stream_failed");
     LOG.debug("request {}: stream from {} broke: {}", run.plan.requestId(), attempt.provider(), Transfers.describe(e));
@@ -169,8 +172,10 @@ final class StreamedBody extends InputStream {
       Usage usage = headUsage.merge(Usage.scan(tail, 0, Math.min(tailLen, tail.length)));
       AttemptRecord r = run.records.get(recordIndex).toBuilder().usage(usage.input, usage.output).build();
       run.records.set(recordIndex, r);
+      run.limit.served(attempt.provider(), attempt.model(), usage);
       loop.chargeCut(run, attempt, usage, headLen + streamed); // what was served is paid for
       loop.finish(run, r.statusCode(), "client_closed");
     }
+    run.limit.served(attempt.provider(), attempt.model(), Usage.NONE); // a no-op when the end settled it
   }
 }

@@ -2,6 +2,7 @@ package dev.aigateway.internal.http;
 
 import dev.aigateway.FailoverExhaustedException;
 import dev.aigateway.GatewayException;
+import dev.aigateway.RequestRejectedException;
 import dev.aigateway.failover.AttemptRecord;
 import dev.aigateway.routing.RejectedCandidate;
 import java.util.List;
@@ -11,7 +12,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * The headers every gateway response carries, for each adapter (HTTP handler, OkHttp interceptor):
  * {@code <prefix>Request-Id}, {@code Attempts}, {@code Model}, {@code Provider}, {@code Rejected-Models},
- * {@code Retry-After} on {@code rate_limited}, and {@code x-should-retry: false} on the errors that end a
+ * {@code Retry-After} on {@code rate_limited} and {@code access_key_rate_limited}, and {@code x-should-retry: false} on the errors that end a
  * request after failover ({@code rate_limited}, {@code all_providers_failed}, {@code gateway_timeout}).
  */
 public final class ReportHeaders {
@@ -62,8 +63,10 @@ public final class ReportHeaders {
       // the gateway is the retry layer: a client SDK that retries this answer multiplies upstream traffic
       set.accept("x-should-retry", "false");
     }
-    if (e instanceof FailoverExhaustedException exhausted && exhausted.retryAfter() != null) {
-      long ms = exhausted.retryAfter().toMillis();
+    java.time.Duration retryAfter = e instanceof FailoverExhaustedException exhausted ? exhausted.retryAfter()
+        : e instanceof RequestRejectedException refused ? refused.retryAfter() : null;
+    if (retryAfter != null) {
+      long ms = retryAfter.toMillis();
       set.accept("Retry-After", String.valueOf(Math.max(1, (ms + 999) / 1000)));
     }
   }

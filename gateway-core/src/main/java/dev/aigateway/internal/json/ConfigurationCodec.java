@@ -1,6 +1,9 @@
 package dev.aigateway.internal.json;
 
 import dev.aigateway.config.AccessKeyConfiguration;
+import dev.aigateway.config.AccessKeyLimits;
+import dev.aigateway.config.Budget;
+import dev.aigateway.config.BudgetPeriod;
 import dev.aigateway.config.AccessScope;
 import dev.aigateway.config.ConfigurationException;
 import dev.aigateway.config.ConfigurationJson;
@@ -10,6 +13,7 @@ import dev.aigateway.config.RoutingStep;
 import dev.aigateway.config.StepKey;
 import dev.aigateway.config.StepType;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aigateway.resource.SecretValue;
@@ -25,9 +29,16 @@ import org.jspecify.annotations.Nullable;
  * the rule broken ({@code router.rules[0].steps[1].keys: must not be empty for a user step}).
  */
 public final class ConfigurationCodec {
-  static final Set<String> TOP = Set.of("name", "description", "metadata", "access", "router",
+  static final Set<String> TOP = Set.of("name", "description", "metadata", "access", "router", "limits",
       "id", "uri", "createdAt", "updatedAt", "createdBy", "lastUpdatedBy");
-  static final Set<String> CREATE_TOP = Set.of("name", "description", "metadata", "access", "router");
+  static final Set<String> CREATE_TOP = Set.of("name", "description", "metadata", "access", "router", "limits");
+  static final Set<String> LIMITS = Set.of("requestsPerMinute", "tokensPerMinute", "concurrentRequests", "budget");
+  static final Set<String> BUDGET = Set.of("amountCents", "period");
+  /**
+   * Largest {@code budget.amountCents} and {@code tokensPerMinute}: 10^15, far beyond any real limit and
+   * below 2^53, so shared counters that compute in doubles (Redis scripts) stay exact.
+   */
+  static final long MAX_COUNT = 1_000_000_000_000_000L;
   static final Set<String> ACCESS = Set.of("providers", "models");
   static final Set<String> DIMENSION = Set.of("allow");
   static final Set<String> ROUTER = Set.of("rules");
@@ -66,7 +77,60 @@ public final class ConfigurationCodec {
     if (router != null) {
       b.rules(readRouter(router));
     }
+    Json.Obj limits = o.optObj("limits");
+    if (limits != null) {
+      b.limits(readLimits(limits));
+    }
     return b.build();
+  }
+
+  /** Reads a {@code limits} object found at {@code path}. */
+  public static AccessKeyLimits readLimits(JsonNode node, String path) {
+    return readLimits(Json.Obj.of(node, path));
+  }
+
+  static AccessKeyLimits readLimits(Json.Obj limits) {
+    limits.allowOnly(LIMITS);
+    Long rpm = positive(limits, "requestsPerMinute", Integer.MAX_VALUE);
+    Long tpm = positive(limits, "tokensPerMinute", MAX_COUNT);
+    Long concurrent = positive(limits, "concurrentRequests", Integer.MAX_VALUE);
+    AccessKeyLimits.Builder b = AccessKeyLimits.builder()
+        .requestsPerMinute(rpm == null ? null : rpm.intValue())
+        .tokensPerMinute(tpm)
+        .concurrentRequests(concurrent == null ? null : concurrent.intValue());
+    Json.Obj budget = limits.optObj("budget");
+    if (budget != null) {
+      budget.allowOnly(BUDGET);
+      Long amount = positive(budget, "amountCents", MAX_COUNT);
+      if (amount == null) {
+        throw new ConfigurationException(budget.child("amountCents"), "is required");
+      }
+      String periodName = budget.optString("period", 32);
+      if (periodName == null) {
+        throw new ConfigurationException(budget.child("period"), "is required");
+      }
+      BudgetPeriod period = BudgetPeriod.fromJson(periodName);
+      if (period == null) {
+        throw new ConfigurationException(budget.child("period"), "must be one of day, week, month, total but was '"
+            + periodName + "'");
+      }
+      b.budget(new Budget(amount, period));
+    }
+    return b.build();
+  }
+
+  /** An optional whole number from 1 to {@code max}; anything else names the field and what it was. */
+  private static @Nullable Long positive(Json.Obj o, String field, long max) {
+    JsonNode n = o.raw(field);
+    if (n == null) {
+      return null;
+    }
+    if (!n.isIntegralNumber() || !n.canConvertToLong() || n.longValue() <= 0 || n.longValue() > max) {
+      String was = n.isNumber() ? n.asText() : Json.typeName(n);
+      throw new ConfigurationException(o.child(field), "must be a positive integer (at most " + max + ") but was "
+          + (was.length() > 40 ? was.substring(0, 40) + "..." : was));
+    }
+    return n.longValue();
   }
 
   /** Reads an {@code access} object found at {@code path}. */
@@ -287,7 +351,29 @@ public final class ConfigurationCodec {
         }
       }
     }
+    if (c.limits() != null) {
+      writeLimits(n.putObject("limits"), c.limits());
+    }
     return n;
+  }
+
+  /** Writes {@code limits} into {@code n}; limits that do not apply are left out. */
+  public static void writeLimits(ObjectNode n, AccessKeyLimits l) {
+    if (l.requestsPerMinute() != null) {
+      n.put("requestsPerMinute", l.requestsPerMinute());
+    }
+    if (l.tokensPerMinute() != null) {
+      n.put("tokensPerMinute", l.tokensPerMinute());
+    }
+    if (l.concurrentRequests() != null) {
+      n.put("concurrentRequests", l.concurrentRequests());
+    }
+    Budget budget = l.budget();
+    if (budget != null) {
+      ObjectNode b = n.putObject("budget");
+      b.put("amountCents", budget.amountCents());
+      b.put("period", budget.period().json());
+    }
   }
 
   private static void writeDimension(ObjectNode access, String name, @Nullable List<String> allow) {

@@ -1,0 +1,60 @@
+package dev.aigateway.internal.limit;
+
+import dev.aigateway.internal.json.BodyScanner;
+import java.util.List;
+
+/**
+ * The tokens reserved for a request before it runs, against {@code tokensPerMinute}: its body's bytes
+ * divided by four (about four bytes per token for English text and JSON), plus the output it asks for
+ * ({@code max_tokens}, {@code max_completion_tokens} or {@code max_output_tokens}, the largest when
+ * several are given) or {@link #DEFAULT_OUTPUT_TOKENS} when none is. The real usage settles the count
+ * afterwards, so the estimate only decides admission. A real tokenizer can replace this one class.
+ */
+public final class TokenEstimate {
+  /** The output reserved when a request names no maximum. */
+  public static final long DEFAULT_OUTPUT_TOKENS = 1024;
+
+  private TokenEstimate() {}
+
+  /** The estimate for a body that {@link BodyScanner#scan} accepted. */
+  public static long of(byte[] body) {
+    long input = (body.length + 3L) / 4;
+    long output = -1;
+    List<BodyScanner.Member> members;
+    try {
+      members = BodyScanner.members(body, 0, body.length);
+    } catch (RuntimeException e) {
+      members = List.of(); // not an object body: the input estimate alone, plus the default output
+    }
+    for (BodyScanner.Member m : members) {
+      String k = m.key();
+      if (k.equals("max_tokens") || k.equals("max_completion_tokens") || k.equals("max_output_tokens")) {
+        output = Math.max(output, number(body, m.start(), m.end()));
+      }
+    }
+    return input + (output < 0 ? DEFAULT_OUTPUT_TOKENS : output);
+  }
+
+  /** The whole number after the member's colon, or -1 when the value is not one (null, a string, ...). */
+  private static long number(byte[] b, int start, int end) {
+    int i = start + 1;
+    while (i < end && b[i] != '"') {
+      i += b[i] == '\\' ? 2 : 1; // the key's closing quote
+    }
+    i++;
+    while (i < end && (b[i] == ':' || b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r')) {
+      i++;
+    }
+    long v = 0;
+    int digits = 0;
+    while (i < end && b[i] >= '0' && b[i] <= '9' && digits < 15) {
+      v = v * 10 + (b[i] - '0');
+      i++;
+      digits++;
+    }
+    if (digits == 15) {
+      return Long.MAX_VALUE / 4; // absurdly large: reserve a whole minute's allowance
+    }
+    return digits == 0 ? -1 : v;
+  }
+}

@@ -1,0 +1,83 @@
+package dev.aigateway.internal.limit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.aigateway.config.AccessKeyLimits;
+import dev.aigateway.spi.LimitAdmission;
+import dev.aigateway.spi.LimitCounters;
+import dev.aigateway.spi.LimitDemand;
+import dev.aigateway.spi.LimitPermit;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+final class TokenEstimateTest {
+
+  private static long estimate(String body) {
+    return TokenEstimate.of(body.getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void bodyBytesOverFour_plusTheRequestedOutput() {
+    String body = "{\"model\":\"gpt-4o\",\"max_tokens\":500,\"messages\":[]}"; // 50 bytes
+    assertThat(estimate(body)).isEqualTo(13 + 500);
+  }
+
+  @Test
+  void withoutAMaximum_theDefaultOutputIsReserved() {
+    assertThat(estimate("{\"model\":\"gpt-4o\"}")).isEqualTo(5 + TokenEstimate.DEFAULT_OUTPUT_TOKENS);
+  }
+
+  @Test
+  void aMaximumInsideAMessage_isNotTheRequestsMaximum() {
+    String body = "{\"messages\":[{\"role\":\"user\",\"content\":\"x\",\"max_tokens\":1}],\"max_output_tokens\":700}";
+    assertThat(estimate(body)).isEqualTo((body.length() + 3) / 4 + 700);
+  }
+
+  @Test
+  void theLargestOfSeveralMaximums_andNonNumbersAreIgnored() {
+    String two = "{\"max_tokens\":10,\"max_completion_tokens\":900}";
+    assertThat(estimate(two)).isEqualTo((two.length() + 3) / 4 + 900);
+    String text = "{\"max_tokens\":\"lots\"}";
+    assertThat(estimate(text)).isEqualTo((text.length() + 3) / 4 + TokenEstimate.DEFAULT_OUTPUT_TOKENS);
+    assertThat(estimate("{\"max_tokens\":99999999999999999999}")).isGreaterThan(1_000_000_000_000L);
+  }
+
+  @Test
+  void inProcessCounters_admitExactlyTheLimit_underManyThreads() throws Exception {
+    LimitCounters counters = LimitCounters.inProcess();
+    AccessKeyLimits limits = AccessKeyLimits.builder().requestsPerMinute(137).build();
+    Instant now = Instant.parse("2026-11-22T10:00:05Z");
+    AtomicInteger admitted = new AtomicInteger();
+    CountDownLatch go = new CountDownLatch(1);
+    List<Thread> threads = new ArrayList<>();
+    for (int t = 0; t < 8; t++) {
+      Thread thread = new Thread(() -> {
+        try {
+          go.await();
+        } catch (InterruptedException e) {
+          return;
+        }
+        for (int i = 0; i < 100; i++) {
+          LimitAdmission a = counters.admit(new LimitDemand("aigk_x", limits, 0, now));
+          LimitPermit p = a.permit();
+          if (p != null) {
+            admitted.incrementAndGet();
+            p.finish(-1, 0);
+          }
+        }
+      });
+      thread.start();
+      threads.add(thread);
+    }
+    go.countDown();
+    for (Thread t : threads) {
+      t.join(10_000);
+    }
+    assertThat(admitted.get()).isEqualTo(137);
+  }
+}
