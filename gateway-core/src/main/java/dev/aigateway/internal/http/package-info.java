@@ -1,5 +1,6 @@
 /**
- * Implementation shared by the HTTP front doors: error bodies in each surface's format, report headers. Not a published API.
+ * Forwarders to {@link dev.aigateway.http} for the modules that import the former internal names. Not a
+ * published API.
  */
 @NullMarked
 package dev.aigateway.internal.http;
