@@ -20,7 +20,7 @@ module dev.aigateway.core {
   exports dev.aigateway.routing;
   exports dev.aigateway.spi;
   exports dev.aigateway.store;
-  exports dev.aigateway.internal.auth to dev.aigateway.httpserver, dev.aigateway.okhttp, dev.aigateway.servlet;
+  exports dev.aigateway.internal.auth to dev.aigateway.httpserver, dev.aigateway.okhttp;
   exports dev.aigateway.internal.http to dev.aigateway.httpserver, dev.aigateway.okhttp;
   exports dev.aigateway.internal.admin.http to dev.aigateway.httpserver, dev.aigateway.servlet;
   exports dev.aigateway.internal.json to dev.aigateway.httpserver;
