@@ -5,17 +5,23 @@ import dev.aigateway.admin.AdminKeys;
 import dev.aigateway.servlet.AdminServlet;
 import dev.aigateway.servlet.GatewayServlet;
 import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.io.Connection;
+import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.NetworkConnectionLimit;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.util.thread.Scheduler;
 import org.jspecify.annotations.Nullable;
@@ -61,7 +67,8 @@ final class JettyFront {
     connector.setPort(port);
     connector.setIdleTimeout(limits.idleTimeout().toMillis());
     connector.setAcceptQueueSize(1024);
-    connector.addEventListener(new HeaderTimeout(connector.getScheduler(), limits.headerTimeout()));
+    HeaderTimeout headerTimeout = new HeaderTimeout(connector.getScheduler(), limits.headerTimeout());
+    connector.addEventListener(headerTimeout);
     server.addConnector(connector);
     NetworkConnectionLimit connectionLimit = new NetworkConnectionLimit(limits.maxConnections(), connector);
     connectionLimit.setEndPointIdleTimeout(1000);
@@ -75,18 +82,21 @@ final class JettyFront {
     context.addServlet(gatewayHolder, "/v1/*");
     context.addServlet(new ServletHolder("aigateway-admin", AdminServlet.create(gateway, adminKeys, limitsSaver)),
         "/");
-    server.setHandler(new GracefulHandler(context));
+    headerTimeout.setHandler(context);
+    server.setHandler(new GracefulHandler(headerTimeout));
     server.setStopTimeout(10_000);
     return server;
   }
 
   /**
    * Closes a connection that has not completed its first request's headers in time: a client that opens
-   * connections and sends headers a byte at a time (slowloris) loses them.
+   * connections and sends headers a byte at a time (slowloris) loses them. A connection counts as served
+   * once a request on it reaches the handlers, however long that request then lasts (a stream).
    */
-  private static final class HeaderTimeout implements Connection.Listener {
+  private static final class HeaderTimeout extends Handler.Wrapper implements Connection.Listener {
     private final Scheduler scheduler;
     private final Duration timeout;
+    private final Set<Connection> served = ConcurrentHashMap.newKeySet();
 
     HeaderTimeout(Scheduler scheduler, Duration timeout) {
       this.scheduler = scheduler;
@@ -94,9 +104,15 @@ final class JettyFront {
     }
 
     @Override
+    public boolean handle(Request request, Response response, Callback callback) throws Exception {
+      served.add(request.getConnectionMetaData().getConnection());
+      return super.handle(request, response, callback);
+    }
+
+    @Override
     public void onOpened(Connection connection) {
       scheduler.schedule(() -> {
-        if (connection.getMessagesIn() == 0 && connection.getEndPoint().isOpen()) {
+        if (!served.contains(connection) && connection.getEndPoint().isOpen()) {
           connection.getEndPoint().close();
         }
       }, timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -104,7 +120,7 @@ final class JettyFront {
 
     @Override
     public void onClosed(Connection connection) {
-      // the scheduled check finds the connection closed
+      served.remove(connection);
     }
   }
 }
