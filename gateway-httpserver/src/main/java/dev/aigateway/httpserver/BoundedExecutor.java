@@ -4,15 +4,15 @@ import java.util.List;
 import java.util.concurrent.AbstractExecutorService;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The JDK server's dispatcher pool: {@code threads} handler threads and no waiting line. An exchange that
- * finds every thread busy runs on a small overflow pool instead, where the handlers answer 503 with
- * {@code Retry-After} at once; the dispatcher thread never runs a handler itself, so it keeps accepting.
+ * The JDK server's dispatcher pool: {@code threads} handler threads and a waiting line of as many
+ * exchanges (a short burst waits instead of failing). An exchange that finds both full runs on a small
+ * overflow pool instead, where the handlers answer 503 with {@code Retry-After} at once; the dispatcher
+ * thread never runs a handler itself, so it keeps accepting.
  */
 final class BoundedExecutor extends AbstractExecutorService {
   private static final ThreadLocal<Boolean> OVERFLOW = ThreadLocal.withInitial(() -> Boolean.FALSE);
@@ -24,7 +24,7 @@ final class BoundedExecutor extends AbstractExecutorService {
 
   BoundedExecutor(int threads) {
     AtomicInteger n = new AtomicInteger();
-    pool = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
+    pool = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(threads), r -> {
       Thread t = new Thread(r, "aigateway-http-" + n.incrementAndGet());
       t.setDaemon(true);
       return t;

@@ -96,10 +96,10 @@ public final class GatewayHttpHandler implements HttpHandler {
   }
 
   /**
-   * A pool of {@code threads} handler threads (a stream holds one for its whole length) with no waiting
-   * line: an exchange that finds them all busy is answered 503 with {@code Retry-After: 1} by a small
-   * overflow pool, and the server's dispatcher thread never runs a handler. Shut it down after
-   * {@code server.stop}.
+   * A pool of {@code threads} handler threads (a stream holds one for its whole length) and a waiting line
+   * of {@code threads} exchanges: an exchange that finds both full is answered 503 with
+   * {@code Retry-After: 1} by a small overflow pool, and the server's dispatcher thread never runs a
+   * handler. Shut it down after {@code server.stop}.
    */
   public static ExecutorService newExecutor(int threads) {
     if (threads < 1) {

@@ -323,7 +323,7 @@ public final class GatewayServer implements AutoCloseable {
           }
           case "--allow-private-upstreams" -> o.allowPrivate = true;
           case "--demo" -> o.demo = true;
-          case "--threads" -> o.threads = number(args, ++i, a, 2, 10_000);
+          case "--threads" -> o.threads = number(args, ++i, a, 8, 10_000);
           case "--gateway-threads" -> o.gatewayThreads = number(args, ++i, a, 1, 100_000);
           case "--max-connections" -> o.maxConnections = number(args, ++i, a, 1, 1_000_000);
           case "--idle-timeout" -> o.idleTimeout = Duration.ofSeconds(number(args, ++i, a, 1, 86_400));

@@ -209,7 +209,7 @@ final class ServerHardeningTest {
   @Test
   void threeHundredOpenStreams_starveNeitherPlainRequests_northeModelList_norTheAdminApi() throws Exception {
     // a header timeout shorter than the streams: it must not cut a connection whose request is under way
-    startServer("--header-timeout", "1");
+    startServer("--header-timeout", "3");
     List<Socket> streams = new ArrayList<>();
     byte[] body = "{\"model\":\"gpt-4o\",\"stream\":true}".getBytes(StandardCharsets.UTF_8);
     for (int i = 0; i < 300; i++) {
@@ -226,7 +226,7 @@ final class ServerHardeningTest {
       assertThat(head).startsWith("HTTP/1.1 200").contains("text/event-stream");
     }
     assertShortRequestsAnswerWithinTwoSeconds();
-    Thread.sleep(1_500);
+    Thread.sleep(3_500);
     // the streams are still open and end cleanly once the provider finishes them
     releaseStreams.countDown();
     assertThat(readUntil(streams.get(0).getInputStream(), "[DONE]")).contains("data: [DONE]");
