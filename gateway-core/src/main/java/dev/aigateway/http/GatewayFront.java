@@ -187,15 +187,16 @@ public final class GatewayFront {
 
   /**
    * Passes the headers of a forwarded response to {@code add}, in order: the provider's (as the
-   * {@code ResponseHeaderPolicy} let them through, without any named like a report header), then the
-   * report headers, then {@code Cache-Control: no-cache} on a stream that has none.
+   * {@code ResponseHeaderPolicy} let them through, without any named like a report header, and without
+   * {@code Date}, which every HTTP server writes itself), then the report headers, then
+   * {@code Cache-Control: no-cache} on a stream that has none.
    */
   public void responseHeaders(GatewayResponse response, BiConsumer<String, String> add) {
     Objects.requireNonNull(response, "response");
     Objects.requireNonNull(add, "add");
     boolean[] cacheControl = {false};
     response.headers().forEach((name, value) -> {
-      if (name.regionMatches(true, 0, prefix, 0, prefix.length())) {
+      if (name.regionMatches(true, 0, prefix, 0, prefix.length()) || name.equalsIgnoreCase("Date")) {
         return;
       }
       if (name.equalsIgnoreCase("Cache-Control")) {

@@ -87,9 +87,13 @@ final class GatewayServletTest {
 
   @Test
   void plainRequest_passesTheProvidersResponse_withReportHeaders() throws Exception {
-    upstream.forKey("sk-oa-a").respond(FakeUpstream.json(200, "{\"id\":\"chatcmpl-1\"}"));
+    upstream.forKey("sk-oa-a").respond(FakeUpstream.json(200, "{\"id\":\"chatcmpl-1\"}")
+        .header("Date", "Mon, 01 Jan 2024 00:00:00 GMT").header("x-request-id", "up-1"));
     try (Response r = chat(base, "{\"model\":\"gpt-4o\",\"messages\":[]}")) {
       assertThat(r.code()).isEqualTo(200);
+      assertThat(r.header("x-request-id")).isEqualTo("up-1");
+      assertThat(r.headers("Date")).as("the container's own Date, once").hasSize(1)
+          .doesNotContain("Mon, 01 Jan 2024 00:00:00 GMT");
       assertThat(r.body().string()).isEqualTo("{\"id\":\"chatcmpl-1\"}");
       assertThat(r.header("AIG-Request-Id")).startsWith("rq_");
       assertThat(r.header("AIG-Attempts")).isEqualTo("1");
