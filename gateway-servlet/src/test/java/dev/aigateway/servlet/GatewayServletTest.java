@@ -193,6 +193,24 @@ final class GatewayServletTest {
   }
 
   @Test
+  void headersOverSixtyFourKibibytes_are431_inTheSurfacesFormat_withNoUpstreamCall() throws Exception {
+    String roomy = host(new JettyHost("/").requestHeaderSize(256 * 1024)
+        .servlet(GatewayServlet.create(gateway), "/v1/*", true)).base();
+    Request.Builder b = new Request.Builder().url(roomy + "/v1/messages").header("x-api-key", token);
+    for (int i = 0; i < 20; i++) {
+      b.header("X-Big-" + i, "v".repeat(4000));
+    }
+    try (Response r = ok.newCall(b.post(RequestBody.create("{\"model\":\"claude-sonnet-4-6\"}", JSON_TYPE)).build())
+        .execute()) {
+      assertThat(r.code()).isEqualTo(431);
+      JsonNode body = JSON.readTree(r.body().string());
+      assertThat(body.at("/type").asText()).isEqualTo("error");
+      assertThat(body.at("/error/type").asText()).isEqualTo("request_too_large");
+    }
+    assertThat(upstream.requests()).isEmpty();
+  }
+
+  @Test
   void badAccessKey_is401_inTheSurfacesFormat() throws Exception {
     try (Response r = ok.newCall(new Request.Builder().url(base + "/v1/chat/completions")
         .header("Authorization", "Bearer ng-nope").post(RequestBody.create("{\"model\":\"gpt-4o\"}", JSON_TYPE))

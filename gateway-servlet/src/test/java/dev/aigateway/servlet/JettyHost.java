@@ -7,6 +7,7 @@ import java.util.EnumSet;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 
@@ -35,6 +36,12 @@ final class JettyHost implements AutoCloseable {
     FilterHolder holder = new FilterHolder(filter);
     holder.setAsyncSupported(async);
     context.addFilter(holder, mapping, EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC));
+    return this;
+  }
+
+  /** Lets the container accept header blocks up to {@code bytes} (Jetty's default is 8 KiB). */
+  JettyHost requestHeaderSize(int bytes) {
+    connector.getConnectionFactory(HttpConnectionFactory.class).getHttpConfiguration().setRequestHeaderSize(bytes);
     return this;
   }
 
