@@ -56,7 +56,7 @@ public final class GatewayServer implements AutoCloseable {
         --threads N                 container threads: routing, model list, management API (default 200)
         --gateway-threads N         gateway requests and streams in flight; more get 503 (default 512)
         --max-connections N         open connections; at the limit idle ones are closed (default 10000)
-        --idle-timeout S            seconds a connection may stay silent (default 30)
+        --idle-timeout S            seconds to wait for a silent client (default 30)
         --header-timeout S          seconds a new connection has to send its request headers (default 10)
         --max-header-bytes N        largest request header block; more is answered 431 (default 65536)
       environment: AIGATEWAY_ADMIN_KEY (admin API key), AIGATEWAY_MASTER_KEY (base64, 32 bytes)""";

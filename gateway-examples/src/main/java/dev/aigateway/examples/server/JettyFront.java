@@ -35,9 +35,9 @@ import org.jspecify.annotations.Nullable;
  *       list, the management API); request bodies are read without a thread.</li>
  *   <li>Upstream calls and streams run on the gateway pool ({@code --gateway-threads}); when it is full a
  *       gateway request is answered 503 with {@code Retry-After} at once. Streams hold no container thread.</li>
- *   <li>A new connection must send its first request's headers within {@code --header-timeout}, and any
- *       connection silent for {@code --idle-timeout} is closed; headers over {@code --max-header-bytes} are
- *       answered 431.</li>
+ *   <li>A new connection must send its first request's headers within {@code --header-timeout}, and a
+ *       client the server waits for that stays silent for {@code --idle-timeout} is disconnected (a stream
+ *       waiting on its provider is not); headers over {@code --max-header-bytes} are answered 431.</li>
  *   <li>At {@code --max-connections} Jetty stops accepting until one closes, and idle connections are then
  *       closed after one second, so slow clients cannot hold the slots for long.</li>
  * </ul>
