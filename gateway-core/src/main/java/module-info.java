@@ -17,13 +17,13 @@ module dev.aigateway.core {
   exports dev.aigateway.catalog;
   exports dev.aigateway.config;
   exports dev.aigateway.failover;
+  exports dev.aigateway.http;
   exports dev.aigateway.resource;
   exports dev.aigateway.routing;
   exports dev.aigateway.spi;
   exports dev.aigateway.store;
   exports dev.aigateway.internal.auth to dev.aigateway.httpserver, dev.aigateway.okhttp;
-  exports dev.aigateway.internal.http to dev.aigateway.httpserver, dev.aigateway.okhttp;
-  exports dev.aigateway.internal.admin.http to dev.aigateway.httpserver;
+  exports dev.aigateway.internal.admin.http to dev.aigateway.httpserver, dev.aigateway.servlet;
   exports dev.aigateway.internal.json to dev.aigateway.httpserver;
   exports dev.aigateway.internal.store to dev.aigateway.jdbc;
 }

@@ -24,13 +24,14 @@ final class ModuleTest {
       exports.put(e.source(), e.targets());
     }
     assertThat(exports).containsOnlyKeys("dev.aigateway", "dev.aigateway.admin", "dev.aigateway.catalog",
-        "dev.aigateway.config", "dev.aigateway.failover", "dev.aigateway.resource", "dev.aigateway.routing",
+        "dev.aigateway.config", "dev.aigateway.failover", "dev.aigateway.http", "dev.aigateway.resource", "dev.aigateway.routing",
         "dev.aigateway.spi", "dev.aigateway.store", "dev.aigateway.internal.admin.http", "dev.aigateway.internal.auth",
-        "dev.aigateway.internal.http", "dev.aigateway.internal.json", "dev.aigateway.internal.store");
+        "dev.aigateway.internal.json", "dev.aigateway.internal.store");
     exports.forEach((pkg, targets) -> {
       if (pkg.startsWith("dev.aigateway.internal.")) {
         assertThat(targets).as(pkg).isNotEmpty()
-            .isSubsetOf("dev.aigateway.httpserver", "dev.aigateway.okhttp", "dev.aigateway.jdbc");
+            .isSubsetOf("dev.aigateway.httpserver", "dev.aigateway.okhttp", "dev.aigateway.jdbc",
+                "dev.aigateway.servlet");
       } else {
         assertThat(targets).as(pkg + " is public API").isEmpty();
       }

@@ -44,6 +44,14 @@ public final class AdminHttpHandler implements HttpHandler {
 
   @Override
   public void handle(HttpExchange exchange) throws IOException {
+    if (BoundedExecutor.isOverflow()) {
+      // every handler thread is busy (see GatewayHttpHandler.newExecutor): answer at once
+      exchange.getResponseHeaders().set("Retry-After", "1");
+      exchange.getResponseHeaders().set("Connection", "close");
+      exchange.sendResponseHeaders(503, -1);
+      exchange.close();
+      return;
+    }
     AdminResponse response = api.handle(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(),
         exchange.getRequestURI().getRawQuery(), exchange.getRequestHeaders().getFirst("Authorization"),
         exchange.getRequestBody());

@@ -1,128 +1,117 @@
 package dev.aigateway.httpserver;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
-import dev.aigateway.ErrorCode;
-import dev.aigateway.FailoverExhaustedException;
 import dev.aigateway.Gateway;
-import dev.aigateway.GatewayException;
-import dev.aigateway.GatewayRequest;
 import dev.aigateway.GatewayResponse;
-import dev.aigateway.routing.RejectedCandidate;
-import dev.aigateway.RequestRejectedException;
 import dev.aigateway.Surface;
-import dev.aigateway.internal.http.ErrorBodies;
-import dev.aigateway.internal.auth.Ids;
-import dev.aigateway.internal.http.ReportHeaders;
-import dev.aigateway.internal.json.Json;
+import dev.aigateway.http.GatewayFront;
+import dev.aigateway.http.HttpReply;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Serves the gateway on a JDK {@link HttpServer}: {@code POST /v1/chat/completions}, {@code /v1/completions},
  * {@code /v1/embeddings}, {@code /v1/responses}, {@code /v1/messages} and {@code GET /v1/models}, with the
  * access key as {@code Authorization: Bearer} or {@code x-api-key}. Every response, errors included,
  * carries {@code AIG-Request-Id}, {@code AIG-Attempts}, {@code AIG-Model}, {@code AIG-Provider} and, when
- * candidates were refused, {@code AIG-Rejected-Models}. Errors use the surface's own format.
+ * candidates were refused, {@code AIG-Rejected-Models}. Errors use the surface's own format. What a request
+ * is and how it is answered is {@link GatewayFront}'s; this class carries the exchange to it and back.
  *
  * <p>Streams are written chunk by chunk and flushed per chunk. If the provider breaks after the first
  * byte, the connection is closed without the terminating chunk, so the client sees an error, never a
  * clean end. A client that goes away cancels the upstream call.
  *
- * <p>The JDK server runs handlers on one thread unless given an executor: use {@link #newServer} (a
- * bounded pool sized for many concurrent streams, and Nagle off), or give yours one.
+ * <p>The JDK server runs handlers on one thread unless given an executor, and each request (a stream for
+ * its whole length) holds a thread: use {@link #newServer} or {@link #newExecutor}, which answer 503 with
+ * {@code Retry-After} when every thread is busy instead of queueing or running work on the acceptor.
  */
 public final class GatewayHttpHandler implements HttpHandler {
-  private static final Logger LOG = LoggerFactory.getLogger(GatewayHttpHandler.class);
   /** Largest total size of request headers accepted; more is answered 431 before anything else. */
-  public static final int MAX_HEADER_BYTES = 64 * 1024;
+  public static final int MAX_HEADER_BYTES = GatewayFront.MAX_HEADER_BYTES;
+  /** How long a client may take to send a request body, by default. */
+  public static final Duration DEFAULT_BODY_TIMEOUT = Duration.ofSeconds(30);
 
-  private final Gateway gateway;
+  private final GatewayFront front;
   private final @Nullable HttpHandler fallback;
-  private final String prefix;
+  private final Duration bodyTimeout;
 
-  private GatewayHttpHandler(Gateway gateway, @Nullable HttpHandler fallback, String prefix) {
-    this.gateway = gateway;
+  private GatewayHttpHandler(GatewayFront front, @Nullable HttpHandler fallback, Duration bodyTimeout) {
+    this.front = front;
     this.fallback = fallback;
-    this.prefix = prefix;
+    this.bodyTimeout = bodyTimeout;
   }
 
   /** Serves {@code /v1/*}; other paths answer 404. */
   public static GatewayHttpHandler create(Gateway gateway) {
-    return new GatewayHttpHandler(Objects.requireNonNull(gateway, "gateway"), null, "AIG-");
+    return new GatewayHttpHandler(GatewayFront.create(gateway), null, DEFAULT_BODY_TIMEOUT);
   }
 
   /** Serves {@code /v1/*} and passes every other request to {@code existing}. */
   public static GatewayHttpHandler wrap(Gateway gateway, HttpHandler existing) {
-    return new GatewayHttpHandler(Objects.requireNonNull(gateway, "gateway"),
-        Objects.requireNonNull(existing, "existing"), "AIG-");
+    return new GatewayHttpHandler(GatewayFront.create(gateway), Objects.requireNonNull(existing, "existing"),
+        DEFAULT_BODY_TIMEOUT);
   }
 
   /** A copy whose reporting headers use another prefix than {@code AIG-}. */
   public GatewayHttpHandler withHeaderPrefix(String headerPrefix) {
-    Objects.requireNonNull(headerPrefix, "headerPrefix");
-    if (!headerPrefix.matches("[A-Za-z0-9-]{1,32}")) {
-      throw new IllegalArgumentException("headerPrefix must be letters, digits and '-' but was '" + headerPrefix + "'");
-    }
-    return new GatewayHttpHandler(gateway, fallback, headerPrefix);
+    return new GatewayHttpHandler(front.withHeaderPrefix(headerPrefix), fallback, bodyTimeout);
   }
 
   /**
-   * An {@link HttpServer} bound to {@code address} with a bounded pool of {@code threads} handler threads
-   * (a stream holds one for its whole length) and a queue of {@code threads} waiting exchanges; beyond
-   * that the server answers nothing new until a thread frees up. Turns Nagle's algorithm off
-   * ({@code sun.net.httpserver.nodelay}) unless the property was set explicitly, so small SSE chunks are
-   * not held back. After {@code server.stop(...)}, shut the pool down:
-   * {@code ((ExecutorService) server.getExecutor()).shutdown()}.
+   * A copy that gives a client at most {@code timeout} to send a request body (default 30 s); a slower
+   * body is answered 408 and its connection closed. Checked as the body arrives: a client that sends
+   * nothing at all is bounded only by the JDK server's own {@code sun.net.httpserver.maxReqTime}.
+   */
+  public GatewayHttpHandler withBodyTimeout(Duration timeout) {
+    Objects.requireNonNull(timeout, "timeout");
+    if (timeout.isNegative() || timeout.isZero()) {
+      throw new IllegalArgumentException("timeout must be > 0 but was " + timeout);
+    }
+    return new GatewayHttpHandler(front, fallback, timeout);
+  }
+
+  /**
+   * An {@link HttpServer} bound to {@code address} with {@link #newExecutor newExecutor(threads)}. After
+   * {@code server.stop(...)}, shut the pool down: {@code ((ExecutorService) server.getExecutor()).shutdown()}.
+   * Nagle's algorithm stays as the JDK sets it: run with {@code -Dsun.net.httpserver.nodelay=true} so small
+   * stream chunks are not held back.
    */
   public static HttpServer newServer(InetSocketAddress address, int threads) throws IOException {
-    if (threads < 1) {
-      throw new IllegalArgumentException("threads must be > 0 but was " + threads);
-    }
-    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
-      System.setProperty("sun.net.httpserver.nodelay", "true");
-    }
+    ExecutorService pool = newExecutor(threads);
     HttpServer server = HttpServer.create(address, 1024);
-    server.setExecutor(newExecutor(threads));
+    server.setExecutor(pool);
     return server;
   }
 
-  /** The pool {@link #newServer} uses; shut it down after {@code server.stop}. */
+  /**
+   * A pool of {@code threads} handler threads (a stream holds one for its whole length) and a waiting line
+   * of {@code threads} exchanges: an exchange that finds both full is answered 503 with
+   * {@code Retry-After: 1} by a small overflow pool, and the server's dispatcher thread never runs a
+   * handler. Shut it down after {@code server.stop}.
+   */
   public static ExecutorService newExecutor(int threads) {
-    AtomicInteger n = new AtomicInteger();
-    ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
-        new ArrayBlockingQueue<>(threads), r -> {
-          Thread t = new Thread(r, "aigateway-http-" + n.incrementAndGet());
-          t.setDaemon(true);
-          return t;
-        }, new ThreadPoolExecutor.CallerRunsPolicy());
-    pool.allowCoreThreadTimeOut(true);
-    return pool;
+    if (threads < 1) {
+      throw new IllegalArgumentException("threads must be > 0 but was " + threads);
+    }
+    return new BoundedExecutor(threads);
   }
 
   @Override
   public void handle(HttpExchange exchange) throws IOException {
     String path = exchange.getRequestURI().getRawPath();
-    if (path == null || !(path.equals("/v1") || path.startsWith("/v1/"))) {
+    if (!GatewayFront.isGatewayPath(path)) {
       if (fallback != null) {
         fallback.handle(exchange);
       } else {
@@ -143,75 +132,46 @@ public final class GatewayHttpHandler implements HttpHandler {
   }
 
   private void serve(HttpExchange exchange, String path) throws IOException {
-    String method = exchange.getRequestMethod();
-    Surface surface = Surface.fromPath(path);
-    Surface.Format format = surface != null ? surface.format()
-        : path.startsWith("/v1/messages") ? Surface.Format.ANTHROPIC : Surface.Format.OPENAI;
-    if (path.equals("/v1/models") || path.equals("/v1/models/")) {
-      drain(exchange);
-      if (!method.equals("GET") && !method.equals("HEAD")) {
-        error(exchange, format, Ids.newRequestId(), new GatewayException(ErrorCode.UNSUPPORTED_SURFACE,
-            "Use GET on /v1/models."), null, 405);
-        return;
-      }
-      models(exchange);
-      return;
-    }
-    if (surface == null) {
-      drain(exchange);
-      error(exchange, format, Ids.newRequestId(), new GatewayException(ErrorCode.UNSUPPORTED_SURFACE,
-          "Unsupported API surface \"" + path.replaceAll("[^\\x21-\\x7e]", "?") + "\"."), null, 0);
+    Headers in = exchange.getRequestHeaders();
+    if (BoundedExecutor.isOverflow()) {
+      Surface surface = Surface.fromPath(path);
+      exchange.getResponseHeaders().set("Connection", "close");
+      send(exchange, front.overloaded(surface == null ? Surface.Format.OPENAI : surface.format(),
+          Duration.ofSeconds(1)));
       return;
     }
     long headerBytes = 0;
-    for (Map.Entry<String, List<String>> h : exchange.getRequestHeaders().entrySet()) {
+    for (Map.Entry<String, List<String>> h : in.entrySet()) {
       for (String v : h.getValue()) {
         headerBytes += h.getKey().length() + v.length() + 4;
       }
     }
-    if (headerBytes > MAX_HEADER_BYTES) {
+    GatewayFront.Route route = front.route(exchange.getRequestMethod(), path, headerBytes,
+        in.getFirst("Authorization"), in.getFirst("x-api-key"));
+    HttpReply reply = route.reply();
+    Surface surface = route.surface();
+    if (reply != null || surface == null) {
       drain(exchange);
-      error(exchange, format, Ids.newRequestId(), new GatewayException(ErrorCode.REQUEST_TOO_LARGE,
-          "Request headers are larger than " + MAX_HEADER_BYTES + " bytes."), null, 431);
-      return;
-    }
-    if (!method.equals("POST")) {
-      drain(exchange);
-      error(exchange, format, Ids.newRequestId(), new GatewayException(ErrorCode.UNSUPPORTED_SURFACE,
-          "Use POST on " + surface.path() + "."), null, 405);
+      send(exchange, reply != null ? reply : front.internalError(route.format()));
       return;
     }
     byte[] body;
     try {
-      body = readBody(exchange.getRequestBody(), gateway.limits().maxRequestBytes());
+      body = readBody(exchange.getRequestBody(), front.maxRequestBytes(), System.nanoTime() + bodyTimeout.toNanos());
     } catch (TooLarge e) {
-      error(exchange, format, Ids.newRequestId(), new GatewayException(ErrorCode.REQUEST_TOO_LARGE,
-          "Request body is larger than " + gateway.limits().maxRequestBytes() + " bytes."), null, 0);
+      exchange.getResponseHeaders().set("Connection", "close");
+      send(exchange, front.bodyTooLarge(surface.format()));
+      return;
+    } catch (TooSlow e) {
+      exchange.getResponseHeaders().set("Connection", "close");
+      exchange.sendResponseHeaders(408, -1);
       return;
     }
-    GatewayRequest.Builder request = GatewayRequest.builder().surface(surface).body(body)
-        .query(exchange.getRequestURI().getRawQuery());
-    for (Map.Entry<String, List<String>> h : exchange.getRequestHeaders().entrySet()) {
-      for (String v : h.getValue()) {
-        request.header(h.getKey(), v);
-      }
-    }
-    GatewayResponse response;
-    try {
-      response = gateway.handle(request.build());
-    } catch (RequestRejectedException e) {
-      error(exchange, format, e.requestId(), e, e.rejected(), 0);
-      return;
-    } catch (FailoverExhaustedException e) {
-      error(exchange, format, e.requestId(), e, e.rejected(), 0);
-      return;
-    } catch (GatewayException e) {
-      error(exchange, format, Ids.newRequestId(), e, null, 0);
-      return;
-    } catch (RuntimeException e) {
-      LOG.error("gateway failed on {}", surface.path(), e);
-      error(exchange, format, Ids.newRequestId(), new GatewayException(ErrorCode.ALL_PROVIDERS_FAILED,
-          "Internal gateway error."), null, 500);
+    GatewayFront.Outcome outcome = front.call(surface, body, exchange.getRequestURI().getRawQuery(), in);
+    GatewayResponse response = outcome.response();
+    if (response == null) {
+      HttpReply error = outcome.reply();
+      send(exchange, error != null ? error : front.internalError(surface.format()));
       return;
     }
     try (GatewayResponse r = response) {
@@ -221,8 +181,7 @@ public final class GatewayHttpHandler implements HttpHandler {
 
   private void write(HttpExchange exchange, GatewayResponse r) throws IOException {
     Headers out = exchange.getResponseHeaders();
-    r.headers().forEach(out::add);
-    report(out, r.requestId(), r.attempts().size(), r.model(), r.provider(), r.rejected());
+    front.responseHeaders(r, out::add);
     byte[] bytes = r.bodyBytes();
     if (bytes != null) {
       exchange.sendResponseHeaders(r.status(), bytes.length == 0 ? -1 : bytes.length);
@@ -232,9 +191,6 @@ public final class GatewayHttpHandler implements HttpHandler {
         }
       }
       return;
-    }
-    if (out.getFirst("Cache-Control") == null) {
-      out.set("Cache-Control", "no-cache");
     }
     exchange.sendResponseHeaders(r.status(), 0);
     OutputStream os = exchange.getResponseBody();
@@ -262,69 +218,19 @@ public final class GatewayHttpHandler implements HttpHandler {
     os.close();
   }
 
-  private void models(HttpExchange exchange) throws IOException {
-    String token = accessToken(exchange.getRequestHeaders());
-    String requestId = Ids.newRequestId();
-    List<String> ids;
-    try {
-      ids = gateway.models(token);
-    } catch (GatewayException e) {
-      error(exchange, Surface.Format.OPENAI, requestId, e, null, 0);
-      return;
-    }
-    ObjectNode root = Json.MAPPER.createObjectNode();
-    root.put("object", "list");
-    ArrayNode data = root.putArray("data");
-    for (String id : ids) {
-      ObjectNode m = data.addObject();
-      m.put("id", id);
-      m.put("object", "model");
-      m.put("created", 0);
-      int slash = id.indexOf('/');
-      m.put("owned_by", slash > 0 ? id.substring(0, slash) : "virtual");
-    }
-    byte[] bytes = Json.MAPPER.writeValueAsBytes(root);
+  private static void send(HttpExchange exchange, HttpReply reply) throws IOException {
     Headers out = exchange.getResponseHeaders();
-    out.set("Content-Type", "application/json");
-    report(out, requestId, 0, null, null, null);
-    if (exchange.getRequestMethod().equals("HEAD")) {
-      exchange.sendResponseHeaders(200, -1);
-      return;
-    }
-    exchange.sendResponseHeaders(200, bytes.length);
-    try (OutputStream os = exchange.getResponseBody()) {
-      os.write(bytes);
+    reply.forEachHeader(out::set);
+    boolean empty = reply.bodyLength() == 0 || exchange.getRequestMethod().equals("HEAD");
+    exchange.sendResponseHeaders(reply.status(), empty ? -1 : reply.bodyLength());
+    if (!empty) {
+      try (OutputStream os = exchange.getResponseBody()) {
+        reply.writeBody(os);
+      }
     }
   }
 
-  private static @Nullable String accessToken(Headers headers) {
-    String auth = headers.getFirst("Authorization");
-    if (auth != null) {
-      return auth.regionMatches(true, 0, "Bearer ", 0, 7) ? auth.substring(7).trim() : auth.trim();
-    }
-    String key = headers.getFirst("x-api-key");
-    return key == null ? null : key.trim();
-  }
-
-  private void error(HttpExchange exchange, Surface.Format format, String requestId, GatewayException e,
-      @Nullable List<RejectedCandidate> rejected, int statusOverride) throws IOException {
-    int status = statusOverride != 0 ? statusOverride : e.code().status();
-    byte[] bytes = ErrorBodies.json(format, requestId, e);
-    Headers out = exchange.getResponseHeaders();
-    out.set("Content-Type", "application/json");
-    ReportHeaders.writeError(prefix, requestId, e, rejected, out::set);
-    exchange.sendResponseHeaders(status, bytes.length);
-    try (OutputStream os = exchange.getResponseBody()) {
-      os.write(bytes);
-    }
-  }
-
-  private void report(Headers out, String requestId, int attempts, @Nullable String model, @Nullable String provider,
-      @Nullable List<RejectedCandidate> rejected) {
-    ReportHeaders.write(prefix, requestId, attempts, model, provider, rejected, out::set);
-  }
-
-  private static byte[] readBody(InputStream in, long max) throws IOException {
+  private static byte[] readBody(InputStream in, long max, long deadline) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream(4096);
     byte[] buf = new byte[16384];
     long total = 0;
@@ -334,6 +240,9 @@ public final class GatewayHttpHandler implements HttpHandler {
         total += n;
         if (total > max) {
           throw new TooLarge();
+        }
+        if (System.nanoTime() - deadline > 0) {
+          throw new TooSlow();
         }
         out.write(buf, 0, n);
       }
@@ -355,6 +264,11 @@ public final class GatewayHttpHandler implements HttpHandler {
 
   /** The body was over the limit; nothing more of it is read. */
   private static final class TooLarge extends IOException {
+    private static final long serialVersionUID = 1L;
+  }
+
+  /** The body took longer than the body timeout. */
+  private static final class TooSlow extends IOException {
     private static final long serialVersionUID = 1L;
   }
 

@@ -277,4 +277,81 @@ final class GatewayHttpHandlerTest {
     assertThat(JSON.readTree(r.body()).at("/error/code").asText()).isEqualTo("request_too_large");
     assertThat(upstream.requests()).isEmpty();
   }
+
+  @Test
+  void fullPoolAndLine_isAnswered503WithRetryAfter_whileTheServerKeepsAccepting() throws Exception {
+    java.util.concurrent.CountDownLatch entered = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    HttpServer small = GatewayHttpHandler.newServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1);
+    small.createContext("/", GatewayHttpHandler.wrap(gateway, exchange -> {
+      entered.countDown();
+      try {
+        release.await(10, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      exchange.sendResponseHeaders(204, -1);
+      exchange.close();
+    }));
+    small.start();
+    String smallBase = "http://127.0.0.1:" + small.getAddress().getPort();
+    try {
+      java.util.concurrent.CompletableFuture<HttpResponse<String>> held = client.sendAsync(
+          HttpRequest.newBuilder(URI.create(smallBase + "/hold")).build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(entered.await(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+      // the one thread is busy; of two more exchanges one waits in the line of one, the other is refused
+      long start = System.nanoTime();
+      java.util.List<java.util.concurrent.CompletableFuture<HttpResponse<String>>> more = new java.util.ArrayList<>();
+      for (int i = 0; i < 2; i++) {
+        more.add(client.sendAsync(HttpRequest.newBuilder(URI.create(smallBase + "/v1/models"))
+            .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString()));
+      }
+      HttpResponse<?> refused = (HttpResponse<?>) java.util.concurrent.CompletableFuture.anyOf(
+          more.toArray(new java.util.concurrent.CompletableFuture<?>[0])).get(2, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+      assertThat(refused.statusCode()).isEqualTo(503);
+      assertThat(refused.headers().firstValue("Retry-After")).hasValue("1");
+      assertThat(refused.headers().firstValue("AIG-Request-Id")).isPresent();
+      assertThat(JSON.readTree((String) refused.body()).at("/error/message").asText()).contains("capacity");
+      release.countDown();
+      java.util.List<Integer> statuses = new java.util.ArrayList<>();
+      for (java.util.concurrent.CompletableFuture<HttpResponse<String>> f : more) {
+        statuses.add(f.get(5, java.util.concurrent.TimeUnit.SECONDS).statusCode());
+      }
+      assertThat(statuses).containsExactlyInAnyOrder(503, 200);
+      assertThat(held.get(5, java.util.concurrent.TimeUnit.SECONDS).statusCode()).isEqualTo(204);
+    } finally {
+      release.countDown();
+      small.stop(0);
+      ((ExecutorService) small.getExecutor()).shutdownNow();
+    }
+  }
+
+  @Test
+  void newServer_setsNoSystemProperty() throws Exception {
+    String before = System.getProperty("sun.net.httpserver.nodelay");
+    HttpServer s = GatewayHttpHandler.newServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1);
+    s.stop(0);
+    ((ExecutorService) s.getExecutor()).shutdownNow();
+    assertThat(System.getProperty("sun.net.httpserver.nodelay")).isEqualTo(before);
+  }
+
+  @Test
+  void bodySlowerThanTheBodyTimeout_is408_withNoUpstreamCall() throws Exception {
+    server.removeContext("/");
+    server.createContext("/", GatewayHttpHandler.create(gateway).withBodyTimeout(Duration.ofMillis(300)));
+    try (java.net.Socket s = new java.net.Socket(InetAddress.getLoopbackAddress(), server.getAddress().getPort())) {
+      s.setSoTimeout(5_000);
+      java.io.OutputStream out = s.getOutputStream();
+      out.write(("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token
+          + "\r\nContent-Length: 18\r\n\r\n{\"model\":").getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      Thread.sleep(600);
+      out.write("\"gpt-4o\"}".getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      String answer = new String(s.getInputStream().readNBytes(12), StandardCharsets.US_ASCII);
+      assertThat(answer).isEqualTo("HTTP/1.1 408");
+    }
+    assertThat(upstream.requests()).isEmpty();
+  }
 }

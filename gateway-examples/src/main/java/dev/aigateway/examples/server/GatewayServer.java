@@ -2,7 +2,6 @@ package dev.aigateway.examples.server;
 
 import dev.aigateway.config.ConfigurationJson;
 
-import com.sun.net.httpserver.HttpServer;
 import dev.aigateway.Gateway;
 import dev.aigateway.GatewayException;
 import dev.aigateway.GatewayRequest;
@@ -15,8 +14,6 @@ import dev.aigateway.admin.AdminKeys;
 import dev.aigateway.admin.GatewayAdmin;
 import dev.aigateway.admin.ProviderKeyChange;
 import dev.aigateway.config.AccessKeyConfiguration;
-import dev.aigateway.httpserver.AdminHttpHandler;
-import dev.aigateway.httpserver.GatewayHttpHandler;
 import dev.aigateway.okhttp.OkHttpUpstream;
 import dev.aigateway.resource.AccessKey;
 import dev.aigateway.resource.ProviderKey;
@@ -27,25 +24,25 @@ import dev.aigateway.store.DataDirectoryKeyStore;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ExecutorService;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The runnable gateway server: the gateway surface ({@code /v1/...}) and the management API on one port,
- * a data directory that survives restarts, and a {@code --demo} that shows a failover without any real
- * provider key.
+ * The runnable gateway server: the gateway surface ({@code /v1/...}) and the management API on one port
+ * (Jetty 12 through {@code gateway-servlet}, see {@link JettyFront}), a data directory that survives
+ * restarts, and a {@code --demo} that shows a failover without any real provider key.
  *
  * <pre>java -jar gateway-examples/target/gateway-server.jar [--port 8080] [--host 127.0.0.1]
  *     [--data ./aigateway-data] [--upstream PROVIDER=URL]... [--allow-private-upstreams]
- *     [--managed PROVIDER=ENVVAR]... [--demo]</pre>
+ *     [--managed PROVIDER=ENVVAR]... [--demo] [--threads N] [--gateway-threads N] [--max-connections N]
+ *     [--idle-timeout S] [--header-timeout S] [--max-header-bytes N]</pre>
  */
 public final class GatewayServer implements AutoCloseable {
   static final String USAGE = """
@@ -57,28 +54,29 @@ public final class GatewayServer implements AutoCloseable {
         --allow-private-upstreams   allow loopback/private base URLs (refused otherwise)
         --managed PROVIDER=ENVVAR   managed credential for a built-in provider, from that env var (repeatable)
         --demo                      start simulated providers, provision a demo key, show a failover
+        --threads N                 container threads: routing, model list, management API (default 200)
+        --gateway-threads N         gateway requests and streams in flight; more get 503 (default 512)
+        --max-connections N         open connections; at the limit idle ones are closed (default 10000)
+        --idle-timeout S            seconds to wait for a silent client (default 30)
+        --header-timeout S          seconds a new connection has to send its request headers (default 10)
+        --max-header-bytes N        largest request header block; more is answered 431 (default 65536)
       environment: AIGATEWAY_ADMIN_KEY (admin API key), AIGATEWAY_MASTER_KEY (base64, 32 bytes)""";
 
-  private final HttpServer server;
-  private final ExecutorService pool;
+  private final Server server;
   private final DataDirectoryKeyStore store;
   private final DataDirectoryCreditLedger ledger;
   private final Gateway gateway;
   private final @Nullable DemoProviders demo;
   private final String url;
-  private final java.util.concurrent.atomic.AtomicInteger active;
 
-  private GatewayServer(HttpServer server, ExecutorService pool, DataDirectoryKeyStore store,
-      DataDirectoryCreditLedger ledger, Gateway gateway, @Nullable DemoProviders demo, String url,
-      java.util.concurrent.atomic.AtomicInteger active) {
+  private GatewayServer(Server server, DataDirectoryKeyStore store, DataDirectoryCreditLedger ledger,
+      Gateway gateway, @Nullable DemoProviders demo, String url) {
     this.server = server;
-    this.pool = pool;
     this.store = store;
     this.ledger = ledger;
     this.gateway = gateway;
     this.demo = demo;
     this.url = url;
-    this.active = active;
   }
 
   public static void main(String[] args) {
@@ -172,27 +170,23 @@ public final class GatewayServer implements AutoCloseable {
         out.println("admin API key (shown once, only its hash is kept): " + token);
       }
 
-      HttpServer server = GatewayHttpHandler.newServer(new InetSocketAddress(o.host, o.port), 256);
-      ExecutorService pool = (ExecutorService) server.getExecutor();
       // PATCH /gateway-config applies the account settings, then saves the limits: both are saved together
-      AdminHttpHandler adminHandler = AdminHttpHandler.create(gateway, adminKeys,
+      Server server = JettyFront.create(o.host, o.port, o.limits(), gateway, adminKeys,
           limits -> state.saveGatewayConfig(limits, gateway.accountSettings()));
-      java.util.concurrent.atomic.AtomicInteger active = new java.util.concurrent.atomic.AtomicInteger();
-      com.sun.net.httpserver.HttpHandler handler = GatewayHttpHandler.wrap(gateway, adminHandler);
-      server.createContext("/", exchange -> {
-        active.incrementAndGet();
-        try {
-          handler.handle(exchange);
-        } finally {
-          active.decrementAndGet();
-        }
-      });
-      server.start();
+      try {
+        server.start();
+      } catch (IOException e) {
+        stopQuietly(server);
+        throw e;
+      } catch (Exception e) {
+        stopQuietly(server);
+        throw new IOException("cannot start the server on " + o.host + ":" + o.port + ": " + e.getMessage(), e);
+      }
       String host = o.host.contains(":") ? "[" + o.host + "]" : o.host;
-      String url = "http://" + host + ":" + server.getAddress().getPort();
+      String url = "http://" + host + ":" + ((ServerConnector) server.getConnectors()[0]).getLocalPort();
       out.println("listening on " + url);
       out.println("data directory: " + o.data.toAbsolutePath());
-      GatewayServer s = new GatewayServer(server, pool, store, ledger, gateway, demo, url, active);
+      GatewayServer s = new GatewayServer(server, store, ledger, gateway, demo, url);
       if (demo != null) {
         s.runDemo(demo, out);
       }
@@ -263,28 +257,11 @@ public final class GatewayServer implements AutoCloseable {
 
   /**
    * Stops taking requests, lets those in flight finish (up to 10 s), then stops the server and flushes
-   * the data directory. (The JDK 17 server's own {@code stop(delay)} always waits the whole delay, so
-   * the wait is done here.)
+   * the data directory.
    */
   @Override
   public void close() {
-    server.removeContext("/");
-    long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (active.get() > 0 && System.nanoTime() < until) {
-      try {
-        Thread.sleep(10);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
-      }
-    }
-    server.stop(0);
-    pool.shutdown();
-    try {
-      pool.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    stopQuietly(server);
     if (demo != null) {
       demo.close();
     }
@@ -297,6 +274,14 @@ public final class GatewayServer implements AutoCloseable {
       store.close();
     } catch (UncheckedIOException e) {
       System.err.println("closing the data directory: " + e.getMessage());
+    }
+  }
+
+  private static void stopQuietly(Server server) {
+    try {
+      server.stop();
+    } catch (Exception e) {
+      System.err.println("stopping the server: " + e.getMessage());
     }
   }
 
@@ -318,6 +303,17 @@ public final class GatewayServer implements AutoCloseable {
     final Map<String, String> managed = new LinkedHashMap<>();
     boolean allowPrivate;
     boolean demo;
+    int threads = JettyFront.Limits.defaults().threads();
+    int gatewayThreads = JettyFront.Limits.defaults().gatewayThreads();
+    int maxConnections = JettyFront.Limits.defaults().maxConnections();
+    Duration idleTimeout = JettyFront.Limits.defaults().idleTimeout();
+    Duration headerTimeout = JettyFront.Limits.defaults().headerTimeout();
+    int maxHeaderBytes = JettyFront.Limits.defaults().maxHeaderBytes();
+
+    JettyFront.Limits limits() {
+      return new JettyFront.Limits(threads, gatewayThreads, maxConnections, idleTimeout, headerTimeout,
+          maxHeaderBytes);
+    }
 
     static Options parse(String[] args) {
       Options o = new Options();
@@ -347,6 +343,12 @@ public final class GatewayServer implements AutoCloseable {
           }
           case "--allow-private-upstreams" -> o.allowPrivate = true;
           case "--demo" -> o.demo = true;
+          case "--threads" -> o.threads = number(args, ++i, a, 8, 10_000);
+          case "--gateway-threads" -> o.gatewayThreads = number(args, ++i, a, 1, 100_000);
+          case "--max-connections" -> o.maxConnections = number(args, ++i, a, 1, 1_000_000);
+          case "--idle-timeout" -> o.idleTimeout = Duration.ofSeconds(number(args, ++i, a, 1, 86_400));
+          case "--header-timeout" -> o.headerTimeout = Duration.ofSeconds(number(args, ++i, a, 1, 3_600));
+          case "--max-header-bytes" -> o.maxHeaderBytes = number(args, ++i, a, 1024, 1 << 20);
           case "--help", "-h" -> throw new UsageException("help");
           default -> throw new UsageException("unknown option '" + a + "'");
         }
@@ -362,6 +364,20 @@ public final class GatewayServer implements AutoCloseable {
         }
       }
       return o;
+    }
+
+    private static int number(String[] args, int i, String flag, int min, int max) {
+      String v = value(args, i, flag);
+      int n;
+      try {
+        n = Integer.parseInt(v);
+      } catch (NumberFormatException e) {
+        throw new UsageException(flag + " must be a number from " + min + " to " + max + " but was '" + v + "'");
+      }
+      if (n < min || n > max) {
+        throw new UsageException(flag + " must be a number from " + min + " to " + max + " but was " + n);
+      }
+      return n;
     }
 
     private static String value(String[] args, int i, String flag) {

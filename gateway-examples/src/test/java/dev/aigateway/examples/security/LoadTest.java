@@ -71,7 +71,8 @@ final class LoadTest {
     gateway.admin().providerKeys().create(ProviderKeyChange.builder().providerId("anthropic").name("d")
         .value("sk-load-d-000000").build());
     String token = gateway.admin().accessKeys().create(AccessKeyChange.builder().build()).token();
-    ExecutorService pool = GatewayHttpHandler.newExecutor(64);
+    // a full pool answers 503 (no attempts), so it is sized for the burst: this test is about the engine
+    ExecutorService pool = GatewayHttpHandler.newExecutor(256);
     HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1024);
     server.setExecutor(pool);
     server.createContext("/", GatewayHttpHandler.create(gateway));

@@ -303,6 +303,21 @@ final class GatewayServerTest {
   }
 
   @Test
+  void operationalFlags_areParsed_andCheckedWithClearMessages() {
+    GatewayServer.Options o = GatewayServer.Options.parse(new String[] {"--threads", "64", "--gateway-threads", "32",
+        "--max-connections", "500", "--idle-timeout", "20", "--header-timeout", "5", "--max-header-bytes", "16384"});
+    assertThat(o.limits()).isEqualTo(new JettyFront.Limits(64, 32, 500, java.time.Duration.ofSeconds(20),
+        java.time.Duration.ofSeconds(5), 16384));
+    assertThat(GatewayServer.Options.parse(new String[0]).limits()).isEqualTo(JettyFront.Limits.defaults());
+    assertThatThrownBy(() -> GatewayServer.Options.parse(new String[] {"--threads", "2"}))
+        .hasMessage("--threads must be a number from 8 to 10000 but was 2");
+    assertThatThrownBy(() -> GatewayServer.Options.parse(new String[] {"--idle-timeout", "soon"}))
+        .hasMessage("--idle-timeout must be a number from 1 to 86400 but was 'soon'");
+    assertThatThrownBy(() -> GatewayServer.Options.parse(new String[] {"--gateway-threads"}))
+        .hasMessage("--gateway-threads needs a value");
+  }
+
+  @Test
   void customProvidersWithPrivateBaseUrls_areRefused_unlessAllowed() throws Exception {
     start(Map.of("AIGATEWAY_ADMIN_KEY", ADMIN));
     HttpResponse<String> refused = call("POST", "/providers", ADMIN,

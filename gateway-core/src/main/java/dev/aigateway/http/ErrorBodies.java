@@ -1,4 +1,4 @@
-package dev.aigateway.internal.http;
+package dev.aigateway.http;
 
 import dev.aigateway.internal.json.Json;
 
@@ -22,6 +22,10 @@ import java.io.UncheckedIOException;
 public final class ErrorBodies {
   private ErrorBodies() {}
 
+  /**
+   * The UTF-8 JSON error body of {@code e} in {@code format}, carrying {@code requestId}. Holds the error's
+   * message, type and code only: never a token or provider secret (exceptions never carry them).
+   */
   public static byte[] json(Surface.Format format, String requestId, GatewayException e) {
     ErrorCode code = e.code();
     ObjectNode root = Json.MAPPER.createObjectNode();

@@ -1,8 +1,7 @@
-package dev.aigateway.internal.http;
+package dev.aigateway.http;
 
 import dev.aigateway.FailoverExhaustedException;
 import dev.aigateway.GatewayException;
-import dev.aigateway.RequestRejectedException;
 import dev.aigateway.failover.AttemptRecord;
 import dev.aigateway.routing.RejectedCandidate;
 import java.util.List;
@@ -14,13 +13,22 @@ import org.jspecify.annotations.Nullable;
  * {@code <prefix>Request-Id}, {@code Attempts}, {@code Model}, {@code Provider}, {@code Rejected-Models},
  * {@code Retry-After} on {@code rate_limited} and {@code access_key_rate_limited}, and {@code x-should-retry: false} on the errors that end a
  * request after failover ({@code rate_limited}, {@code all_providers_failed}, {@code gateway_timeout}).
+ * Hosts pass a setter of their own header type ({@code response::setHeader}). Stateless and thread-safe.
  */
 public final class ReportHeaders {
+  /** The default prefix of the report headers, {@value}. */
+  public static final String DEFAULT_PREFIX = "AIG-";
+
   /** Longest {@code Rejected-Models} value; longer lists end in {@code , ...}. */
   static final int MAX_REJECTED_CHARS = 1024;
 
   private ReportHeaders() {}
 
+  /**
+   * Passes the report headers of a served response to {@code set}: {@code <prefix>Request-Id}, {@code
+   * <prefix>Attempts}, and when known {@code <prefix>Model}, {@code <prefix>Provider}, {@code
+   * <prefix>Rejected-Models} (printable ASCII, at most 1 KiB).
+   */
   public static void write(String prefix, String requestId, int attempts, @Nullable String model,
       @Nullable String provider, @Nullable List<RejectedCandidate> rejected, BiConsumer<String, String> set) {
     set.accept(prefix + "Request-Id", requestId);
@@ -64,10 +72,10 @@ public final class ReportHeaders {
       set.accept("x-should-retry", "false");
     }
     java.time.Duration retryAfter = e instanceof FailoverExhaustedException exhausted ? exhausted.retryAfter()
-        : e instanceof RequestRejectedException refused ? refused.retryAfter() : null;
+        : e instanceof dev.aigateway.RequestRejectedException refused ? refused.retryAfter() : null;
     if (retryAfter != null) {
-      long ms = retryAfter.toMillis();
-      set.accept("Retry-After", String.valueOf(Math.max(1, (ms + 999) / 1000)));
+      long seconds = retryAfter.getSeconds() + (retryAfter.getNano() > 0 ? 1 : 0);
+      set.accept("Retry-After", String.valueOf(Math.max(1, seconds)));
     }
   }
 }

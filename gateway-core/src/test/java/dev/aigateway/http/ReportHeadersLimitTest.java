@@ -1,4 +1,4 @@
-package dev.aigateway.internal.http;
+package dev.aigateway.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -11,7 +11,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The headers of a refusal by the access key's own limits, as every HTTP front writes them. */
-final class ReportHeadersTest {
+final class ReportHeadersLimitTest {
 
   private static Map<String, String> headers(RequestRejectedException e) {
     Map<String, String> out = new LinkedHashMap<>();
