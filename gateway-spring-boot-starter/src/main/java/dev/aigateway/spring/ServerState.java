@@ -61,7 +61,7 @@ final class ServerState {
 
   /**
    * Reads {@code dir/server.json}; when it is missing, carries over what an older version kept in
-   * {@code store.log} and writes the file.
+   * {@code store.log}. Nothing is written (nor the directory made) until the first change.
    *
    * @throws IllegalStateException when {@code server.json} cannot be read (it is left as it is)
    * @throws UncheckedIOException when the directory or a file cannot be read or written
@@ -70,13 +70,12 @@ final class ServerState {
     Objects.requireNonNull(dir, "dir");
     Path file = dir.resolve(FILE);
     try {
-      Files.createDirectories(dir);
       if (Files.exists(file)) {
         return new ServerState(dir, read(file));
       }
-      ServerState state = new ServerState(dir, migrate(dir.resolve("store.log")));
-      state.write(state.root);
-      return state;
+      // written with the first change: an application whose store lives elsewhere and whose admin key is
+      // configured leaves no file behind
+      return new ServerState(dir, migrate(dir.resolve("store.log")));
     } catch (IOException e) {
       throw new UncheckedIOException("could not open " + file, e);
     }
@@ -191,6 +190,7 @@ final class ServerState {
   private void write(ObjectNode next) {
     Path tmp = dir.resolve(FILE + ".tmp");
     try {
+      Files.createDirectories(dir);
       try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
           StandardOpenOption.TRUNCATE_EXISTING)) {
         ByteBuffer bytes = ByteBuffer.wrap(JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(next));
