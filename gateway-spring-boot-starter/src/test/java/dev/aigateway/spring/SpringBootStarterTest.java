@@ -1,6 +1,7 @@
 package dev.aigateway.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -15,17 +16,23 @@ import dev.aigateway.failover.FailoverPolicy;
 import dev.aigateway.failover.RetryAction;
 import dev.aigateway.spring.app.DemoApplication;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import mockwebserver3.MockResponse;
+import mockwebserver3.MockResponseBody;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
+import mockwebserver3.SocketEffect;
+import okio.BufferedSink;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -171,6 +178,57 @@ final class SpringBootStarterTest {
     }
     assertThat(text.toString()).isEqualTo("Hello");
     assertThat(provider.takeRequest(5, TimeUnit.SECONDS).getBody().utf8()).contains("\"stream\":true");
+  }
+
+  /** Through Spring's filter chain too, a provider that breaks mid-stream never looks like a clean end. */
+  @Test
+  void aStreamThatBreaks_endsWithoutTheTerminatingChunk() throws Exception {
+    provider.enqueue(new MockResponse.Builder().code(200).addHeader("Content-Type", "text/event-stream")
+        .body(new PartialBody(List.of("data: one\n\n", "data: two\n\n"), 1000))
+        .onResponseEnd(new SocketEffect.CloseSocket()).build());
+
+    HttpResponse<InputStream> r = http.send(HttpRequest.newBuilder(uri("/v1/chat/completions"))
+        .header("Authorization", "Bearer " + plainToken).header("Content-Type", "application/json")
+        .timeout(Duration.ofSeconds(10))
+        .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"gpt-4o\",\"stream\":true}")).build(),
+        HttpResponse.BodyHandlers.ofInputStream());
+    assertThat(r.statusCode()).isEqualTo(200);
+    StringBuilder got = new StringBuilder();
+    try (InputStream in = r.body()) {
+      assertThatThrownBy(() -> {
+        byte[] buf = new byte[256];
+        int n;
+        while ((n = in.read(buf)) >= 0) {
+          got.append(new String(buf, 0, n, StandardCharsets.UTF_8));
+        }
+      }).isInstanceOf(IOException.class);
+    }
+    assertThat(got.toString()).isEqualTo("data: one\n\ndata: two\n\n");
+    assertThat(provider.takeRequest(5, TimeUnit.SECONDS)).isNotNull();
+  }
+
+  /** A body that declares more than it sends. */
+  static final class PartialBody implements MockResponseBody {
+    private final List<String> events;
+    private final long declared;
+
+    PartialBody(List<String> events, long declared) {
+      this.events = events;
+      this.declared = declared;
+    }
+
+    @Override
+    public long getContentLength() {
+      return declared;
+    }
+
+    @Override
+    public void writeTo(BufferedSink sink) throws IOException {
+      for (String e : events) {
+        sink.writeUtf8(e);
+        sink.flush();
+      }
+    }
   }
 
   @Test
