@@ -33,12 +33,18 @@ public class AiGatewayProperties {
     JDBC
   }
 
+  /** Whether the gateway is configured at all; false registers nothing. */
   private boolean enabled = true;
+  /** Data directory of the embedded store (created if missing). */
   private Path dataDir = Path.of("aigateway-data");
   private final Admin admin = new Admin();
+  /** Base URL overrides of built-in providers, by provider id (openai, anthropic, ...), with the version segment. */
   private Map<String, String> upstreams = new LinkedHashMap<>();
+  /** Allow http and loopback or private base URLs (the SSRF guard off for them). */
   private boolean allowPrivateUpstreams;
+  /** Managed credentials: provider id to the name of the environment variable that holds the secret. */
   private Map<String, String> managed = new LinkedHashMap<>();
+  /** Where resources live: data-dir, or jdbc (needs dev.aigateway:gateway-jdbc). */
   private Store store = Store.DATA_DIR;
   private final Redis redis = new Redis();
 
@@ -106,8 +112,11 @@ public class AiGatewayProperties {
 
   /** {@code aigateway.admin.*}: the management API. */
   public static class Admin {
+    /** Whether the management API (and the dashboard's path) is served. */
     private boolean enabled = true;
+    /** Where the management API is served (/aigateway/access-keys, /aigateway/dashboard). */
     private String path = "/aigateway";
+    /** The admin key (16 characters or more); else env AIGATEWAY_ADMIN_KEY, else one generated and printed once. */
     private @Nullable String key;
 
     /** Whether the management API is served. Default {@code true}. */
@@ -145,6 +154,7 @@ public class AiGatewayProperties {
 
   /** {@code aigateway.redis.*}: shared counters. */
   public static class Redis {
+    /** redis://HOST:PORT[/DB] for shared counters (needs dev.aigateway:gateway-redis). */
     private @Nullable String url;
 
     /** {@code redis://HOST:PORT[/DB]}; needs {@code dev.aigateway:gateway-redis}. Default none. */
