@@ -1,0 +1,345 @@
+package dev.aigateway.spring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.aigateway.Gateway;
+import dev.aigateway.GatewayRequest;
+import dev.aigateway.GatewayResponse;
+import dev.aigateway.Surface;
+import dev.aigateway.admin.AccessKeyChange;
+import dev.aigateway.admin.AdminKeys;
+import dev.aigateway.admin.ProviderKeyChange;
+import dev.aigateway.config.ConfigurationJson;
+import dev.aigateway.failover.FailoverPolicy;
+import dev.aigateway.failover.RequestRecord;
+import dev.aigateway.failover.RetryAction;
+import dev.aigateway.spi.CreditLedger;
+import dev.aigateway.spi.CredentialResolver;
+import dev.aigateway.spi.GatewayListener;
+import dev.aigateway.spi.KeyStore;
+import dev.aigateway.spi.Upstream;
+import dev.aigateway.store.DataDirectoryKeyStore;
+import dev.aigateway.testing.FakeClock;
+import dev.aigateway.testing.FakeUpstream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.boot.web.servlet.ServletRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * The auto-configuration's beans and conditions, in application contexts without a server (fast): what an
+ * application's own bean replaces, what {@code aigateway.enabled=false} leaves out, and the clear failures
+ * for {@code store=jdbc}, {@code redis.url} and bad properties.
+ */
+final class AiGatewayAutoConfigurationTest {
+  private static final String BODY = "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+
+  @TempDir
+  Path dataDir;
+
+  private WebApplicationContextRunner runner() {
+    return new WebApplicationContextRunner()
+        .withConfiguration(AutoConfigurations.of(AiGatewayAutoConfiguration.class,
+            AiGatewayHealthAutoConfiguration.class))
+        .withPropertyValues("aigateway.data-dir=" + dataDir, "aigateway.admin.key=admin-key-of-the-context-test-01");
+  }
+
+  @Test
+  void theDefaults_areAGatewayOnTheDataDirectory_servedAtV1_withTheManagementApi() {
+    runner().run(context -> {
+      assertThat(context).hasNotFailed();
+      Gateway gateway = context.getBean(Gateway.class);
+      assertThat(gateway.keyStore()).isInstanceOf(DataDirectoryKeyStore.class);
+      assertThat(((DataDirectoryKeyStore) gateway.keyStore()).directory()).isEqualTo(dataDir);
+      assertThat(context.getBean(Upstream.class)).isInstanceOf(OwnedUpstream.class);
+      assertThat(gateway.creditLedger()).isSameAs(CreditLedger.unlimited());
+      FilterRegistrationBean<?> filter = context.getBean(AiGatewayAutoConfiguration.FILTER_REGISTRATION,
+          FilterRegistrationBean.class);
+      assertThat(filter.getUrlPatterns()).containsExactly("/v1/*");
+      assertThat(filter.isAsyncSupported()).isTrue();
+      assertThat(servletMappings(context)).containsExactlyInAnyOrder("/aigateway/*", "/aigateway/dashboard", "/aigateway/dashboard/*");
+      assertThat(context.getBean(AdminKeys.class).verify("admin-key-of-the-context-test-01")).isTrue();
+      assertThat(context).hasSingleBean(AiGatewayHealthIndicator.class);
+    });
+  }
+
+  @Test
+  void enabledFalse_registersNothing() {
+    runner().withPropertyValues("aigateway.enabled=false").run(context -> {
+      assertThat(context).hasNotFailed();
+      List<String> ours = new ArrayList<>();
+      for (String name : context.getBeanDefinitionNames()) {
+        Object bean = context.getBean(name);
+        if (bean.getClass().getName().startsWith("dev.aigateway") || name.startsWith("aigateway")) {
+          ours.add(name);
+        }
+      }
+      assertThat(ours).isEmpty();
+      assertThat(context).doesNotHaveBean(Gateway.class).doesNotHaveBean(KeyStore.class)
+          .doesNotHaveBean(FilterRegistrationBean.class).doesNotHaveBean(ServletRegistrationBean.class)
+          .doesNotHaveBean(HealthIndicator.class);
+    });
+    assertThat(dataDir).isEmptyDirectory();
+  }
+
+  @Test
+  void adminEnabledFalse_servesNoManagementApi_butStillTheGateway() {
+    runner().withPropertyValues("aigateway.admin.enabled=false").run(context -> {
+      assertThat(context).hasSingleBean(Gateway.class).doesNotHaveBean(AdminKeys.class)
+          .doesNotHaveBean(ServletRegistrationBean.class);
+      assertThat(context).hasBean(AiGatewayAutoConfiguration.FILTER_REGISTRATION);
+    });
+  }
+
+  @Test
+  void theAdminPath_movesTheManagementApiAndTheDashboard() {
+    runner().withPropertyValues("aigateway.admin.path=/ops/gateway").run(context ->
+        assertThat(servletMappings(context)).containsExactlyInAnyOrder("/ops/gateway/*", "/ops/gateway/dashboard", "/ops/gateway/dashboard/*"));
+  }
+
+  @Test
+  void aBadAdminPath_failsAtStart_namingTheProperty() {
+    runner().withPropertyValues("aigateway.admin.path=/v1/admin").run(context -> {
+      assertThat(context).hasFailed();
+      assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("aigateway.admin.path")
+          .hasMessageContaining("/v1/admin");
+    });
+  }
+
+  @Test
+  void applicationBeans_replaceTheDefaults_andAreUsed() {
+    FakeUpstream upstream = FakeUpstream.create(FakeClock.create());
+    upstream.forKey("sk-first-0000").respond(FakeUpstream.json(409, "{\"error\":\"conflict\"}"));
+    upstream.forKey("sk-second-000").respond(FakeUpstream.json(200, "{\"ok\":true}"));
+    KeyStore store = KeyStore.inMemory();
+    runner().withBean(KeyStore.class, () -> store).withBean(Upstream.class, () -> upstream)
+        .withUserConfiguration(ConflictMeansNextKey.class).run(context -> {
+          Gateway gateway = context.getBean(Gateway.class);
+          assertThat(gateway.keyStore()).isSameAs(store);
+          assertThat(context).doesNotHaveBean(DataDirectoryKeyStore.class);
+          String token = provision(gateway, "sk-first-0000", "sk-second-000");
+          try (GatewayResponse r = gateway.handle(GatewayRequest.of(Surface.CHAT_COMPLETIONS, token, BODY))) {
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.attempts()).extracting(a -> a.retryAction()).containsExactly(RetryAction.NEXT_KEY,
+                RetryAction.SUCCEEDED);
+          }
+          assertThat(upstream.requests()).hasSize(2);
+        });
+    assertThat(dataDir).as("the application's store: no data directory written").isEmptyDirectory();
+  }
+
+  @Test
+  void everyListenerBean_isTold_evenWhenAnotherThrows() {
+    FakeUpstream upstream = FakeUpstream.create(FakeClock.create());
+    upstream.forKey("sk-only-00000").always(FakeUpstream.json(200, "{\"ok\":true}"));
+    AtomicInteger first = new AtomicInteger();
+    AtomicInteger second = new AtomicInteger();
+    runner().withBean(KeyStore.class, KeyStore::inMemory).withBean(Upstream.class, () -> upstream)
+        .withBean("counting", GatewayListener.class, () -> counting(first))
+        .withBean("throwing", GatewayListener.class, () -> new GatewayListener() {
+          @Override
+          public void completed(RequestRecord request) {
+            throw new IllegalStateException("listener failure");
+          }
+        })
+        .withBean("countingToo", GatewayListener.class, () -> counting(second))
+        .run(context -> {
+          Gateway gateway = context.getBean(Gateway.class);
+          String token = provision(gateway, "sk-only-00000");
+          for (int i = 0; i < 3; i++) {
+            try (GatewayResponse r = gateway.handle(GatewayRequest.of(Surface.CHAT_COMPLETIONS, token, BODY))) {
+              assertThat(r.status()).isEqualTo(200);
+            }
+          }
+          assertThat(first.get()).isEqualTo(3);
+          assertThat(second.get()).isEqualTo(3);
+        });
+  }
+
+  @Test
+  void storeJdbc_withoutAKeyStoreBean_failsAtStart_namingTheModule() {
+    runner().withPropertyValues("aigateway.store=jdbc").run(context -> {
+      assertThat(context).hasFailed();
+      assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("aigateway.store=jdbc")
+          .hasMessageContaining("requires dev.aigateway:gateway-jdbc");
+    });
+    runner().withPropertyValues("aigateway.store=jdbc").withBean(KeyStore.class, KeyStore::inMemory)
+        .run(context -> assertThat(context).hasNotFailed().hasSingleBean(Gateway.class));
+  }
+
+  @Test
+  void redisUrl_withoutTheRedisModule_failsAtStart_withoutShowingTheUrl() {
+    runner().withPropertyValues("aigateway.redis.url=redis://:s3cret-pass@127.0.0.1:6379/0").run(context -> {
+      assertThat(context).hasFailed();
+      assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("aigateway.redis.url")
+          .hasMessageContaining("dev.aigateway:gateway-redis").hasMessageNotContaining("s3cret-pass");
+    });
+    runner().withPropertyValues("aigateway.redis.url=redis://127.0.0.1:6379")
+        .withBean(AiGatewayAutoConfiguration.REDIS_BEAN, Object.class, Object::new)
+        .run(context -> assertThat(context).hasNotFailed().hasSingleBean(Gateway.class));
+  }
+
+  @Test
+  void upstreamOverrides_areCheckedAtStart() {
+    runner().withPropertyValues("aigateway.upstreams.nope=https://example.invalid/v1").run(context -> {
+      assertThat(context).hasFailed();
+      assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("aigateway.upstreams.nope")
+          .hasMessageContaining("not a built-in provider");
+    });
+    // without allow-private-upstreams a plain-http loopback URL is refused (no connection is made)
+    runner().withPropertyValues("aigateway.upstreams.openai=http://127.0.0.1:9/v1").run(context -> {
+      assertThat(context).hasFailed();
+      assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("aigateway.upstreams.openai");
+    });
+    runner().withPropertyValues("aigateway.upstreams.openai=http://127.0.0.1:9/v1", "aigateway.allow-private-upstreams=true")
+        .run(context -> assertThat(context).hasNotFailed());
+  }
+
+  @Test
+  void managedCredentials_areReadFromTheNamedVariable() {
+    runner().withPropertyValues("aigateway.managed.openai=TEST_OPENAI_SECRET", "TEST_OPENAI_SECRET=sk-managed-4444")
+        .run(context -> {
+          CredentialResolver credentials = context.getBean(CredentialResolver.class);
+          assertThat(credentials.managed("openai")).isNotNull();
+          assertThat(credentials.managed("openai").reveal()).isEqualTo("sk-managed-4444");
+          assertThat(credentials.managed("anthropic")).isNull();
+        });
+    runner().withPropertyValues("aigateway.managed.nope=X").run(context ->
+        assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("aigateway.managed.nope"));
+  }
+
+  @Test
+  void theGateway_isClosedWhenTheApplicationStops() {
+    Gateway[] held = new Gateway[1];
+    runner().run(context -> held[0] = context.getBean(Gateway.class));
+    assertThatThrownBy(() -> held[0].plan(GatewayRequest.of(Surface.CHAT_COMPLETIONS, "ng-x", BODY)))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+  }
+
+  @Test
+  void withoutAnAdminKey_oneIsGenerated_printedOnce_andOnlyItsDigestKept() throws Exception {
+    ServerState state = ServerState.open(dataDir);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    AdminKeys keys = AiGatewayAutoConfiguration.adminKeys(null, null, state, new PrintStream(out, true, StandardCharsets.UTF_8));
+    String printed = out.toString(StandardCharsets.UTF_8);
+    assertThat(printed).contains("admin API key (shown once");
+    String token = printed.substring(printed.indexOf("aigak_")).strip();
+    assertThat(keys.verify(token)).isTrue();
+    String file = Files.readString(dataDir.resolve(ServerState.FILE));
+    assertThat(file).contains(token.substring(0, token.indexOf('_', 6))).doesNotContain(token);
+
+    ByteArrayOutputStream again = new ByteArrayOutputStream();
+    AdminKeys reopened = AiGatewayAutoConfiguration.adminKeys(null, null, ServerState.open(dataDir),
+        new PrintStream(again, true, StandardCharsets.UTF_8));
+    assertThat(again.size()).as("printed only the first time").isZero();
+    assertThat(reopened.verify(token)).isTrue();
+    assertThat(reopened.verify("aigak_" + "x".repeat(40))).isFalse();
+  }
+
+  @Test
+  void theEnvironmentsAdminKey_isUsed_andATooShortKeyFailsClearly() {
+    runner().withPropertyValues("aigateway.admin.key=", "AIGATEWAY_ADMIN_KEY=admin-key-from-the-environment")
+        .run(context -> assertThat(context.getBean(AdminKeys.class).verify("admin-key-from-the-environment")).isTrue());
+    runner().withPropertyValues("aigateway.admin.key=short").run(context ->
+        assertThat(context.getStartupFailure())
+            .hasStackTraceContaining("IllegalStateException: aigateway.admin.key: an admin key must be at least 16"));
+  }
+
+  @Test
+  void theHealthIndicator_isUpWhenTheStoreAnswers_andDownWithoutDetailsWhenItFails() {
+    runner().run(context -> {
+      Health health = context.getBean(AiGatewayHealthIndicator.class).health();
+      assertThat(health.getStatus()).isEqualTo(Status.UP);
+      assertThat(health.getDetails()).containsEntry("store", "DataDirectoryKeyStore");
+    });
+    KeyStore broken = (KeyStore) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+        new Class<?>[] {KeyStore.class}, (proxy, method, args) -> {
+          if (method.getName().equals("accessKeys")) {
+            throw new IllegalStateException("database at jdbc:postgresql://db/x?password=pw-leak-0000 is down");
+          }
+          return method.getName().equals("toString") ? "BrokenStore" : null;
+        });
+    runner().withBean(KeyStore.class, () -> broken).run(context -> {
+      Health health = context.getBean(AiGatewayHealthIndicator.class).health();
+      assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+      assertThat(health.getDetails()).containsEntry("error", "java.lang.IllegalStateException");
+      assertThat(health.getDetails().toString()).doesNotContain("pw-leak-0000");
+    });
+  }
+
+  @Test
+  void withoutActuator_thereIsNoHealthIndicator_andTheGatewayStillStarts() {
+    runner().withClassLoader(new FilteredClassLoader(HealthIndicator.class)).run(context ->
+        assertThat(context).hasNotFailed().hasSingleBean(Gateway.class).doesNotHaveBean(AiGatewayHealthIndicator.class));
+  }
+
+  private static String provision(Gateway gateway, String... secrets) {
+    StringBuilder keys = new StringBuilder();
+    for (String secret : secrets) {
+      String id = gateway.admin().providerKeys().create(ProviderKeyChange.builder().providerId("openai")
+          .name("key-" + secret.substring(3, 8)).value(secret).build()).id();
+      keys.append(keys.length() == 0 ? "" : ",").append("{\"id\":\"").append(id).append("\"}");
+    }
+    String config = gateway.admin().configurations().create(ConfigurationJson.parseCreate("{\"name\":\"test\","
+        + "\"router\":{\"rules\":[{\"provider\":\"openai\",\"steps\":[{\"type\":\"user\",\"keys\":[" + keys + "]}]}]}}"))
+        .id();
+    return gateway.admin().accessKeys().create(AccessKeyChange.builder().name("test").configurationId(config).build())
+        .token();
+  }
+
+  private static List<String> servletMappings(org.springframework.context.ApplicationContext context) {
+    List<String> out = new ArrayList<>();
+    for (ServletRegistrationBean<?> reg : context.getBeansOfType(ServletRegistrationBean.class).values()) {
+      out.addAll(reg.getUrlMappings());
+    }
+    return out;
+  }
+
+  private static GatewayListener counting(AtomicInteger count) {
+    return new GatewayListener() {
+      @Override
+      public void completed(RequestRecord request) {
+        count.incrementAndGet();
+      }
+    };
+  }
+
+  /** An application's policy: 409 moves on to the next key. */
+  @Configuration(proxyBeanMethods = false)
+  static class ConflictMeansNextKey {
+    @Bean
+    FailoverPolicy failoverPolicy() {
+      FailoverPolicy defaults = FailoverPolicy.defaults();
+      return new FailoverPolicy() {
+        @Override
+        public RetryAction classify(int status) {
+          return status == 409 ? RetryAction.NEXT_KEY : defaults.classify(status);
+        }
+
+        @Override
+        public Duration cooldown(int status, @Nullable Duration retryAfter) {
+          return defaults.cooldown(status, retryAfter);
+        }
+      };
+    }
+  }
+}
