@@ -216,9 +216,10 @@ async function render() {
   }
 }
 
+/** Shows another page; the status line is kept, so a message set after this call stays visible. */
 function go(hash) {
-  if (window.location.hash === hash) render();
-  else window.location.hash = hash;
+  if (window.location.hash !== hash) window.history.pushState(null, '', hash);
+  return render();
 }
 
 /** A two-step delete: the first click asks, the second deletes. */
@@ -232,8 +233,8 @@ function deleteButton(what, onConfirm) {
     confirm.addEventListener('click', async () => {
       try {
         await onConfirm();
+        await render();
         setStatus(`Deleted ${what}.`);
-        render();
       } catch (e) {
         error.textContent = e.message;
       }
@@ -323,8 +324,8 @@ function accessKeyForm(key, configs, holder) {
     try {
       if (key) {
         await api('PATCH', `/access-keys/${encodeURIComponent(key.id)}`, body);
+        await render();
         setStatus(`Saved access key ${body.name || key.id}.`);
-        render();
       } else {
         if (!body.name) delete body.name;
         if (!body.description) delete body.description;
@@ -535,7 +536,7 @@ async function configurationEditor(id) {
       h('button', { type: 'button', text: 'Cancel', onclick: () => go('#configurations') }),
       id ? deleteButton(`configuration ${c.name || id}`, async () => {
         await api('DELETE', `/access-key-configurations/${encodeURIComponent(id)}`);
-        window.location.hash = '#configurations';
+        window.history.pushState(null, '', '#configurations');
       }) : null,
       showPreview),
     error, preview);
@@ -547,8 +548,8 @@ async function configurationEditor(id) {
     try {
       const saved = id ? await api('PATCH', `/access-key-configurations/${encodeURIComponent(id)}`, body)
         : await api('POST', '/access-key-configurations', body);
+      await go('#configurations');
       setStatus(`Saved configuration ${saved && saved.name ? saved.name : body.name}.`);
-      go('#configurations');
     } catch (e) {
       showApiError(form, error, e);
     }
@@ -677,7 +678,7 @@ function keyRow(rule, step, key, n, path, redraw, providerKeys) {
     weight.addEventListener('input', () => { key.weight = weight.value; });
     row.append(h('div', {}, field('Weight', weight)));
   }
-  row.append(h('div', {},
+  row.append(h('div', { class: 'actions' },
     h('button', { type: 'button', text: 'Up', 'aria-label': `Move provider key ${n + 1} up`, disabled: n === 0,
       onclick: () => { move(step.keys, n, -1); redraw(); } }),
     h('button', { type: 'button', text: 'Down', 'aria-label': `Move provider key ${n + 1} down`, disabled: n === step.keys.length - 1,
@@ -713,8 +714,8 @@ async function providerKeysPage() {
     try {
       await api('POST', '/provider-keys', body);
       value.value = '';
+      await render();
       setStatus(`Created provider key ${body.name}.`);
-      render();
     } catch (e) {
       showApiError(form, error, e);
     }
@@ -754,8 +755,8 @@ function rotateForm(k, holder) {
     try {
       await api('POST', `/provider-keys/${encodeURIComponent(k.id)}/rotate`, { name: k.name, value: value.value });
       value.value = '';
+      await render();
       setStatus(`Rotated provider key ${k.name}.`);
-      render();
     } catch (e) {
       showApiError(form, error, e);
     }
@@ -766,7 +767,7 @@ function rotateForm(k, holder) {
 // ---------------------------------------------------------------------------------------------- Providers
 
 const SURFACES = [
-  ['openai', 'chat/completions'], ['openai', 'completions'], ['openai', 'embeddings'], ['openai', 'responses'],
+  ['openai', 'chat-completions'], ['openai', 'completions'], ['openai', 'embeddings'], ['openai', 'responses'],
   ['anthropic', 'messages'],
 ];
 
@@ -779,7 +780,7 @@ async function providersPage() {
   const authHeader = h('input', { type: 'text', 'data-path': 'authHeader', placeholder: 'Authorization' });
   const authValuePrefix = h('input', { type: 'text', 'data-path': 'authValuePrefix', placeholder: 'Bearer ' });
   const surfaceBoxes = SURFACES.map(([format, surface]) => {
-    const box = h('input', { type: 'checkbox', checked: surface === 'chat/completions' });
+    const box = h('input', { type: 'checkbox', checked: surface === 'chat-completions' });
     return { format, surface, box, label: h('label', { class: 'inline' }, box, `${format} ${surface}`) };
   });
   const surfacesGroup = h('fieldset', { 'data-path': 'supportedApiSurfaces' }, h('legend', { text: 'API surfaces' }),
@@ -809,8 +810,8 @@ async function providersPage() {
     if (authValuePrefix.value) body.authValuePrefix = authValuePrefix.value;
     try {
       await api('POST', '/providers', body);
+      await render();
       setStatus(`Created provider ${body.providerId}.`);
-      render();
     } catch (e) {
       showApiError(form, error, e);
     }
@@ -852,8 +853,8 @@ async function virtualModelsPage() {
     if (description.value.trim()) body.description = description.value.trim();
     try {
       await api('POST', '/virtual-models', body);
+      await render();
       setStatus(`Created virtual model ${body.name}.`);
-      render();
     } catch (e) {
       showApiError(form, error, e);
     }
@@ -1013,5 +1014,8 @@ function fmtNumber(v, measure) {
 
 document.getElementById('sign-in-form').addEventListener('submit', signIn);
 document.getElementById('sign-out').addEventListener('click', () => signOut('Signed out.'));
-window.addEventListener('hashchange', render);
+window.addEventListener('hashchange', () => {
+  setStatus('');
+  render();
+});
 render();
