@@ -38,8 +38,12 @@ final class DashboardHttpHandlerTest {
     AdminKeys keys = new AdminKeys();
     keys.allowToken(AdminKeys.newToken());
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    // --8<-- [start:dashboard-mount]
+    // the management API at the root serves the dashboard at /dashboard/ too
     server.createContext("/", GatewayHttpHandler.wrap(gateway, AdminHttpHandler.create(gateway, keys, null)));
+    // or the dashboard alone, in a context of its own; it calls the management API at /own/...
     server.createContext("/own/dashboard", DashboardHttpHandler.create());
+    // --8<-- [end:dashboard-mount]
     server.start();
     base = "http://127.0.0.1:" + server.getAddress().getPort();
   }
