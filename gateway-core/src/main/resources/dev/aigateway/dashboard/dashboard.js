@@ -4,8 +4,8 @@
 
 const STORAGE_KEY = 'aigateway.adminKey';
 const API = apiBase();
-const KNOWN_PROVIDERS = ['openai', 'anthropic', 'google', 'mistral', 'groq', 'deepseek', 'xai', 'together',
-  'fireworks', 'cohere', 'perplexity', 'openrouter'];
+// the built-in providers of the catalog, offered as suggestions; custom providers are added from /providers
+const KNOWN_PROVIDERS = ['openai', 'anthropic', 'google', 'mistral', 'groq', 'deepseek', 'openrouter', 'xai'];
 
 /** The management API's root: the path the dashboard hangs from (/x/dashboard/ calls /x/access-keys). */
 function apiBase() {
@@ -960,7 +960,7 @@ function chart(title, buckets, measure) {
   const width = 640;
   const height = 200;
   const pad = 30;
-  const bw = Math.max(4, (width - pad * 2) / Math.max(1, days.length) - 6);
+  const bw = Math.min(48, Math.max(4, (width - pad * 2) / Math.max(1, days.length) - 6));
   const svg = document.createElementNS(NS, 'svg');
   svg.setAttribute('viewBox', `0 0 ${width} ${height + 30}`);
   svg.setAttribute('width', String(width));
