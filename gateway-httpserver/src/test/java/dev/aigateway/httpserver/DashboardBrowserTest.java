@@ -392,6 +392,15 @@ final class DashboardBrowserTest {
     page.navigate(base + "/dashboard/#configurations/" + saved.path("id").asText());
     PlaywrightAssertions.assertThat(label("Provider key 2")).isVisible();
     received.add(page.content());
+    // saving it unchanged through the editor keeps it as it was
+    button("Save").click();
+    PlaywrightAssertions.assertThat(page.getByText("Saved configuration Production OpenAI.")).isVisible();
+    JsonNode again = JSON.readTree(http.send(HttpRequest.newBuilder(URI.create(base + "/access-key-configurations/"
+        + saved.path("id").asText())).header("Authorization", "Bearer " + adminToken).build(),
+        HttpResponse.BodyHandlers.ofString()).body());
+    for (String f : new String[] {"name", "description", "access", "router"}) {
+      assertThat(again.path(f)).as(f).isEqualTo(saved.path(f));
+    }
     assertThat(received).hasSizeGreaterThan(10);
     assertThat(String.join("\n", received)).contains("/access-key-configurations").contains("dashboard.js");
     assertNoCanaryIn(received, canaryPrimary, canaryBackup);
