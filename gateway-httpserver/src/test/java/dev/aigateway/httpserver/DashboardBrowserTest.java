@@ -434,6 +434,46 @@ final class DashboardBrowserTest {
   }
 
   @Test
+  void editor_buildsModelRules_orderedSteps_weightedAndManagedSteps() throws Exception {
+    String a = gateway.admin().providerKeys().create(ProviderKeyChange.builder().providerId("openai").name("a")
+        .value(canaryPrimary).build()).id();
+    String b = gateway.admin().providerKeys().create(ProviderKeyChange.builder().providerId("openai").name("b")
+        .value(canaryBackup).build()).id();
+    signIn();
+    open("Configurations");
+    button("New configuration").click();
+    label("Name").fill("Weighted");
+    button("Add rule").click();
+    label("Match by").selectOption("model");
+    label("Model").fill("openai:gpt-4o-mini");
+    label("Key selection").selectOption("weighted");
+    button("Add provider key").click();
+    label("Provider key 1").selectOption(a);
+    label("Weight").fill("3");
+    button("Add provider key").click();
+    label("Provider key 2").selectOption(b);
+    button("Move provider key 2 up").click();
+    button("Add step").click();
+    Locator step2 = page.getByRole(AriaRole.GROUP, new Page.GetByRoleOptions().setName("Step 2").setExact(true));
+    step2.getByLabel("Step type").selectOption("managed");
+    step2.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Move step up")).click();
+    button("Show JSON").click();
+    PlaywrightAssertions.assertThat(page.getByLabel("Configuration JSON")).containsText("\"type\": \"managed\"");
+    button("Save").click();
+    PlaywrightAssertions.assertThat(page.getByText("Saved configuration Weighted.")).isVisible();
+
+    JsonNode rule = JSON.readTree(http.send(HttpRequest.newBuilder(URI.create(base + "/access-key-configurations"))
+        .header("Authorization", "Bearer " + adminToken).build(), HttpResponse.BodyHandlers.ofString()).body())
+        .path("aiGatewayAccessKeyConfigurations").get(0).path("router").path("rules").get(0);
+    assertThat(rule.path("model").asText()).isEqualTo("openai:gpt-4o-mini");
+    assertThat(rule.path("steps").get(0).path("type").asText()).isEqualTo("managed");
+    JsonNode user = rule.path("steps").get(1);
+    assertThat(user.path("keySelectionStrategy").asText()).isEqualTo("weighted");
+    assertThat(user.path("keys").findValuesAsText("id")).containsExactly(b, a);
+    assertThat(user.path("keys").get(1).path("weight").asInt()).isEqualTo(3);
+  }
+
+  @Test
   void validationErrors_areShownAtTheFieldTheyName() throws IOException {
     signIn();
     open("Configurations");
