@@ -40,7 +40,30 @@ public final class DashboardAssets {
 
   private final Map<String, File> files = new LinkedHashMap<>();
 
-  private record File(byte[] bytes, String contentType, String etag) {}
+  /** One file's bytes (never handed out: {@link DashboardAsset} copies them), type and validator. */
+  private static final class File {
+    private final byte[] bytes;
+    private final String contentType;
+    private final String etag;
+
+    File(byte[] bytes, String contentType, String etag) {
+      this.bytes = bytes;
+      this.contentType = contentType;
+      this.etag = etag;
+    }
+
+    byte[] bytes() {
+      return bytes;
+    }
+
+    String contentType() {
+      return contentType;
+    }
+
+    String etag() {
+      return etag;
+    }
+  }
 
   private DashboardAssets() {
     FILES.forEach((name, type) -> {
