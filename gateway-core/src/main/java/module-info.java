@@ -26,4 +26,5 @@ module dev.aigateway.core {
   exports dev.aigateway.internal.admin.http to dev.aigateway.httpserver, dev.aigateway.servlet;
   exports dev.aigateway.internal.json to dev.aigateway.httpserver;
   exports dev.aigateway.internal.store to dev.aigateway.jdbc;
+  exports dev.aigateway.internal.dashboard to dev.aigateway.httpserver, dev.aigateway.servlet;
 }

@@ -7,6 +7,7 @@ import dev.aigateway.admin.AdminKeys;
 import dev.aigateway.admin.GatewayAdmin;
 import dev.aigateway.internal.admin.http.AdminApi;
 import dev.aigateway.internal.admin.http.AdminResponse;
+import dev.aigateway.internal.dashboard.DashboardAssets;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -18,13 +19,16 @@ import org.jspecify.annotations.Nullable;
  * The management API over HTTP, with the reference's paths and JSON shapes: {@code /access-keys},
  * {@code /access-key-configurations}, {@code /provider-keys} (+ {@code POST /provider-keys/{id}/rotate}),
  * {@code /providers}, {@code /virtual-models}, {@code /gateway-config}, {@code /usage/requests/{id}} and
- * {@code /credits/balance}. Authorized by an admin key ({@code Authorization: Bearer aigak_...}); an access
- * key is refused. Errors: {@code {"errorCode","statusCode","msg","details":{}}}. A thin layer over
- * {@link GatewayAdmin}: this class only carries the exchange to the server-independent API and back.
+ * {@code /credits/balance}; and the operator dashboard at {@code /dashboard} (see {@link DashboardHttpHandler}),
+ * whose page signs in with an admin key and calls these paths. Authorized by an admin key
+ * ({@code Authorization: Bearer aigak_...}); an access key is refused (the dashboard's static files need none).
+ * Errors: {@code {"errorCode","statusCode","msg","details":{}}}. A thin layer over {@link GatewayAdmin}: this
+ * class only carries the exchange to the server-independent API and back. Mount it at the server's root.
  */
 public final class AdminHttpHandler implements HttpHandler {
   private final AdminApi api;
   private final AdminKeys keys;
+  private final DashboardAssets dashboard = DashboardAssets.get();
 
   private AdminHttpHandler(AdminApi api, AdminKeys keys) {
     this.api = api;
@@ -50,6 +54,12 @@ public final class AdminHttpHandler implements HttpHandler {
       exchange.getResponseHeaders().set("Connection", "close");
       exchange.sendResponseHeaders(503, -1);
       exchange.close();
+      return;
+    }
+    String path = exchange.getRequestURI().getRawPath();
+    if (path.equals(DashboardAssets.MOUNT) || path.startsWith(DashboardAssets.MOUNT + "/")) {
+      DashboardHttpHandler.write(exchange, dashboard.answer(exchange.getRequestMethod(),
+          path.substring(DashboardAssets.MOUNT.length()), exchange.getRequestHeaders().getFirst("If-None-Match")));
       return;
     }
     AdminResponse response = api.handle(exchange.getRequestMethod(), exchange.getRequestURI().getRawPath(),

@@ -5,6 +5,8 @@ import dev.aigateway.admin.AdminKeys;
 import dev.aigateway.admin.GatewayAdmin;
 import dev.aigateway.internal.admin.http.AdminApi;
 import dev.aigateway.internal.admin.http.AdminResponse;
+import dev.aigateway.internal.dashboard.DashboardAsset;
+import dev.aigateway.internal.dashboard.DashboardAssets;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -21,7 +23,8 @@ import org.jspecify.annotations.Nullable;
  * {@code /api-keys}, {@code /gateway-config}, {@code /usage}, {@code /credits}, ...), below wherever it is
  * mapped: at {@code /aigateway/*} the keys are at {@code /aigateway/access-keys}. Authorized by an admin key
  * ({@code Authorization: Bearer aigak_...}); an access key is refused. Errors:
- * {@code {"errorCode","statusCode","msg","details":{}}}. A thin layer over {@link GatewayAdmin}, like the
+ * {@code {"errorCode","statusCode","msg","details":{}}}. Below the same mapping, {@code /dashboard/} serves the
+ * dashboard (its page signs in with an admin key and calls this API). A thin layer over {@link GatewayAdmin}, like the
  * JDK server's {@code AdminHttpHandler}: both carry requests to the same transport-neutral API. Requests
  * are short (bodies up to 1 MiB) and served on the container's thread.
  */
@@ -49,7 +52,12 @@ public final class AdminServlet extends HttpServlet {
 
   @Override
   protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-    AdminResponse response = api.handle(req.getMethod(), pathOf(req), req.getQueryString(),
+    String path = pathOf(req);
+    if (path.equals(DashboardAssets.MOUNT) || path.startsWith(DashboardAssets.MOUNT + "/")) {
+      dashboard(req, resp, path.substring(DashboardAssets.MOUNT.length()));
+      return;
+    }
+    AdminResponse response = api.handle(req.getMethod(), path, req.getQueryString(),
         req.getHeader("Authorization"), req.getInputStream());
     resp.setStatus(response.status());
     String json = response.json();
@@ -62,6 +70,22 @@ public final class AdminServlet extends HttpServlet {
     resp.setContentLength(bytes.length);
     if (!req.getMethod().equals("HEAD")) {
       resp.getOutputStream().write(bytes);
+    }
+  }
+
+  /** The dashboard's page, script and style (it calls this servlet's API, at the path it hangs from). */
+  private static void dashboard(HttpServletRequest req, HttpServletResponse resp, String subPath) throws IOException {
+    DashboardAsset answer = DashboardAssets.get().answer(req.getMethod(), subPath, req.getHeader("If-None-Match"));
+    resp.setStatus(answer.status());
+    answer.headers().forEach((name, value) -> {
+      if (!name.equals("Content-Length")) {
+        resp.setHeader(name, value);
+      }
+    });
+    byte[] body = answer.body();
+    resp.setContentLength(body.length);
+    if (body.length > 0 && !req.getMethod().equals("HEAD")) {
+      resp.getOutputStream().write(body);
     }
   }
 

@@ -47,9 +47,8 @@ import org.springframework.web.servlet.handler.SimpleUrlHandlerMapping;
  * <p>Seams for modules that bring their own parts: {@code dev.aigateway:gateway-jdbc} provides the
  * {@link KeyStore} (and {@link CreditLedger}) bean for {@code aigateway.store=jdbc} from an auto-configuration
  * ordered before this one; {@code dev.aigateway:gateway-redis} registers a bean named {@value #REDIS_BEAN}
- * for {@code aigateway.redis.url}; a dashboard registers a bean named {@value #DASHBOARD_REGISTRATION} in
- * place of the placeholder at {@code <admin.path>/dashboard}; {@code dev.aigateway:gateway-micrometer}
- * provides a {@link GatewayListener} bean.
+ * for {@code aigateway.redis.url}; {@code dev.aigateway:gateway-micrometer} provides a {@link GatewayListener}
+ * bean. The dashboard is served by the management API's servlet at {@code <admin.path>/dashboard/}.
  */
 @AutoConfiguration
 @ConditionalOnProperty(prefix = "aigateway", name = "enabled", havingValue = "true", matchIfMissing = true)
@@ -57,8 +56,6 @@ import org.springframework.web.servlet.handler.SimpleUrlHandlerMapping;
 public class AiGatewayAutoConfiguration {
   /** The name of the bean that marks the shared counters of {@code gateway-redis} as present. */
   public static final String REDIS_BEAN = "aigatewayRedis";
-  /** The name of the registration that serves {@code <admin.path>/dashboard}. */
-  public static final String DASHBOARD_REGISTRATION = "aigatewayDashboardRegistration";
   /** The name of the registration of the filter that serves {@code /v1/*}. */
   public static final String FILTER_REGISTRATION = "aigatewayFilterRegistration";
   /**
@@ -231,16 +228,6 @@ public class AiGatewayAutoConfiguration {
       ServletRegistrationBean<AdminServlet> reg = new ServletRegistrationBean<>(
           AdminServlet.create(gateway, keys, state::saveLimits), path + "/*");
       reg.setName("aigatewayAdmin");
-      return reg;
-    }
-
-    @Bean(name = DASHBOARD_REGISTRATION)
-    @ConditionalOnMissingBean(name = DASHBOARD_REGISTRATION)
-    ServletRegistrationBean<DashboardPlaceholder> aigatewayDashboardRegistration(AiGatewayProperties properties) {
-      String path = adminPath(properties.getAdmin().getPath());
-      ServletRegistrationBean<DashboardPlaceholder> reg = new ServletRegistrationBean<>(new DashboardPlaceholder(),
-          path + "/dashboard", path + "/dashboard/*");
-      reg.setName("aigatewayDashboard");
       return reg;
     }
   }

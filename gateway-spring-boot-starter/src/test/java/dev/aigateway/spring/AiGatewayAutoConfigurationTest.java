@@ -76,7 +76,7 @@ final class AiGatewayAutoConfigurationTest {
           FilterRegistrationBean.class);
       assertThat(filter.getUrlPatterns()).containsExactly("/v1/*");
       assertThat(filter.isAsyncSupported()).isTrue();
-      assertThat(servletMappings(context)).containsExactlyInAnyOrder("/aigateway/*", "/aigateway/dashboard", "/aigateway/dashboard/*");
+      assertThat(servletMappings(context)).containsExactlyInAnyOrder("/aigateway/*");
       assertThat(context.getBean(AdminKeys.class).verify("admin-key-of-the-context-test-01")).isTrue();
       assertThat(context).hasSingleBean(AiGatewayHealthIndicator.class);
     });
@@ -113,7 +113,7 @@ final class AiGatewayAutoConfigurationTest {
   @Test
   void theAdminPath_movesTheManagementApiAndTheDashboard() {
     runner().withPropertyValues("aigateway.admin.path=/ops/gateway").run(context ->
-        assertThat(servletMappings(context)).containsExactlyInAnyOrder("/ops/gateway/*", "/ops/gateway/dashboard", "/ops/gateway/dashboard/*"));
+        assertThat(servletMappings(context)).containsExactlyInAnyOrder("/ops/gateway/*"));
   }
 
   @Test

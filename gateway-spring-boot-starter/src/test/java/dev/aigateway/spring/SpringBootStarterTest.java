@@ -269,11 +269,15 @@ final class SpringBootStarterTest {
   }
 
   @Test
-  void theDashboardPath_isKeptFree() throws Exception {
-    HttpResponse<String> dashboard = send(HttpRequest.newBuilder(uri("/aigateway/dashboard"))
-        .header("Authorization", "Bearer " + ADMIN_KEY).GET());
-    assertThat(dashboard.statusCode()).isEqualTo(404);
-    assertThat(dashboard.body()).contains("dashboard is not installed");
+  void theDashboard_isServedUnderTheAdminPath() throws Exception {
+    HttpResponse<String> bare = send(HttpRequest.newBuilder(uri("/aigateway/dashboard")).GET());
+    assertThat(bare.statusCode()).isEqualTo(308);
+    assertThat(bare.headers().firstValue("Location")).hasValue("dashboard/");
+    HttpResponse<String> page = send(HttpRequest.newBuilder(uri("/aigateway/dashboard/")).GET());
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertThat(page.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/html"));
+    assertThat(page.headers().firstValue("Content-Security-Policy")).isPresent();
+    assertThat(page.body()).contains("<title>AI Gateway dashboard");
   }
 
   @Test
