@@ -9,6 +9,8 @@ import dev.aigateway.Gateway;
 import dev.aigateway.GatewayException;
 import dev.aigateway.GatewayRequest;
 import dev.aigateway.GatewayResponse;
+import dev.aigateway.Cancellation;
+import dev.aigateway.RequestCanceledException;
 import dev.aigateway.RequestRejectedException;
 import dev.aigateway.Surface;
 import dev.aigateway.internal.auth.Ids;
@@ -159,14 +161,26 @@ public final class GatewayFront {
    * @return the upstream response to forward, or the gateway's error answer
    */
   public Outcome call(Surface surface, byte[] body, @Nullable String query, Map<String, List<String>> headers) {
+    return call(surface, body, query, headers, null);
+  }
+
+  /**
+   * As {@link #call(Surface, byte[], String, Map)}, stoppable: a host that learns its client went away
+   * cancels {@code cancellation}, which cancels the upstream call in flight and stops failover (the outcome is
+   * then a 499 reply nobody needs to send), or closes a stream already returned.
+   */
+  public Outcome call(Surface surface, byte[] body, @Nullable String query, Map<String, List<String>> headers,
+      @Nullable Cancellation cancellation) {
     Objects.requireNonNull(surface, "surface");
     Objects.requireNonNull(body, "body");
     Objects.requireNonNull(headers, "headers");
     Surface.Format format = surface.format();
     try {
       GatewayRequest request = GatewayRequest.builder().surface(surface).body(body).query(query).headers(headers)
-          .build();
+          .cancellation(cancellation).build();
       return new Outcome(gateway.handle(request), null);
+    } catch (RequestCanceledException e) {
+      return new Outcome(null, new HttpReply(499, List.of(), new byte[0])); // the client is gone
     } catch (RequestRejectedException e) {
       return new Outcome(null, error(format, e.requestId(), e, e.rejected(), 0));
     } catch (FailoverExhaustedException e) {

@@ -49,7 +49,7 @@ import org.apache.commons.compress.compressors.xz.XZCompressorInputStream;
  * <p>Each test takes a schema of its own ({@link #newSchema()}), so tests never see each other's data, on the
  * embedded server or a shared one.
  */
-final class TestDatabase {
+public final class TestDatabase {
   static final String URL_VARIABLE = "AIGATEWAY_TEST_POSTGRES_URL";
   private static final AtomicInteger SCHEMAS = new AtomicInteger();
   private static final String RUN = Long.toString(ProcessHandle.current().pid(), 36);
@@ -67,7 +67,7 @@ final class TestDatabase {
     this.pool = new HikariDataSource(config);
   }
 
-  static synchronized TestDatabase get() {
+  public static synchronized TestDatabase get() {
     if (instance == null) {
       instance = new TestDatabase(start());
       Runtime.getRuntime().addShutdownHook(new Thread(instance.pool::close));
@@ -91,7 +91,7 @@ final class TestDatabase {
   }
 
   /** The URL of a new, empty database on the same server (for a test that needs the default schema). */
-  String newDatabaseUrl() {
+  public String newDatabaseUrl() {
     String name = newSchema();
     execute("create database " + name);
     java.util.regex.Matcher m = java.util.regex.Pattern.compile("(jdbc:postgresql://[^/?]+/)([^?]*)(.*)")

@@ -12,10 +12,15 @@ import redis.clients.jedis.JedisPooled;
  * A real Redis for tests: embedded-redis on a free loopback port, or the one {@code AIGATEWAY_TEST_REDIS_URL}
  * names ({@code redis://127.0.0.1:6379}; tests that stop and restart Redis need the embedded one).
  */
-final class TestRedis implements AutoCloseable {
+public final class TestRedis implements AutoCloseable {
   private final @Nullable RedisServer server;
   private final int port;
   final String url;
+
+  /** The server's {@code redis://} URL. */
+  public String url() {
+    return url;
+  }
 
   private TestRedis(@Nullable RedisServer server, int port, String url) {
     this.server = server;
@@ -23,7 +28,7 @@ final class TestRedis implements AutoCloseable {
     this.url = url;
   }
 
-  static TestRedis start() {
+  public static TestRedis start() {
     String external = System.getenv("AIGATEWAY_TEST_REDIS_URL");
     if (external != null && !external.isBlank()) {
       TestRedis r = new TestRedis(null, -1, external);

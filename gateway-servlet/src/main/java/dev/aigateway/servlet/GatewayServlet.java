@@ -1,5 +1,6 @@
 package dev.aigateway.servlet;
 
+import dev.aigateway.Cancellation;
 import dev.aigateway.Gateway;
 import dev.aigateway.GatewayResponse;
 import dev.aigateway.Surface;
@@ -191,6 +192,8 @@ public final class GatewayServlet extends HttpServlet {
     private final AtomicBoolean finished = new AtomicBoolean();
     private volatile boolean clientGone;
     private volatile @Nullable GatewayResponse response;
+    /** Stops the gateway's work when the client goes away before or during the response. */
+    private final Cancellation cancellation = Cancellation.create();
 
     Exchange(@Nullable AsyncContext async, HttpServletRequest req, HttpServletResponse resp, Surface surface,
         Map<String, List<String>> headers) {
@@ -263,7 +266,7 @@ public final class GatewayServlet extends HttpServlet {
     boolean call() {
       GatewayFront.Outcome outcome;
       try {
-        outcome = front.call(surface, body.toByteArray(), req.getQueryString(), headers);
+        outcome = front.call(surface, body.toByteArray(), req.getQueryString(), headers, cancellation);
       } catch (RuntimeException e) {
         LOG.error("gateway failed on {}", surface.path(), e);
         finish(front.internalError(surface.format()), false);
@@ -401,6 +404,7 @@ public final class GatewayServlet extends HttpServlet {
     /** The connection failed or timed out: stop the upstream call, end the request. */
     private void cancel() {
       clientGone = true;
+      cancellation.cancel(); // the upstream call in flight, or the stream returned
       GatewayResponse r = response;
       if (r != null) {
         r.close();

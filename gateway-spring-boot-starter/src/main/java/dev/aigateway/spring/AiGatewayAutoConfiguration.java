@@ -13,6 +13,8 @@ import dev.aigateway.spi.CreditLedger;
 import dev.aigateway.spi.GatewayListener;
 import dev.aigateway.spi.KeyStore;
 import dev.aigateway.spi.Upstream;
+import dev.aigateway.store.DataDirectoryCreditLedger;
+import dev.aigateway.store.DataDirectorySettings;
 import dev.aigateway.store.DataDirectoryKeyStore;
 import jakarta.servlet.DispatcherType;
 import java.io.PrintStream;
@@ -79,8 +81,8 @@ public class AiGatewayAutoConfiguration {
 
   /** The gateway's own state beside the store: generated admin key digests, saved limits. */
   @Bean
-  ServerState aigatewayServerState(AiGatewayProperties properties) {
-    return ServerState.open(properties.getDataDir());
+  DataDirectorySettings aigatewayDataDirectorySettings(AiGatewayProperties properties) {
+    return DataDirectorySettings.open(properties.getDataDir());
   }
 
   /** Stored provider key values, plus {@code aigateway.managed.<provider>=ENV_VAR} read once at start. */
@@ -115,11 +117,14 @@ public class AiGatewayAutoConfiguration {
     return OwnedUpstream.create(properties.isAllowPrivateUpstreams());
   }
 
-  /** No limit: every request may proceed. */
+  /**
+   * The account's credits, in the data directory ({@code credits.log}); enforced only when
+   * {@code /gateway-config} turns {@code creditsEnforced} on. Closed (pending charges written) on shutdown.
+   */
   @Bean
   @ConditionalOnMissingBean(CreditLedger.class)
-  public CreditLedger aigatewayCreditLedger() {
-    return CreditLedger.unlimited();
+  public CreditLedger aigatewayCreditLedger(AiGatewayProperties properties) {
+    return DataDirectoryCreditLedger.open(properties.getDataDir());
   }
 
   /** The design's verdicts and cooldowns. */
@@ -137,15 +142,17 @@ public class AiGatewayAutoConfiguration {
   @ConditionalOnMissingBean(Gateway.class)
   public Gateway aigateway(AiGatewayProperties properties, KeyStore keyStore, CredentialResolver credentials,
       Upstream upstream, CreditLedger ledger, FailoverPolicy policy, ObjectProvider<GatewayListener> listeners,
-      ServerState state, ListableBeanFactory beans) {
+      DataDirectorySettings state, ListableBeanFactory beans) {
     String redis = properties.getRedis().getUrl();
     if (redis != null && !redis.isBlank() && !beans.containsBean(REDIS_BEAN)) {
       throw new IllegalStateException("aigateway.redis.url is set, but shared counters require "
           + "dev.aigateway:gateway-redis on the class path (its auto-configuration provides the bean '"
           + REDIS_BEAN + "')");
     }
+    Gateway.AccountSettings settings = state.accountSettings();
     Gateway.Builder builder = Gateway.builder().keyStore(keyStore).credentialResolver(credentials)
         .upstream(upstream).creditLedger(ledger).failoverPolicy(policy)
+        .accountSettings(settings != null ? settings : Gateway.AccountSettings.defaults())
         .listener(CompositeListener.of(listeners.orderedStream().toList()));
     BaseUrlGuard guard = properties.isAllowPrivateUpstreams() ? BaseUrlGuard.syntaxOnly()
         : BaseUrlGuard.publicHttpsOnly(BaseUrlGuard.Resolver.system());
@@ -214,7 +221,7 @@ public class AiGatewayAutoConfiguration {
      */
     @Bean
     @ConditionalOnMissingBean(AdminKeys.class)
-    AdminKeys aigatewayAdminKeys(AiGatewayProperties properties, Environment env, ServerState state) {
+    AdminKeys aigatewayAdminKeys(AiGatewayProperties properties, Environment env, DataDirectorySettings state) {
       String configured = properties.getAdmin().getKey();
       String fromEnv = env.getProperty("AIGATEWAY_ADMIN_KEY");
       return adminKeys(configured, fromEnv, state, System.out);
@@ -223,16 +230,18 @@ public class AiGatewayAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean(name = "aigatewayAdminRegistration")
     ServletRegistrationBean<AdminServlet> aigatewayAdminRegistration(AiGatewayProperties properties, Gateway gateway,
-        AdminKeys keys, ServerState state) {
+        AdminKeys keys, DataDirectorySettings state) {
       String path = adminPath(properties.getAdmin().getPath());
       ServletRegistrationBean<AdminServlet> reg = new ServletRegistrationBean<>(
-          AdminServlet.create(gateway, keys, state::saveLimits), path + "/*");
+          // PATCH /gateway-config applies the account settings, then saves the limits: both are saved together
+          AdminServlet.create(gateway, keys, limits -> state.saveGatewayConfig(limits, gateway.accountSettings())),
+          path + "/*");
       reg.setName("aigatewayAdmin");
       return reg;
     }
   }
 
-  static AdminKeys adminKeys(@Nullable String configured, @Nullable String fromEnv, ServerState state,
+  static AdminKeys adminKeys(@Nullable String configured, @Nullable String fromEnv, DataDirectorySettings state,
       PrintStream out) {
     AdminKeys keys = new AdminKeys();
     boolean fromProperty = configured != null && !configured.isBlank();

@@ -3,6 +3,7 @@ package dev.aigateway.spring;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.aigateway.store.DataDirectorySettings;
 import dev.aigateway.Gateway;
 import dev.aigateway.GatewayRequest;
 import dev.aigateway.GatewayResponse;
@@ -71,7 +72,7 @@ final class AiGatewayAutoConfigurationTest {
       assertThat(gateway.keyStore()).isInstanceOf(DataDirectoryKeyStore.class);
       assertThat(((DataDirectoryKeyStore) gateway.keyStore()).directory()).isEqualTo(dataDir);
       assertThat(context.getBean(Upstream.class)).isInstanceOf(OwnedUpstream.class);
-      assertThat(gateway.creditLedger()).isSameAs(CreditLedger.unlimited());
+      assertThat(gateway.creditLedger()).isInstanceOf(dev.aigateway.store.DataDirectoryCreditLedger.class);
       FilterRegistrationBean<?> filter = context.getBean(AiGatewayAutoConfiguration.FILTER_REGISTRATION,
           FilterRegistrationBean.class);
       assertThat(filter.getUrlPatterns()).containsExactly("/v1/*");
@@ -131,10 +132,13 @@ final class AiGatewayAutoConfigurationTest {
     upstream.forKey("sk-first-0000").respond(FakeUpstream.json(409, "{\"error\":\"conflict\"}"));
     upstream.forKey("sk-second-000").respond(FakeUpstream.json(200, "{\"ok\":true}"));
     KeyStore store = KeyStore.inMemory();
+    CreditLedger ledger = CreditLedger.inMemory();
     runner().withBean(KeyStore.class, () -> store).withBean(Upstream.class, () -> upstream)
+        .withBean(CreditLedger.class, () -> ledger)
         .withUserConfiguration(ConflictMeansNextKey.class).run(context -> {
           Gateway gateway = context.getBean(Gateway.class);
           assertThat(gateway.keyStore()).isSameAs(store);
+          assertThat(gateway.creditLedger()).isSameAs(ledger);
           assertThat(context).doesNotHaveBean(DataDirectoryKeyStore.class);
           String token = provision(gateway, "sk-first-0000", "sk-second-000");
           try (GatewayResponse r = gateway.handle(GatewayRequest.of(Surface.CHAT_COMPLETIONS, token, BODY))) {
@@ -144,7 +148,7 @@ final class AiGatewayAutoConfigurationTest {
           }
           assertThat(upstream.requests()).hasSize(2);
         });
-    assertThat(dataDir).as("the application's store: no data directory written").isEmptyDirectory();
+    assertThat(dataDir).as("the application's store and ledger: no data directory written").isEmptyDirectory();
   }
 
   @Test
@@ -237,18 +241,18 @@ final class AiGatewayAutoConfigurationTest {
 
   @Test
   void withoutAnAdminKey_oneIsGenerated_printedOnce_andOnlyItsDigestKept() throws Exception {
-    ServerState state = ServerState.open(dataDir);
+    DataDirectorySettings state = DataDirectorySettings.open(dataDir);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     AdminKeys keys = AiGatewayAutoConfiguration.adminKeys(null, null, state, new PrintStream(out, true, StandardCharsets.UTF_8));
     String printed = out.toString(StandardCharsets.UTF_8);
     assertThat(printed).contains("admin API key (shown once");
     String token = printed.substring(printed.indexOf("aigak_")).strip();
     assertThat(keys.verify(token)).isTrue();
-    String file = Files.readString(dataDir.resolve(ServerState.FILE));
+    String file = Files.readString(dataDir.resolve("server.json"));
     assertThat(file).contains(token.substring(0, token.indexOf('_', 6))).doesNotContain(token);
 
     ByteArrayOutputStream again = new ByteArrayOutputStream();
-    AdminKeys reopened = AiGatewayAutoConfiguration.adminKeys(null, null, ServerState.open(dataDir),
+    AdminKeys reopened = AiGatewayAutoConfiguration.adminKeys(null, null, DataDirectorySettings.open(dataDir),
         new PrintStream(again, true, StandardCharsets.UTF_8));
     assertThat(again.size()).as("printed only the first time").isZero();
     assertThat(reopened.verify(token)).isTrue();

@@ -19,8 +19,12 @@ import dev.aigateway.resource.AccessKey;
 import dev.aigateway.resource.ProviderKey;
 import dev.aigateway.spi.BaseUrlGuard;
 import dev.aigateway.spi.CredentialResolver;
+import dev.aigateway.store.DataDirectorySettings;
 import dev.aigateway.store.DataDirectoryCreditLedger;
 import dev.aigateway.store.DataDirectoryKeyStore;
+import dev.aigateway.jdbc.JdbcKeyStore;
+import dev.aigateway.redis.RedisLimits;
+import dev.aigateway.spi.KeyStore;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -42,7 +46,7 @@ import org.jspecify.annotations.Nullable;
  * <pre>java -jar gateway-examples/target/gateway-server.jar [--port 8080] [--host 127.0.0.1]
  *     [--data ./aigateway-data] [--upstream PROVIDER=URL]... [--allow-private-upstreams]
  *     [--managed PROVIDER=ENVVAR]... [--demo] [--threads N] [--gateway-threads N] [--max-connections N]
- *     [--idle-timeout S] [--header-timeout S] [--max-header-bytes N]</pre>
+ *     [--idle-timeout S] [--header-timeout S] [--max-header-bytes N] [--database JDBC-URL] [--redis URL]</pre>
  */
 public final class GatewayServer implements AutoCloseable {
   static final String USAGE = """
@@ -60,19 +64,25 @@ public final class GatewayServer implements AutoCloseable {
         --idle-timeout S            seconds to wait for a silent client (default 30)
         --header-timeout S          seconds a new connection has to send its request headers (default 10)
         --max-header-bytes N        largest request header block; more is answered 431 (default 65536)
+        --database URL              jdbc:postgresql://HOST:PORT/DB?user=U&password=P: the store shared by many
+                                    servers, instead of the data directory's (which keeps server.json, credits)
+        --redis URL                 redis://HOST:PORT[/DB]: per-key limits, budgets and cooldowns shared by servers
       environment: AIGATEWAY_ADMIN_KEY (admin API key), AIGATEWAY_MASTER_KEY (base64, 32 bytes)""";
 
   private final Server server;
-  private final DataDirectoryKeyStore store;
+  /** Closes the store: the data directory's, or the shared PostgreSQL one ({@code --database}). */
+  private final AutoCloseable closeStore;
+  private final @Nullable RedisLimits redis;
   private final DataDirectoryCreditLedger ledger;
   private final Gateway gateway;
   private final @Nullable DemoProviders demo;
   private final String url;
 
-  private GatewayServer(Server server, DataDirectoryKeyStore store, DataDirectoryCreditLedger ledger,
-      Gateway gateway, @Nullable DemoProviders demo, String url) {
+  private GatewayServer(Server server, AutoCloseable closeStore, @Nullable RedisLimits redis,
+      DataDirectoryCreditLedger ledger, Gateway gateway, @Nullable DemoProviders demo, String url) {
     this.server = server;
-    this.store = store;
+    this.closeStore = closeStore;
+    this.redis = redis;
     this.ledger = ledger;
     this.gateway = gateway;
     this.demo = demo;
@@ -117,13 +127,26 @@ public final class GatewayServer implements AutoCloseable {
   public static GatewayServer start(String[] args, Map<String, String> env, PrintStream out) throws IOException {
     Options o = Options.parse(args);
     // the server's own state first: it carries over what older versions kept in store.log
-    ServerState state = ServerState.open(o.data);
-    DataDirectoryKeyStore store = DataDirectoryKeyStore.open(o.data, env.get("AIGATEWAY_MASTER_KEY"));
+    DataDirectorySettings state = DataDirectorySettings.open(o.data);
+    KeyStore store;
+    AutoCloseable closeStore;
+    if (o.database != null) {
+      // the master key seals provider secrets: the same on every server sharing the database
+      JdbcKeyStore shared = JdbcKeyStore.open(o.database, env.get("AIGATEWAY_MASTER_KEY"),
+          o.data.resolve("master.key"));
+      store = shared;
+      closeStore = shared;
+    } else {
+      DataDirectoryKeyStore local = DataDirectoryKeyStore.open(o.data, env.get("AIGATEWAY_MASTER_KEY"));
+      store = local;
+      closeStore = local;
+    }
     DataDirectoryCreditLedger ledger;
+    RedisLimits redis = null;
     try {
       ledger = DataDirectoryCreditLedger.open(o.data);
     } catch (RuntimeException e) {
-      store.close();
+      closeQuietly(closeStore, "the store");
       throw e;
     }
     try {
@@ -140,6 +163,10 @@ public final class GatewayServer implements AutoCloseable {
       BaseUrlGuard guard = o.allowPrivate ? BaseUrlGuard.syntaxOnly()
           : BaseUrlGuard.publicHttpsOnly(BaseUrlGuard.Resolver.system());
       builder.baseUrlGuard(guard);
+      if (o.redis != null) {
+        redis = RedisLimits.fromUrl(o.redis);
+        redis.applyTo(builder);
+      }
       for (Map.Entry<String, String> e : o.upstreams.entrySet()) {
         guard.check("--upstream " + e.getKey(), e.getValue());
         builder.baseUrl(e.getKey(), e.getValue());
@@ -186,14 +213,23 @@ public final class GatewayServer implements AutoCloseable {
       String url = "http://" + host + ":" + ((ServerConnector) server.getConnectors()[0]).getLocalPort();
       out.println("listening on " + url);
       out.println("data directory: " + o.data.toAbsolutePath());
-      GatewayServer s = new GatewayServer(server, store, ledger, gateway, demo, url);
+      if (o.database != null) {
+        out.println("store: PostgreSQL (shared)");
+      }
+      if (o.redis != null) {
+        out.println("limits and cooldowns: Redis (shared)");
+      }
+      GatewayServer s = new GatewayServer(server, closeStore, redis, ledger, gateway, demo, url);
       if (demo != null) {
         s.runDemo(demo, out);
       }
       return s;
     } catch (IOException | RuntimeException e) {
       ledger.close();
-      store.close();
+      if (redis != null) {
+        redis.close();
+      }
+      closeQuietly(closeStore, "the store");
       throw e;
     }
   }
@@ -270,10 +306,17 @@ public final class GatewayServer implements AutoCloseable {
     } catch (UncheckedIOException e) {
       System.err.println("closing the credit ledger: " + e.getMessage());
     }
+    if (redis != null) {
+      redis.close();
+    }
+    closeQuietly(closeStore, "the store");
+  }
+
+  private static void closeQuietly(AutoCloseable c, String what) {
     try {
-      store.close();
-    } catch (UncheckedIOException e) {
-      System.err.println("closing the data directory: " + e.getMessage());
+      c.close();
+    } catch (Exception e) {
+      System.err.println("closing " + what + ": " + e.getMessage());
     }
   }
 
@@ -309,6 +352,8 @@ public final class GatewayServer implements AutoCloseable {
     Duration idleTimeout = JettyFront.Limits.defaults().idleTimeout();
     Duration headerTimeout = JettyFront.Limits.defaults().headerTimeout();
     int maxHeaderBytes = JettyFront.Limits.defaults().maxHeaderBytes();
+    @Nullable String database;
+    @Nullable String redis;
 
     JettyFront.Limits limits() {
       return new JettyFront.Limits(threads, gatewayThreads, maxConnections, idleTimeout, headerTimeout,
@@ -349,6 +394,18 @@ public final class GatewayServer implements AutoCloseable {
           case "--idle-timeout" -> o.idleTimeout = Duration.ofSeconds(number(args, ++i, a, 1, 86_400));
           case "--header-timeout" -> o.headerTimeout = Duration.ofSeconds(number(args, ++i, a, 1, 3_600));
           case "--max-header-bytes" -> o.maxHeaderBytes = number(args, ++i, a, 1024, 1 << 20);
+          case "--database" -> {
+            o.database = value(args, ++i, a);
+            if (!o.database.startsWith("jdbc:postgresql:")) {
+              throw new UsageException("--database must be a jdbc:postgresql: URL");
+            }
+          }
+          case "--redis" -> {
+            o.redis = value(args, ++i, a);
+            if (!o.redis.startsWith("redis://") && !o.redis.startsWith("rediss://")) {
+              throw new UsageException("--redis must be a redis:// URL");
+            }
+          }
           case "--help", "-h" -> throw new UsageException("help");
           default -> throw new UsageException("unknown option '" + a + "'");
         }

@@ -1,4 +1,4 @@
-package dev.aigateway.examples.server;
+package dev.aigateway.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The server's own state file: durable changes, the upgrade from store.log, crashes mid-write. */
-final class ServerStateTest {
+final class DataDirectorySettingsTest {
   private static final Gateway.Limits DEFAULTS = new Gateway.Limits(1000, Duration.ofSeconds(120),
       Duration.ofSeconds(60), 10, Duration.ofSeconds(2));
   private static final byte[] DIGEST_A = digest(1);
@@ -36,22 +36,24 @@ final class ServerStateTest {
   }
 
   @Test
-  void aNewDirectory_getsAStateFile_withNoAdminKeysAndNoLimits() {
-    ServerState state = ServerState.open(dir);
-    assertThat(dir.resolve("server.json")).exists();
+  void aNewDirectory_hasNoAdminKeysAndNoLimits_andGetsItsFileWithTheFirstChange() {
+    DataDirectorySettings state = DataDirectorySettings.open(dir);
     assertThat(state.adminKeyDigests()).isEmpty();
     assertThat(state.limits(DEFAULTS)).isNull();
+    assertThat(dir.resolve("server.json")).as("nothing to keep yet: nothing written").doesNotExist();
+    state.addAdminKey("aigak_a", DIGEST_A, Instant.parse("2026-01-01T00:00:00Z"));
+    assertThat(dir.resolve("server.json")).exists();
   }
 
   @Test
   void adminKeysAndLimits_areOnDiskWhenTheCallReturns() {
-    ServerState state = ServerState.open(dir);
+    DataDirectorySettings state = DataDirectorySettings.open(dir);
     state.addAdminKey("aigak_a", DIGEST_A, Instant.parse("2026-01-01T00:00:00Z"));
     state.saveLimits(limits(3));
     state.addAdminKey("aigak_b", DIGEST_B, Instant.parse("2026-01-02T00:00:00Z"));
     state.saveLimits(limits(4));
 
-    ServerState again = ServerState.open(dir);
+    DataDirectorySettings again = DataDirectorySettings.open(dir);
     assertThat(again.adminKeyDigests()).containsExactly(DIGEST_A, DIGEST_B);
     assertThat(again.limits(DEFAULTS)).isEqualTo(limits(4));
     assertThat(dir.resolve("server.json.tmp")).doesNotExist();
@@ -73,7 +75,7 @@ final class ServerStateTest {
         java.nio.file.StandardOpenOption.APPEND);
     byte[] before = Files.readAllBytes(log);
 
-    ServerState state = ServerState.open(dir);
+    DataDirectorySettings state = DataDirectorySettings.open(dir);
     assertThat(state.adminKeyDigests()).containsExactly(DIGEST_B);
     assertThat(state.limits(DEFAULTS)).isEqualTo(new Gateway.Limits(1000, Duration.ofSeconds(120),
         Duration.ofSeconds(30), 5, Duration.ofSeconds(2)));
@@ -81,7 +83,7 @@ final class ServerStateTest {
 
     // carried over once: later changes to server.json are not undone by the old lines
     state.addAdminKey("aigak_c", DIGEST_A, Instant.now());
-    assertThat(ServerState.open(dir).adminKeyDigests()).containsExactly(DIGEST_B, DIGEST_A);
+    assertThat(DataDirectorySettings.open(dir).adminKeyDigests()).containsExactly(DIGEST_B, DIGEST_A);
   }
 
   private static String adminKeyLine(String id, byte[] digest) {
@@ -91,21 +93,21 @@ final class ServerStateTest {
 
   @Test
   void aTempFileLeftByACrashMidWrite_isIgnored_andTheNextChangeReplacesIt() throws Exception {
-    ServerState.open(dir).addAdminKey("aigak_a", DIGEST_A, Instant.now());
+    DataDirectorySettings.open(dir).addAdminKey("aigak_a", DIGEST_A, Instant.now());
     Files.writeString(dir.resolve("server.json.tmp"), "{\"format\":\"aigateway-server\",\"adminK");
 
-    ServerState state = ServerState.open(dir);
+    DataDirectorySettings state = DataDirectorySettings.open(dir);
     assertThat(state.adminKeyDigests()).containsExactly(DIGEST_A);
     state.saveLimits(limits(7));
     assertThat(dir.resolve("server.json.tmp")).doesNotExist();
-    assertThat(ServerState.open(dir).limits(DEFAULTS)).isEqualTo(limits(7));
+    assertThat(DataDirectorySettings.open(dir).limits(DEFAULTS)).isEqualTo(limits(7));
   }
 
   @Test
   void aDamagedStateFile_stopsTheStart_andIsLeftAlone() throws Exception {
     Path file = dir.resolve("server.json");
     Files.writeString(file, "{\"format\":\"aigateway-server\",");
-    assertThatThrownBy(() -> ServerState.open(dir)).isInstanceOf(IllegalStateException.class)
+    assertThatThrownBy(() -> DataDirectorySettings.open(dir)).isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("server.json").hasMessageContaining("Refusing to start");
     assertThat(Files.readString(file)).isEqualTo("{\"format\":\"aigateway-server\",");
   }

@@ -1,4 +1,4 @@
-package dev.aigateway.spring;
+package dev.aigateway.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -23,15 +23,15 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The gateway's own durable state beside the key store, in {@code DIR/server.json}: the digests of generated
- * admin API keys, and the limits set through {@code /gateway-config}. The same file, in the same format, as
- * the runnable server's, so one data directory serves either host.
+ * The server's own durable state, kept beside the key store in {@code DIR/server.json}: the digests of
+ * generated admin API keys, and the limits and account settings set through {@code /gateway-config}.
  *
  * <pre>{@code
  * {"format":"aigateway-server","version":1,
  *  "adminKeys":[{"id":"aigak_...","digest":"<base64 SHA-256>","createdAt":"..."}],
  *  "gatewayConfig":{"maxRequestBytes":...,"totalTimeoutMs":...,"perRequestTimeoutMs":...,"maxAttempts":...,
- *                   "maxRetryWaitMs":...}}
+ *                   "maxRetryWaitMs":...,"creditsEnforced":false,"processingFeeCentsPerMillionTokens":5,
+ *                   "maxInputTokens":null,"maxOutputTokens":null,"metadata":null,"accountId":null}}
  * }</pre>
  *
  * <p>The file is small and each change rewrites it whole: written to {@code server.json.tmp}, forced,
@@ -44,7 +44,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Thread-safety: safe for concurrent use; changes are serialised.
  */
-final class ServerState {
+public final class DataDirectorySettings {
   static final String FILE = "server.json";
   private static final String FORMAT = "aigateway-server";
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -53,7 +53,7 @@ final class ServerState {
   private final Path file;
   private ObjectNode root;
 
-  private ServerState(Path dir, ObjectNode root) {
+  private DataDirectorySettings(Path dir, ObjectNode root) {
     this.dir = dir;
     this.file = dir.resolve(FILE);
     this.root = root;
@@ -61,21 +61,25 @@ final class ServerState {
 
   /**
    * Reads {@code dir/server.json}; when it is missing, carries over what an older version kept in
-   * {@code store.log}. Nothing is written (nor the directory made) until the first change.
+   * {@code store.log} and writes the file.
    *
    * @throws IllegalStateException when {@code server.json} cannot be read (it is left as it is)
    * @throws UncheckedIOException when the directory or a file cannot be read or written
    */
-  static ServerState open(Path dir) {
+  public static DataDirectorySettings open(Path dir) {
     Objects.requireNonNull(dir, "dir");
     Path file = dir.resolve(FILE);
     try {
+      Files.createDirectories(dir);
       if (Files.exists(file)) {
-        return new ServerState(dir, read(file));
+        return new DataDirectorySettings(dir, read(file));
       }
-      // written with the first change: an application whose store lives elsewhere and whose admin key is
-      // configured leaves no file behind
-      return new ServerState(dir, migrate(dir.resolve("store.log")));
+      ObjectNode migrated = migrate(dir.resolve("store.log"));
+      DataDirectorySettings state = new DataDirectorySettings(dir, migrated);
+      if (!migrated.equals(empty())) {
+        state.write(migrated); // carried over from store.log: saved now; otherwise nothing is written until a change
+      }
+      return state;
     } catch (IOException e) {
       throw new UncheckedIOException("could not open " + file, e);
     }
@@ -145,7 +149,7 @@ final class ServerState {
   }
 
   /** The digests (SHA-256) of the admin keys this server generated. */
-  synchronized List<byte[]> adminKeyDigests() {
+  public synchronized List<byte[]> adminKeyDigests() {
     List<byte[]> out = new ArrayList<>();
     for (JsonNode k : root.path("adminKeys")) {
       out.add(Base64.getDecoder().decode(k.path("digest").asText()));
@@ -154,7 +158,7 @@ final class ServerState {
   }
 
   /** Keeps the digest of a generated admin key; durable when this returns. */
-  synchronized void addAdminKey(String id, byte[] digest, Instant createdAt) {
+  public synchronized void addAdminKey(String id, byte[] digest, Instant createdAt) {
     ObjectNode next = root.deepCopy();
     next.withArray("adminKeys").addObject().put("id", Objects.requireNonNull(id, "id"))
         .put("digest", Base64.getEncoder().encodeToString(digest))
@@ -163,7 +167,7 @@ final class ServerState {
   }
 
   /** The saved limits, each field not saved taken from {@code defaults}; null when none were saved. */
-  synchronized Gateway.@Nullable Limits limits(Gateway.Limits defaults) {
+  public synchronized Gateway.@Nullable Limits limits(Gateway.Limits defaults) {
     JsonNode n = root.get("gatewayConfig");
     if (n == null || !n.isObject()) {
       return null;
@@ -175,14 +179,48 @@ final class ServerState {
         Duration.ofMillis(n.path("maxRetryWaitMs").asLong(defaults.maxRetryWait().toMillis())));
   }
 
-  /** Saves the limits; durable when this returns. */
-  synchronized void saveLimits(Gateway.Limits limits) {
+  /** The saved account settings, each field not saved taken from the defaults; null when none were saved. */
+  public synchronized Gateway.@Nullable AccountSettings accountSettings() {
+    JsonNode n = root.get("gatewayConfig");
+    if (n == null || !n.isObject() || !n.has("processingFeeCentsPerMillionTokens")) {
+      return null;
+    }
+    return new Gateway.AccountSettings(n.path("creditsEnforced").asBoolean(false),
+        n.path("processingFeeCentsPerMillionTokens").asLong(Gateway.AccountSettings.DEFAULT_PROCESSING_FEE),
+        optLong(n, "maxInputTokens"), optLong(n, "maxOutputTokens"), optText(n, "metadata"), optText(n, "accountId"));
+  }
+
+  private static @Nullable Long optLong(JsonNode n, String field) {
+    JsonNode v = n.get(field);
+    return v == null || v.isNull() ? null : v.asLong();
+  }
+
+  private static @Nullable String optText(JsonNode n, String field) {
+    JsonNode v = n.get(field);
+    return v == null || v.isNull() ? null : v.asText();
+  }
+
+  /** Saves the limits, keeping the saved account settings; durable when this returns. */
+  public synchronized void saveLimits(Gateway.Limits limits) {
+    saveGatewayConfig(limits, accountSettings());
+  }
+
+  /** Saves the limits and the account settings ({@code /gateway-config}); durable when this returns. */
+  public synchronized void saveGatewayConfig(Gateway.Limits limits, Gateway.@Nullable AccountSettings settings) {
     ObjectNode next = root.deepCopy();
-    next.putObject("gatewayConfig").put("maxRequestBytes", limits.maxRequestBytes())
+    ObjectNode config = next.putObject("gatewayConfig").put("maxRequestBytes", limits.maxRequestBytes())
         .put("totalTimeoutMs", limits.totalTimeout().toMillis())
         .put("perRequestTimeoutMs", limits.perAttemptTimeout().toMillis())
         .put("maxAttempts", limits.maxAttempts())
         .put("maxRetryWaitMs", limits.maxRetryWait().toMillis());
+    if (settings != null) {
+      config.put("creditsEnforced", settings.creditsEnforced())
+          .put("processingFeeCentsPerMillionTokens", settings.processingFeeCentsPerMillionTokens())
+          .put("maxInputTokens", settings.maxInputTokens())
+          .put("maxOutputTokens", settings.maxOutputTokens())
+          .put("metadata", settings.metadata())
+          .put("accountId", settings.accountId());
+    }
     write(next);
   }
 
@@ -190,7 +228,6 @@ final class ServerState {
   private void write(ObjectNode next) {
     Path tmp = dir.resolve(FILE + ".tmp");
     try {
-      Files.createDirectories(dir);
       try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
           StandardOpenOption.TRUNCATE_EXISTING)) {
         ByteBuffer bytes = ByteBuffer.wrap(JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(next));
@@ -213,6 +250,6 @@ final class ServerState {
 
   @Override
   public String toString() {
-    return "ServerState[" + file + "]";
+    return "DataDirectorySettings[" + file + "]";
   }
 }

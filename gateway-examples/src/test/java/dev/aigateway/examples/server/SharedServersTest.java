@@ -1,0 +1,133 @@
+package dev.aigateway.examples.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.aigateway.jdbc.TestDatabase;
+import dev.aigateway.redis.TestRedis;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.Map;
+import mockwebserver3.Dispatcher;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.RecordedRequest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * DESIGN §6 {@code --database} and {@code --redis}: two runnable servers on one PostgreSQL and one Redis act
+ * as one gateway. A key created on one works on the other, a revocation on one is seen by the other within
+ * a second, and a per-key request limit is counted across both.
+ */
+final class SharedServersTest {
+  private static final String ADMIN = "aigak_shared_servers_admin_key_0123456789";
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final HttpClient http = HttpClient.newHttpClient();
+  @TempDir
+  Path dataA;
+  @TempDir
+  Path dataB;
+
+  @Test
+  void twoServersOnOneDatabaseAndOneRedis_shareKeysRevocationsAndLimits() throws Exception {
+    String database = TestDatabase.get().newDatabaseUrl();
+    byte[] master = new byte[32];
+    new java.security.SecureRandom().nextBytes(master);
+    Map<String, String> env = Map.of("AIGATEWAY_ADMIN_KEY", ADMIN,
+        "AIGATEWAY_MASTER_KEY", Base64.getEncoder().encodeToString(master));
+    try (TestRedis redis = TestRedis.start(); MockWebServer provider = new MockWebServer()) {
+      provider.setDispatcher(new Dispatcher() {
+        @Override
+        public MockResponse dispatch(RecordedRequest request) {
+          return new MockResponse.Builder().code(200).addHeader("Content-Type", "application/json")
+              .body("{\"id\":\"ok\",\"usage\":{\"prompt_tokens\":1,\"completion_tokens\":1}}").build();
+        }
+      });
+      provider.start(InetAddress.getLoopbackAddress(), 0);
+      String upstream = "openai=" + provider.url("/v1");
+      try (GatewayServer a = start(dataA, env, database, redis.url(), upstream);
+           GatewayServer b = start(dataB, env, database, redis.url(), upstream)) {
+        assertThat(call(a, "POST", "/provider-keys", ADMIN,
+            "{\"providerId\":\"openai\",\"name\":\"k\",\"value\":\"sk-shared-0123456789\"}").statusCode()).isEqualTo(201);
+        String configuration = json(call(a, "POST", "/access-key-configurations", ADMIN,
+            "{\"name\":\"limited\",\"limits\":{\"requestsPerMinute\":2}}")).get("id").asText();
+        JsonNode key = json(call(a, "POST", "/access-keys", ADMIN,
+            "{\"name\":\"shared\",\"accessKeyConfigurationId\":\"" + configuration + "\"}"));
+        String token = key.get("token").asText();
+
+        // created on A, served by B (its store follows A's change)
+        assertThat(awaitStatus(b, token, 200)).isEqualTo(200);
+        // two requests a minute for this key, counted across both servers (calendar minutes: start well
+        // inside one, so that the three calls below fall in the same minute)
+        long intoMinute = System.currentTimeMillis() % 60_000;
+        if (intoMinute > 50_000) {
+          Thread.sleep(60_000 - intoMinute + 100);
+        }
+        assertThat(chat(a, token).statusCode()).isEqualTo(200);
+        assertThat(chat(b, token).statusCode()).isEqualTo(200);
+        HttpResponse<String> over = chat(a, token);
+        assertThat(over.statusCode()).isEqualTo(429);
+        assertThat(over.body()).contains("access_key_rate_limited");
+        assertThat(chat(b, token).statusCode()).isEqualTo(429);
+
+        // revoked on A: refused by B within a second
+        assertThat(call(a, "DELETE", "/access-keys/" + key.get("id").asText(), ADMIN, null).statusCode())
+            .isEqualTo(204);
+        long t0 = System.nanoTime();
+        assertThat(awaitStatus(b, token, 401)).isEqualTo(401);
+        assertThat((System.nanoTime() - t0) / 1_000_000).as("revocation seen by B, ms").isLessThan(1_000);
+      }
+    }
+  }
+
+  private GatewayServer start(Path data, Map<String, String> env, String database, String redis, String upstream)
+      throws Exception {
+    ByteArrayOutputStream printed = new ByteArrayOutputStream();
+    GatewayServer s = GatewayServer.start(new String[] {"--port", "0", "--data", data.toString(), "--database",
+        database, "--redis", redis, "--allow-private-upstreams", "--upstream", upstream}, env,
+        new PrintStream(printed, true, StandardCharsets.UTF_8));
+    assertThat(printed.toString(StandardCharsets.UTF_8)).contains("store: PostgreSQL (shared)")
+        .contains("limits and cooldowns: Redis (shared)").doesNotContain("password");
+    return s;
+  }
+
+  /** Polls B until the token gets {@code status} (at most 2 s); answers the last status seen. */
+  private int awaitStatus(GatewayServer s, String token, int status) throws Exception {
+    int last = -1;
+    for (int i = 0; i < 200 && last != status; i++) {
+      HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(s.url() + "/v1/models"))
+          .header("Authorization", "Bearer " + token).GET().build(), HttpResponse.BodyHandlers.ofString());
+      last = r.statusCode();
+      if (last != status) {
+        Thread.sleep(10);
+      }
+    }
+    return last;
+  }
+
+  private HttpResponse<String> chat(GatewayServer s, String token) throws Exception {
+    return call(s, "POST", "/v1/chat/completions", token, "{\"model\":\"gpt-4o\",\"messages\":[]}");
+  }
+
+  private HttpResponse<String> call(GatewayServer s, String method, String path, String token, String body)
+      throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(s.url() + path)).header("Authorization", "Bearer " + token)
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static JsonNode json(HttpResponse<String> r) throws Exception {
+    assertThat(r.statusCode()).as(r.body()).isBetween(200, 299);
+    return JSON.readTree(r.body());
+  }
+}
