@@ -20,6 +20,7 @@ import dev.aigateway.resource.ProviderKey;
 import dev.aigateway.spi.BaseUrlGuard;
 import dev.aigateway.spi.CredentialResolver;
 import dev.aigateway.store.DataDirectoryCreditLedger;
+import dev.aigateway.store.DataDirectoryUsageLog;
 import dev.aigateway.store.DataDirectoryKeyStore;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -65,15 +66,17 @@ public final class GatewayServer implements AutoCloseable {
   private final Server server;
   private final DataDirectoryKeyStore store;
   private final DataDirectoryCreditLedger ledger;
+  private final DataDirectoryUsageLog usage;
   private final Gateway gateway;
   private final @Nullable DemoProviders demo;
   private final String url;
 
   private GatewayServer(Server server, DataDirectoryKeyStore store, DataDirectoryCreditLedger ledger,
-      Gateway gateway, @Nullable DemoProviders demo, String url) {
+      DataDirectoryUsageLog usage, Gateway gateway, @Nullable DemoProviders demo, String url) {
     this.server = server;
     this.store = store;
     this.ledger = ledger;
+    this.usage = usage;
     this.gateway = gateway;
     this.demo = demo;
     this.url = url;
@@ -126,6 +129,14 @@ public final class GatewayServer implements AutoCloseable {
       store.close();
       throw e;
     }
+    DataDirectoryUsageLog usage;
+    try {
+      usage = DataDirectoryUsageLog.open(o.data);
+    } catch (RuntimeException e) {
+      ledger.close();
+      store.close();
+      throw e;
+    }
     try {
       Map<String, String> managedVars = new LinkedHashMap<>(o.managed);
       // safe: managedFromEnv takes a Function<String, @Nullable String> and skips unset variables; NullAway 0.12
@@ -134,7 +145,7 @@ public final class GatewayServer implements AutoCloseable {
       CredentialResolver credentials = CredentialResolver.managedFromEnv(managedVars, env::get);
       Gateway.AccountSettings settings = state.accountSettings();
       Gateway.Builder builder = Gateway.builder().keyStore(store).credentialResolver(credentials).creditLedger(ledger)
-          .accountSettings(settings != null ? settings : Gateway.AccountSettings.defaults())
+          .usageLog(usage).accountSettings(settings != null ? settings : Gateway.AccountSettings.defaults())
           .upstream(o.allowPrivate ? OkHttpUpstream.create()
               : OkHttpUpstream.publicAddressesOnly(OkHttpUpstream.defaultClient()));
       BaseUrlGuard guard = o.allowPrivate ? BaseUrlGuard.syntaxOnly()
@@ -186,12 +197,13 @@ public final class GatewayServer implements AutoCloseable {
       String url = "http://" + host + ":" + ((ServerConnector) server.getConnectors()[0]).getLocalPort();
       out.println("listening on " + url);
       out.println("data directory: " + o.data.toAbsolutePath());
-      GatewayServer s = new GatewayServer(server, store, ledger, gateway, demo, url);
+      GatewayServer s = new GatewayServer(server, store, ledger, usage, gateway, demo, url);
       if (demo != null) {
         s.runDemo(demo, out);
       }
       return s;
     } catch (IOException | RuntimeException e) {
+      usage.close();
       ledger.close();
       store.close();
       throw e;
@@ -264,6 +276,11 @@ public final class GatewayServer implements AutoCloseable {
     stopQuietly(server);
     if (demo != null) {
       demo.close();
+    }
+    try {
+      usage.close(); // writes the pending usage events
+    } catch (UncheckedIOException e) {
+      System.err.println("closing the usage log: " + e.getMessage());
     }
     try {
       ledger.close(); // writes the pending credit charges
