@@ -41,7 +41,8 @@ import org.slf4j.LoggerFactory;
  * Usage events in a data directory: {@code DIR/usage/YYYY-MM-DD.jsonl}, one append-only file per UTC day
  * (of the event's timestamp), one JSON line per event with the reference's field names.
  *
- * <p>Durability: {@link #record} only adds the events to a queue in memory (they are listed at once). Every
+ * <p>Durability: {@link #record} only adds the events to a queue in memory (they are listed at once; while
+ * writes fail the queue holds at most a million events, and later ones are dropped with a warning). Every
  * {@code flushInterval} (default one second) a background thread appends the queued events to their day
  * files and forces each file once for the batch: there is no fsync per request, and a crash loses at most
  * the events of the last interval. {@link #close()} writes what is queued. A line torn by a crash (the
@@ -60,6 +61,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class DataDirectoryUsageLog implements UsageLog, AutoCloseable {
   static final String DIRECTORY = "usage";
+  /** Events queued at most; beyond (the disk has been failing for a while) new events are dropped. */
+  static final int MAX_QUEUED = 1_000_000;
   private static final String SUFFIX = ".jsonl";
   private static final Logger LOG = LoggerFactory.getLogger(DataDirectoryUsageLog.class);
 
@@ -128,8 +131,12 @@ public final class DataDirectoryUsageLog implements UsageLog, AutoCloseable {
       return;
     }
     synchronized (queueLock) {
-      queued.addAll(copy);
+      if (queued.size() + copy.size() <= MAX_QUEUED) {
+        queued.addAll(copy);
+        return;
+      }
     }
+    LOG.warn("{} usage events are waiting to be written to {}; {} more dropped", MAX_QUEUED, dir, copy.size());
   }
 
   /** Writes the queued events now, one force per day file; durable when this returns. */
@@ -144,19 +151,23 @@ public final class DataDirectoryUsageLog implements UsageLog, AutoCloseable {
       if (batch.isEmpty()) {
         return;
       }
-      Map<LocalDate, StringBuilder> byDay = new TreeMap<>();
+      Map<LocalDate, List<UsageEvent>> byDay = new TreeMap<>();
       for (UsageEvent e : batch) {
-        byDay.computeIfAbsent(day(e.timestamp()), d -> new StringBuilder()).append(UsageEventCodec.write(e))
-            .append('\n');
+        byDay.computeIfAbsent(day(e.timestamp()), d -> new ArrayList<>()).add(e);
       }
+      List<UsageEvent> unwritten = new ArrayList<>();
       try {
-        for (Map.Entry<LocalDate, StringBuilder> d : byDay.entrySet()) {
-          append(file(d.getKey()), d.getValue().toString().getBytes(StandardCharsets.UTF_8));
+        for (Map.Entry<LocalDate, List<UsageEvent>> d : byDay.entrySet()) {
+          StringBuilder lines = new StringBuilder();
+          d.getValue().forEach(e -> lines.append(UsageEventCodec.write(e)).append('\n'));
+          append(file(d.getKey()), lines.toString().getBytes(StandardCharsets.UTF_8));
+          d.setValue(List.of());
         }
       } catch (IOException e) {
-        synchronized (queueLock) { // kept for the next batch; a partly written day may then hold a line twice
-          batch.addAll(queued);
-          queued = batch;
+        byDay.values().forEach(unwritten::addAll);
+        synchronized (queueLock) { // the days not written are tried again with the next batch
+          unwritten.addAll(queued);
+          queued = unwritten;
         }
         throw new UncheckedIOException("could not write usage events to " + dir, e);
       }

@@ -151,7 +151,7 @@ public abstract class UsageLogContract {
     Set<String> expected = new HashSet<>();
     for (int i = 0; i < 57; i++) {
       // three days, several events sharing one timestamp, two attempts for some requests
-      Instant at = t.minus(Duration.ofHours(i % 3 * 24)).minusSeconds(i / 4);
+      Instant at = t.minus(Duration.ofDays(i % 3)).minusSeconds(i / 4);
       String rq = "rq_" + i;
       if (i % 5 == 0) {
         log.record(List.of(event(at, rq, "aigk_1", 1, false, 503, "openai", 0),
@@ -236,7 +236,7 @@ public abstract class UsageLogContract {
   @Test
   void concurrentRecording_losesAndDuplicatesNothing() throws Exception {
     int threads = 8;
-    int perThread = 250;
+    long perThread = 250;
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     CountDownLatch start = new CountDownLatch(1);
     Instant t = clock.now();
@@ -261,7 +261,7 @@ public abstract class UsageLogContract {
       pool.shutdownNow();
     }
     List<UsageEvent> all = walk(new UsageLog.Query(null, null, null, true, null, UsageLog.MAX_PAGE));
-    assertThat(all).hasSize(threads * perThread * 2);
+    assertThat(all).hasSize(Math.toIntExact(threads * perThread * 2));
     assertThat(all.stream().map(e -> e.requestId() + "#" + e.attemptNumber()).distinct().count())
         .isEqualTo(threads * perThread * 2L);
     List<UsageLog.Bucket> overview = log.overview(null, null, UsageLog.GroupBy.PROVIDER);
