@@ -1,6 +1,6 @@
 /**
  * AI Gateway for Java, the test kit: {@code FakeClock}, {@code FakeUpstream}, and the conformance suites
- * that implementers extend: {@code KeyStoreContract} (stores), {@code CreditLedgerContract} (ledgers) and
+ * that implementers extend: {@code KeyStoreContract} (stores), {@code CreditLedgerContract} (ledgers), {@code UsageLogContract} (usage logs) and
  * {@code LimitCountersContract} (limit counters).
  */
 module dev.aigateway.testing {

@@ -8,6 +8,7 @@ import dev.aigateway.failover.RequestRecord;
 import dev.aigateway.internal.attempt.AttemptLoop;
 import dev.aigateway.internal.attempt.RequestEvents;
 import dev.aigateway.internal.credits.CreditCharger;
+import dev.aigateway.internal.usage.UsageRecorder;
 import dev.aigateway.internal.tokens.TokenEstimator;
 import dev.aigateway.internal.plan.EngineAccess;
 import dev.aigateway.internal.plan.Planner;
@@ -40,6 +41,7 @@ import dev.aigateway.spi.KeyStore;
 import dev.aigateway.spi.LimitCounters;
 import dev.aigateway.spi.ResourceType;
 import dev.aigateway.spi.SharedCooldowns;
+import dev.aigateway.spi.UsageLog;
 import dev.aigateway.spi.UsagePricing;
 import dev.aigateway.spi.Upstream;
 import java.time.Duration;
@@ -80,6 +82,7 @@ public final class Gateway implements AutoCloseable {
   private final CredentialResolver credentials;
   private final CreditLedger ledger;
   private final RequestEvents events;
+  private final UsageLog usageLog;
   private final Clock clock;
   private final ProviderCatalog catalog;
   private final Authenticator authenticator;
@@ -100,8 +103,9 @@ public final class Gateway implements AutoCloseable {
     this.credentials = b.credentials;
     this.ledger = b.ledger != null ? b.ledger : CreditLedger.inMemory(b.clock);
     this.accountSettings = b.accountSettings;
-    this.events = new RequestEvents(b.listener, b.requestLogSize);
     this.clock = b.clock;
+    this.usageLog = b.usageLog != null ? b.usageLog : UsageLog.inMemory(b.clock);
+    this.events = new RequestEvents(b.listener, b.requestLogSize, new UsageRecorder(usageLog, this::usageCost));
     ProviderCatalog cat = b.catalog;
     for (Map.Entry<String, String> e : b.baseUrls.entrySet()) {
       cat = cat.withBaseUrl(e.getKey(), e.getValue());
@@ -334,6 +338,11 @@ public final class Gateway implements AutoCloseable {
     return clock;
   }
 
+  /** The usage events of {@code /usage} and {@code /usage/overview}: one per upstream attempt. */
+  public UsageLog usageLog() {
+    return usageLog;
+  }
+
   public Limits limits() {
     return limits;
   }
@@ -432,8 +441,23 @@ public final class Gateway implements AutoCloseable {
     return price == null ? cost : Math.addExact(cost, price.costMicroCents(inputTokens, outputTokens));
   }
 
+  /**
+   * What one attempt costs in the usage log, as credits price it: the processing fee, plus the catalog's
+   * price of the model when a managed credential served it.
+   */
+  private long usageCost(String provider, String model, boolean managed, long inputTokens, long outputTokens) {
+    long cost = CreditCharger.fee(accountSettings.processingFeeCentsPerMillionTokens(), inputTokens, outputTokens);
+    if (!managed) {
+      return cost;
+    }
+    dev.aigateway.catalog.Provider p = state().resolver.catalog().provider(provider);
+    dev.aigateway.catalog.ModelPrice price = p == null ? null : p.price(model);
+    return price == null ? cost : Math.addExact(cost, price.costMicroCents(inputTokens, outputTokens));
+  }
+
   public static final class Builder {
     private @Nullable KeyStore store;
+    private @Nullable UsageLog usageLog;
     private CredentialResolver credentials = CredentialResolver.storeValues();
     private @Nullable CreditLedger ledger;
     private AccountSettings accountSettings = AccountSettings.defaults();
@@ -561,6 +585,17 @@ public final class Gateway implements AutoCloseable {
      */
     public Builder creditLedger(CreditLedger ledger) {
       this.ledger = Objects.requireNonNull(ledger, "ledger");
+      return this;
+    }
+
+    /**
+     * Where usage events go (one per upstream attempt, served by {@code /usage} and {@code /usage/overview});
+     * default {@link UsageLog#inMemory(Clock)} on this builder's clock (100,000 events, 30 days, lost with the
+     * process). {@code DataDirectoryUsageLog} keeps them across restarts. The log is the host's: close it
+     * yourself.
+     */
+    public Builder usageLog(UsageLog usageLog) {
+      this.usageLog = Objects.requireNonNull(usageLog, "usageLog");
       return this;
     }
 

@@ -379,7 +379,11 @@ final class DashboardBrowserTest {
     PlaywrightAssertions.assertThat(attempts).containsText(primary);
     PlaywrightAssertions.assertThat(attempts).containsText("429");
     PlaywrightAssertions.assertThat(attempts).containsText("served");
-    PlaywrightAssertions.assertThat(region("Usage")).containsText("Usage data is not available");
+    // and in the charts drawn from /usage/overview: one request today (the two refusals never reached a provider)
+    Locator perDay = page.getByRole(AriaRole.IMG, new Page.GetByRoleOptions().setName("Requests per day"));
+    PlaywrightAssertions.assertThat(perDay).hasAttribute("aria-label",
+        java.util.regex.Pattern.compile("^Requests per day: \\d{4}-\\d{2}-\\d{2} 1$"));
+    PlaywrightAssertions.assertThat(region("Usage")).not().containsText("Usage data is not available");
     screenshot("usage");
 
     // and the canary: nothing the browser received after the keys were stored holds their values
@@ -504,8 +508,8 @@ final class DashboardBrowserTest {
 
   @Test
   void usageCharts_areDrawnFromTheOverview_whenTheGatewayServesIt() throws IOException {
-    // this gateway has no /usage/overview yet: the page says so (asserted in the seed flow); here the
-    // browser answers that path itself, in the contract's shape, to check the charts and their escaping
+    // the browser answers /usage/overview itself, in the contract's shape, with several days and groups and a
+    // hostile group key, to check the stacked charts and their escaping
     page.route("**/usage/overview?*", route -> route.fulfill(new Route.FulfillOptions().setStatus(200)
         .setContentType("application/json").setBody("{\"items\":["
             + "{\"bucketStart\":\"2026-11-20T00:00:00Z\",\"groupKey\":\"openai\",\"cost\":1.25,\"requests\":40,\"errors\":2},"

@@ -6,6 +6,7 @@ import dev.aigateway.GatewayException;
 import dev.aigateway.Surface;
 import dev.aigateway.failover.AttemptRecord;
 import dev.aigateway.failover.RequestRecord;
+import dev.aigateway.internal.usage.UsageRecorder;
 import dev.aigateway.routing.RoutePlan;
 import dev.aigateway.spi.GatewayListener;
 import org.jspecify.annotations.Nullable;
@@ -15,7 +16,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Where the engine reports what happened: the host's {@link GatewayListener}, guarded so that a
  * callback that throws is logged and ignored (it never breaks a request), and the log of recent requests
- * behind {@code Gateway.request(id)}. The one place listener calls are guarded.
+ * behind {@code Gateway.request(id)}, and the usage log (a request's attempts once it has ended). The one
+ * place listener calls are guarded.
  */
 public final class RequestEvents {
   private static final Logger LOG = LoggerFactory.getLogger(RequestEvents.class);
@@ -23,9 +25,11 @@ public final class RequestEvents {
   private final GatewayListener listener;
   private final boolean silent;
   private final Cache<String, RequestRecord> recent;
+  private final UsageRecorder usage;
 
-  public RequestEvents(GatewayListener listener, long recentRequests) {
+  public RequestEvents(GatewayListener listener, long recentRequests, UsageRecorder usage) {
     this.listener = listener;
+    this.usage = usage;
     this.silent = listener == GatewayListener.NONE;
     // maintenance on the calling thread: the default (the common pool) wakes a thread on every write,
     // a context switch per request on a small machine
@@ -50,11 +54,17 @@ public final class RequestEvents {
     }
   }
 
-  /** Remembers the request; tells the listener once it has a final status (0: a stream still running). */
+  /**
+   * Remembers the request; once it has a final status (0: a stream still running) records its usage and
+   * tells the listener.
+   */
   public void record(RequestRecord request) {
     recent.put(request.requestId(), request);
-    if (!silent && request.status() != 0) {
-      guard("completed", () -> listener.completed(request));
+    if (request.status() != 0) {
+      usage.completed(request);
+      if (!silent) {
+        guard("completed", () -> listener.completed(request));
+      }
     }
   }
 

@@ -21,6 +21,7 @@ import dev.aigateway.spi.BaseUrlGuard;
 import dev.aigateway.spi.CredentialResolver;
 import dev.aigateway.store.DataDirectorySettings;
 import dev.aigateway.store.DataDirectoryCreditLedger;
+import dev.aigateway.store.DataDirectoryUsageLog;
 import dev.aigateway.store.DataDirectoryKeyStore;
 import dev.aigateway.jdbc.JdbcKeyStore;
 import dev.aigateway.redis.RedisLimits;
@@ -74,16 +75,19 @@ public final class GatewayServer implements AutoCloseable {
   private final AutoCloseable closeStore;
   private final @Nullable RedisLimits redis;
   private final DataDirectoryCreditLedger ledger;
+  private final DataDirectoryUsageLog usage;
   private final Gateway gateway;
   private final @Nullable DemoProviders demo;
   private final String url;
 
   private GatewayServer(Server server, AutoCloseable closeStore, @Nullable RedisLimits redis,
-      DataDirectoryCreditLedger ledger, Gateway gateway, @Nullable DemoProviders demo, String url) {
+      DataDirectoryCreditLedger ledger, DataDirectoryUsageLog usage, Gateway gateway, @Nullable DemoProviders demo,
+      String url) {
     this.server = server;
     this.closeStore = closeStore;
     this.redis = redis;
     this.ledger = ledger;
+    this.usage = usage;
     this.gateway = gateway;
     this.demo = demo;
     this.url = url;
@@ -149,6 +153,14 @@ public final class GatewayServer implements AutoCloseable {
       closeQuietly(closeStore, "the store");
       throw e;
     }
+    DataDirectoryUsageLog usage;
+    try {
+      usage = DataDirectoryUsageLog.open(o.data);
+    } catch (RuntimeException e) {
+      ledger.close();
+      closeQuietly(closeStore, "the store");
+      throw e;
+    }
     try {
       Map<String, String> managedVars = new LinkedHashMap<>(o.managed);
       // safe: managedFromEnv takes a Function<String, @Nullable String> and skips unset variables; NullAway 0.12
@@ -157,7 +169,7 @@ public final class GatewayServer implements AutoCloseable {
       CredentialResolver credentials = CredentialResolver.managedFromEnv(managedVars, env::get);
       Gateway.AccountSettings settings = state.accountSettings();
       Gateway.Builder builder = Gateway.builder().keyStore(store).credentialResolver(credentials).creditLedger(ledger)
-          .accountSettings(settings != null ? settings : Gateway.AccountSettings.defaults())
+          .usageLog(usage).accountSettings(settings != null ? settings : Gateway.AccountSettings.defaults())
           .upstream(o.allowPrivate ? OkHttpUpstream.create()
               : OkHttpUpstream.publicAddressesOnly(OkHttpUpstream.defaultClient()));
       BaseUrlGuard guard = o.allowPrivate ? BaseUrlGuard.syntaxOnly()
@@ -219,12 +231,13 @@ public final class GatewayServer implements AutoCloseable {
       if (o.redis != null) {
         out.println("limits and cooldowns: Redis (shared)");
       }
-      GatewayServer s = new GatewayServer(server, closeStore, redis, ledger, gateway, demo, url);
+      GatewayServer s = new GatewayServer(server, closeStore, redis, ledger, usage, gateway, demo, url);
       if (demo != null) {
         s.runDemo(demo, out);
       }
       return s;
     } catch (IOException | RuntimeException e) {
+      usage.close();
       ledger.close();
       if (redis != null) {
         redis.close();
@@ -300,6 +313,11 @@ public final class GatewayServer implements AutoCloseable {
     stopQuietly(server);
     if (demo != null) {
       demo.close();
+    }
+    try {
+      usage.close(); // writes the pending usage events
+    } catch (UncheckedIOException e) {
+      System.err.println("closing the usage log: " + e.getMessage());
     }
     try {
       ledger.close(); // writes the pending credit charges

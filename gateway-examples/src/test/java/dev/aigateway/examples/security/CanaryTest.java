@@ -186,7 +186,8 @@ final class CanaryTest {
               + "[{\"name\":\"n\",\"value\":\"" + backup + "\"}]}]}]}}"));
       // management reads of everything
       for (String path : List.of("/access-keys", "/provider-keys", "/access-key-configurations", "/providers",
-          "/virtual-models", "/gateway-config", "/credits/balance")) {
+          "/virtual-models", "/gateway-config", "/credits/balance", "/usage",
+          "/usage/overview?groupBy=accessKey")) {
         outputs.add(send(http, "GET", base + path, admin, null));
       }
       outputs.add(send(http, "GET", base + "/access-keys", token, null));

@@ -217,6 +217,23 @@ final class GatewayServerTest {
   }
 
   @Test
+  void usageEvents_ofTheDemoFailover_areServed_andSurviveARestart() throws Exception {
+    start(Map.of("AIGATEWAY_ADMIN_KEY", ADMIN), "--demo"); // the demo's first request fails over: 429, then 200
+    JsonNode events = json(call("GET", "/usage", ADMIN, null)).get("items");
+    assertThat(events.size()).isGreaterThanOrEqualTo(2);
+    assertThat(json(call("GET", "/usage?includeRetries=false", ADMIN, null)).get("items").size())
+        .isLessThan(events.size());
+    JsonNode overview = json(call("GET", "/usage/overview?groupBy=provider", ADMIN, null)).get("items");
+    assertThat(overview).isNotEmpty();
+    server.close();
+    server = null;
+    assertThat(data.resolve("usage")).isDirectoryContaining("glob:**/*.jsonl");
+    start(Map.of("AIGATEWAY_ADMIN_KEY", ADMIN));
+    assertThat(json(call("GET", "/usage", ADMIN, null)).get("items")).isEqualTo(events);
+    assertThat(json(call("GET", "/usage/overview?groupBy=provider", ADMIN, null)).get("items")).isEqualTo(overview);
+  }
+
+  @Test
   void aGeneratedAdminKey_isPrintedOnce_andWorksAfterARestart() throws Exception {
     start(Map.of());
     Matcher m = Pattern.compile("admin API key \\(shown once, only its hash is kept\\): (\\S+)")

@@ -18,6 +18,11 @@ import dev.aigateway.resource.VirtualModel;
 import dev.aigateway.spi.CreditLedger;
 import dev.aigateway.spi.CreditTransaction;
 import dev.aigateway.spi.KeyStore;
+import dev.aigateway.spi.UsageEvent;
+import dev.aigateway.spi.UsageLog;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
@@ -207,6 +212,88 @@ public final class AdminCodec {
       an.put("completion", a.completion().json());
       an.put("upstreamDurationMs", a.durationMillis());
       nullable(an, "error", a.error());
+    }
+    return n;
+  }
+
+  /**
+   * One usage event with the reference's fields; {@code totalCost} in US dollars (a decimal string, 5
+   * places) and {@code totalCostMicroCents} exact. The provider key's name is looked up now (null once the
+   * key is deleted).
+   */
+  public ObjectNode usageEvent(UsageEvent e) {
+    ObjectNode n = Json.MAPPER.createObjectNode();
+    n.put("timestamp", e.timestamp().toString());
+    n.put("requestId", e.requestId());
+    n.put("accessKeyId", e.accessKeyId());
+    n.put("attemptNumber", e.attemptNumber());
+    n.put("isFinalAttempt", e.isFinalAttempt());
+    n.put("statusCode", e.statusCode());
+    n.put("timedOut", e.timedOut());
+    n.put("isError", e.isError());
+    n.put("isStreaming", e.isStreaming());
+    nullable(n, "stopReason", e.stopReason());
+    n.put("inputTokens", e.inputTokens());
+    n.put("outputTokens", e.outputTokens());
+    n.put("cacheReadTokens", e.cacheReadTokens());
+    n.put("reasoningTokens", e.reasoningTokens());
+    n.put("totalCost", e.totalCost());
+    n.put("totalCostMicroCents", e.costMicroCents());
+    n.put("keySource", e.keySource().json());
+    String keyId = e.providerKeyId();
+    if (keyId != null) {
+      n.put("providerKeyId", keyId);
+      nullable(n, "providerKeyDisplayName", keyInfo.name(keyId));
+    }
+    n.put("provider", e.provider());
+    n.put("model", e.model());
+    return n;
+  }
+
+  /**
+   * {@code /usage}: {@code {"items":[..],"uri","nextCursor","nextPageUri"}}, newest first; the next page's URI
+   * keeps every filter of {@code query}.
+   */
+  public ObjectNode usageEvents(UsageLog.EventPage page, Map<String, String> query) {
+    ObjectNode n = Json.MAPPER.createObjectNode();
+    ArrayNode items = n.putArray("items");
+    page.events().forEach(e -> items.add(usageEvent(e)));
+    n.put("uri", "/usage");
+    String next = page.nextCursor();
+    if (next == null) {
+      n.putNull("nextCursor");
+      n.putNull("nextPageUri");
+    } else {
+      n.put("nextCursor", next);
+      StringBuilder uri = new StringBuilder("/usage?cursor=").append(next);
+      for (String p : List.of("startTime", "endTime", "accessKeyId", "includeRetries", "limit")) {
+        String v = query.get(p);
+        if (v != null) {
+          uri.append('&').append(p).append('=').append(URLEncoder.encode(v, StandardCharsets.UTF_8));
+        }
+      }
+      n.put("nextPageUri", uri.toString());
+    }
+    return n;
+  }
+
+  /**
+   * {@code /usage/overview}: {@code {"items":[{"bucketStart","groupKey","cost","requests","errors"}],"groupBy"}};
+   * {@code cost} in US dollars (a decimal string, 5 places), {@code costMicroCents} exact.
+   */
+  public ObjectNode usageOverview(List<UsageLog.Bucket> buckets, UsageLog.GroupBy groupBy) {
+    ObjectNode n = Json.MAPPER.createObjectNode();
+    n.put("uri", "/usage/overview?groupBy=" + groupBy.json());
+    n.put("groupBy", groupBy.json());
+    ArrayNode items = n.putArray("items");
+    for (UsageLog.Bucket b : buckets) {
+      ObjectNode i = items.addObject();
+      i.put("bucketStart", b.bucketStart().toString());
+      i.put("groupKey", b.groupKey());
+      i.put("cost", UsageEvent.dollars(b.costMicroCents()));
+      i.put("costMicroCents", b.costMicroCents());
+      i.put("requests", b.requests());
+      i.put("errors", b.errors());
     }
     return n;
   }
