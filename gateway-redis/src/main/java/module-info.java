@@ -2,6 +2,7 @@
  * AI Gateway for Java on Redis: per-access-key limits, budgets and provider-requested key cooldowns shared
  * by every gateway instance, counted by atomic server-side scripts.
  */
+@SuppressWarnings("requires-automatic") // Jedis names itself in its manifest (Automatic-Module-Name)
 module dev.aigateway.redis {
   requires transitive dev.aigateway.core;
   requires redis.clients.jedis;

@@ -17,8 +17,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Cancellation {
   private static final Logger LOG = LoggerFactory.getLogger(Cancellation.class);
-  private static final Runnable NOTHING = () -> {};
-  private static final Runnable CANCELLED = () -> {};
+  private static final Runnable NOTHING = new Marker();
+  private static final Runnable CANCELLED = new Marker();
 
   static {
     EngineAccess.register(Cancellation::bind);
@@ -66,5 +66,11 @@ public final class Cancellation {
   @Override
   public String toString() {
     return isCancelled() ? "Cancellation[cancelled]" : "Cancellation[active]";
+  }
+
+  /** A state of {@link #target} that stops nothing. */
+  private static final class Marker implements Runnable {
+    @Override
+    public void run() {}
   }
 }

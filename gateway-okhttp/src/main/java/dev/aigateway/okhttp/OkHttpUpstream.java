@@ -72,9 +72,9 @@ public final class OkHttpUpstream implements Upstream, AutoCloseable {
   /** On the host's own client or call factory (see the class description for what is enforced). */
   public static OkHttpUpstream create(Call.Factory calls) {
     Objects.requireNonNull(calls, "calls");
-    if (calls instanceof OkHttpClient) {
+    if (calls instanceof OkHttpClient client) {
       StaleConnectionProbe probe = new StaleConnectionProbe();
-      return new OkHttpUpstream(made((OkHttpClient) calls, probe), null, probe);
+      return new OkHttpUpstream(made(client, probe), null, probe);
     }
     return new OkHttpUpstream(calls, null, null);
   }

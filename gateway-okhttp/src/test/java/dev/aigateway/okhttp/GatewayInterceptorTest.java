@@ -180,7 +180,7 @@ final class GatewayInterceptorTest {
     okhttp3.Call call = appClient.newCall(request);
     java.util.concurrent.ScheduledExecutorService canceller =
         java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
-    canceller.schedule(call::cancel, 300, TimeUnit.MILLISECONDS);
+    java.util.concurrent.ScheduledFuture<?> unused = canceller.schedule(call::cancel, 300, TimeUnit.MILLISECONDS);
     long t0 = System.nanoTime();
     IOException failure = null;
     try (Response r = call.execute()) {

@@ -103,7 +103,7 @@ final class KeepAliveServer implements AutoCloseable {
   }
 
   private static int contentLength(String head) {
-    for (String line : head.split("\r\n")) {
+    for (String line : head.split("\r\n", -1)) {
       if (line.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
         return Integer.parseInt(line.substring(15).trim());
       }

@@ -10,11 +10,12 @@ import java.util.List;
  * 429 again), whatever the outage policy, since calling a key early costs one refused call, not a limit.
  */
 final class RedisCooldowns implements SharedCooldowns {
-  static final RedisConnection.Script HONOUR = new RedisConnection.Script(String.join("\n",
-      "if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[1]) then",
-      "  redis.call('SET', KEYS[1], '1', 'PX', ARGV[1])",
-      "end",
-      "return 1"));
+  static final RedisConnection.Script HONOUR = new RedisConnection.Script("""
+      if redis.call('PTTL', KEYS[1]) < tonumber(ARGV[1]) then
+        redis.call('SET', KEYS[1], '1', 'PX', ARGV[1])
+      end
+      return 1
+      """);
   static final RedisConnection.Script REMAINING = new RedisConnection.Script("return redis.call('PTTL', KEYS[1])");
   static final RedisConnection.Script CLEAR = new RedisConnection.Script("return redis.call('DEL', KEYS[1])");
 

@@ -29,72 +29,75 @@ final class RedisLimitCounters implements LimitCounters, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RedisLimitCounters.class);
 
   /** Minute counters outlive their minute by one, so a late settlement still finds its own. */
-  static final RedisConnection.Script ADMIT = new RedisConnection.Script(String.join("\n",
-      "local base = KEYS[1]",
-      "local rpm = tonumber(ARGV[1]); local tpm = tonumber(ARGV[2]); local conc = tonumber(ARGV[3])",
-      "local budget = tonumber(ARGV[4]); local period = ARGV[5]; local est = tonumber(ARGV[6])",
-      "local lease = ARGV[7]; local leaseMs = tonumber(ARGV[8])",
-      "local t = redis.call('TIME')",
-      "local sec = tonumber(t[1]); local nowMs = sec * 1000 + math.floor(tonumber(t[2]) / 1000)",
-      "local minute = math.floor(sec / 60)",
-      "local untilNext = (minute + 1) * 60000 - nowMs",
-      "local ckey = base .. ':c'",
-      "if conc > 0 then",
-      "  redis.call('ZREMRANGEBYSCORE', ckey, '-inf', nowMs)",
-      "  if redis.call('ZCARD', ckey) >= conc then return {0, 'c', 1000} end",
-      "end",
-      "local rkey = base .. ':r:' .. minute",
-      "if rpm > 0 and tonumber(redis.call('GET', rkey) or '0') >= rpm then return {0, 'r', untilNext} end",
-      "local tkey = base .. ':t:' .. minute",
-      "local reserve = 0",
-      "if tpm > 0 then",
-      "  reserve = math.min(est, tpm)",
-      "  if tonumber(redis.call('GET', tkey) or '0') + reserve > tpm then return {0, 't', untilNext} end",
-      "end",
-      "local bkey = base .. ':b:' .. period",
-      "if budget > 0 and tonumber(redis.call('GET', bkey) or '0') >= budget then return {0, 'b', 0} end",
-      "if rpm > 0 then redis.call('INCR', rkey); redis.call('PEXPIRE', rkey, 120000) end",
-      "if tpm > 0 then redis.call('INCRBY', tkey, reserve); redis.call('PEXPIRE', tkey, 120000) end",
-      "if conc > 0 then",
-      "  redis.call('ZADD', ckey, nowMs + leaseMs, lease); redis.call('PEXPIRE', ckey, leaseMs * 2)",
-      "end",
-      "return {1, tostring(minute), reserve}"));
+  static final RedisConnection.Script ADMIT = new RedisConnection.Script("""
+      local base = KEYS[1]
+      local rpm = tonumber(ARGV[1]); local tpm = tonumber(ARGV[2]); local conc = tonumber(ARGV[3])
+      local budget = tonumber(ARGV[4]); local period = ARGV[5]; local est = tonumber(ARGV[6])
+      local lease = ARGV[7]; local leaseMs = tonumber(ARGV[8])
+      local t = redis.call('TIME')
+      local sec = tonumber(t[1]); local nowMs = sec * 1000 + math.floor(tonumber(t[2]) / 1000)
+      local minute = math.floor(sec / 60)
+      local untilNext = (minute + 1) * 60000 - nowMs
+      local ckey = base .. ':c'
+      if conc > 0 then
+        redis.call('ZREMRANGEBYSCORE', ckey, '-inf', nowMs)
+        if redis.call('ZCARD', ckey) >= conc then return {0, 'c', 1000} end
+      end
+      local rkey = base .. ':r:' .. minute
+      if rpm > 0 and tonumber(redis.call('GET', rkey) or '0') >= rpm then return {0, 'r', untilNext} end
+      local tkey = base .. ':t:' .. minute
+      local reserve = 0
+      if tpm > 0 then
+        reserve = math.min(est, tpm)
+        if tonumber(redis.call('GET', tkey) or '0') + reserve > tpm then return {0, 't', untilNext} end
+      end
+      local bkey = base .. ':b:' .. period
+      if budget > 0 and tonumber(redis.call('GET', bkey) or '0') >= budget then return {0, 'b', 0} end
+      if rpm > 0 then redis.call('INCR', rkey); redis.call('PEXPIRE', rkey, 120000) end
+      if tpm > 0 then redis.call('INCRBY', tkey, reserve); redis.call('PEXPIRE', tkey, 120000) end
+      if conc > 0 then
+        redis.call('ZADD', ckey, nowMs + leaseMs, lease); redis.call('PEXPIRE', ckey, leaseMs * 2)
+      end
+      return {1, tostring(minute), reserve}
+      """);
 
-  static final RedisConnection.Script FINISH = new RedisConnection.Script(String.join("\n",
-      "local base = KEYS[1]",
-      "if ARGV[1] ~= '' then redis.call('ZREM', base .. ':c', ARGV[1]) end",
-      "local used = tonumber(ARGV[4]); local reserve = tonumber(ARGV[3]); local rmin = ARGV[2]",
-      "if used >= 0 and rmin ~= '' then",
-      "  local minute = tostring(math.floor(tonumber(redis.call('TIME')[1]) / 60))",
-      "  local diff = used - reserve",
-      "  if minute == rmin then",
-      "    local tkey = base .. ':t:' .. rmin",
-      "    if redis.call('EXISTS', tkey) == 1 and redis.call('INCRBY', tkey, diff) < 0 then",
-      "      redis.call('SET', tkey, 0, 'KEEPTTL')",
-      "    end",
-      "  elseif diff > 0 then",
-      "    local tkey = base .. ':t:' .. minute",
-      "    redis.call('INCRBY', tkey, diff); redis.call('PEXPIRE', tkey, 120000)",
-      "  end",
-      "end",
-      "local cost = tonumber(ARGV[5])",
-      "if cost > 0 and ARGV[6] ~= '' then",
-      "  local bkey = base .. ':b:' .. ARGV[6]",
-      "  redis.call('INCRBY', bkey, cost)",
-      "  local ttl = tonumber(ARGV[7])",
-      "  if ttl > 0 then redis.call('PEXPIRE', bkey, ttl) end",
-      "end",
-      "return 1"));
+  static final RedisConnection.Script FINISH = new RedisConnection.Script("""
+      local base = KEYS[1]
+      if ARGV[1] ~= '' then redis.call('ZREM', base .. ':c', ARGV[1]) end
+      local used = tonumber(ARGV[4]); local reserve = tonumber(ARGV[3]); local rmin = ARGV[2]
+      if used >= 0 and rmin ~= '' then
+        local minute = tostring(math.floor(tonumber(redis.call('TIME')[1]) / 60))
+        local diff = used - reserve
+        if minute == rmin then
+          local tkey = base .. ':t:' .. rmin
+          if redis.call('EXISTS', tkey) == 1 and redis.call('INCRBY', tkey, diff) < 0 then
+            redis.call('SET', tkey, 0, 'KEEPTTL')
+          end
+        elseif diff > 0 then
+          local tkey = base .. ':t:' .. minute
+          redis.call('INCRBY', tkey, diff); redis.call('PEXPIRE', tkey, 120000)
+        end
+      end
+      local cost = tonumber(ARGV[5])
+      if cost > 0 and ARGV[6] ~= '' then
+        local bkey = base .. ':b:' .. ARGV[6]
+        redis.call('INCRBY', bkey, cost)
+        local ttl = tonumber(ARGV[7])
+        if ttl > 0 then redis.call('PEXPIRE', bkey, ttl) end
+      end
+      return 1
+      """);
 
-  static final RedisConnection.Script RENEW = new RedisConnection.Script(String.join("\n",
-      "local t = redis.call('TIME')",
-      "local nowMs = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)",
-      "if redis.call('ZSCORE', KEYS[1], ARGV[1]) then",
-      "  redis.call('ZADD', KEYS[1], 'XX', nowMs + tonumber(ARGV[2]), ARGV[1])",
-      "  redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[2]) * 2)",
-      "  return 1",
-      "end",
-      "return 0"));
+  static final RedisConnection.Script RENEW = new RedisConnection.Script("""
+      local t = redis.call('TIME')
+      local nowMs = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+      if redis.call('ZSCORE', KEYS[1], ARGV[1]) then
+        redis.call('ZADD', KEYS[1], 'XX', nowMs + tonumber(ARGV[2]), ARGV[1])
+        redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[2]) * 2)
+        return 1
+      end
+      return 0
+      """);
 
   private final RedisConnection redis;
   private final String prefix;
@@ -115,7 +118,8 @@ final class RedisLimitCounters implements LimitCounters, AutoCloseable {
       return t;
     });
     long every = Math.max(100, leaseTime.toMillis() / 3);
-    renewer.scheduleWithFixedDelay(this::renewAll, every, every, TimeUnit.MILLISECONDS);
+    java.util.concurrent.ScheduledFuture<?> unused =
+        renewer.scheduleWithFixedDelay(this::renewAll, every, every, TimeUnit.MILLISECONDS);
   }
 
   private String base(String accessKeyId) {
@@ -205,7 +209,7 @@ final class RedisLimitCounters implements LimitCounters, AutoCloseable {
   }
 
   private void renewAll() {
-    for (Map.Entry<String, String> e : leases.entrySet()) {
+    for (Map.Entry<String, String> e : List.copyOf(leases.entrySet())) { // a snapshot: entries leave meanwhile
       try {
         Object kept = redis.eval(RENEW, List.of(e.getValue()), List.of(e.getKey(), Long.toString(leaseTime.toMillis())));
         if (Long.valueOf(0).equals(kept)) {

@@ -97,7 +97,7 @@ public final class RedisLimits implements AutoCloseable {
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException("url is not a redis:// URL", e);
       }
-      if (!"redis".equals(u.getScheme()) && !"rediss".equals(u.getScheme()) || u.getHost() == null) {
+      if ((!"redis".equals(u.getScheme()) && !"rediss".equals(u.getScheme())) || u.getHost() == null) {
         throw new IllegalArgumentException("url must be redis://HOST:PORT[/DB] or rediss://...; the scheme was "
             + u.getScheme());
       }

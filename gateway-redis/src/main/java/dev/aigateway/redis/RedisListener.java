@@ -10,6 +10,8 @@ public abstract class RedisListener {
   /** Does nothing. */
   public static final RedisListener NONE = new RedisListener() {};
 
+  protected RedisListener() {}
+
   /**
    * A Redis call failed or timed out. {@code operation} is {@code admit}, {@code finish}, {@code renew},
    * {@code cooldown.honour} or {@code cooldown.remaining}; {@code policy} is what was done for an

@@ -34,6 +34,8 @@ import org.junit.jupiter.api.Test;
  */
 public abstract class LimitCountersContract {
   private LimitCounters counters = LimitCounters.inProcess();
+
+  protected LimitCountersContract() {}
   private String key = "aigk_contract";
 
   /** New counters, or counters that hold nothing for access key ids never seen before. */

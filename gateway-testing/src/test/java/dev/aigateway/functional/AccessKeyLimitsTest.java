@@ -428,6 +428,7 @@ final class AccessKeyLimitsTest {
       int served = 0;
       for (int i = 0; i < 400 && served == i; i++) {
         try (GatewayResponse r = env.call(token, BODY)) {
+          assertThat(r.status()).isEqualTo(200);
           served++;
         } catch (RequestRejectedException e) {
           assertThat(e.code()).isEqualTo(ErrorCode.ACCESS_KEY_BUDGET_EXCEEDED);

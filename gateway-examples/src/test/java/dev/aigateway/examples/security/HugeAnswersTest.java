@@ -61,7 +61,7 @@ final class HugeAnswersTest {
         answers.add(CompletableFuture.supplyAsync(() -> {
           try {
             HttpResponse<InputStream> r = http.send(HttpRequest.newBuilder(URI.create(server.url + "/v1/chat/completions"))
-                .timeout(Duration.ofSeconds(240)).header("Authorization", "Bearer " + token)
+                .timeout(Duration.ofMinutes(4)).header("Authorization", "Bearer " + token)
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"gpt-4o\",\"messages\":[]}")).build(),
                 HttpResponse.BodyHandlers.ofInputStream());
@@ -151,7 +151,7 @@ final class HugeAnswersTest {
         out.write(start);
         byte[] filler = new byte[65536];
         Arrays.fill(filler, (byte) 'x');
-        long left = ANSWER_BYTES - start.length - end.length;
+        long left = (long) ANSWER_BYTES - start.length - end.length;
         while (left > 0) {
           int n = (int) Math.min(filler.length, left);
           out.write(filler, 0, n);
