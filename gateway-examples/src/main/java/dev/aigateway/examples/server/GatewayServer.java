@@ -285,6 +285,7 @@ public final class GatewayServer implements AutoCloseable {
     out.println("  curl -s " + url + "/v1/chat/completions -H 'Authorization: Bearer " + token + "' \\");
     out.println("    -H 'Content-Type: application/json' -d '{\"model\":\"gpt-4o\",\"messages\":"
         + "[{\"role\":\"user\",\"content\":\"Hello\"}]}' -i");
+    out.println("demo: dashboard: " + url + "/dashboard/ (sign in with the admin API key)");
     out.println();
     RoutePlan plan = gateway.plan(GatewayRequest.of(Surface.CHAT_COMPLETIONS, token,
         "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"Hello\"}]}"));

@@ -72,6 +72,10 @@ final class GatewayServerTest {
     assertThat(out).contains("admin API key (shown once");
     assertThat(out).contains("attempt 1: openai/gpt-4o with aigpk_").contains("-> 429 next_key");
     assertThat(out).contains("-> 200 succeeded");
+    Matcher dashboard = Pattern.compile("demo: dashboard: (http://\\S+/dashboard/)").matcher(out);
+    assertThat(dashboard.find()).as("the demo names the dashboard's address").isTrue();
+    assertThat(http.send(HttpRequest.newBuilder(URI.create(dashboard.group(1))).GET().build(),
+        HttpResponse.BodyHandlers.ofString()).body()).contains("<title>AI Gateway dashboard");
     Matcher m = Pattern.compile("access key \\(shown once\\): (ng-\\S+)").matcher(out);
     assertThat(m.find()).isTrue();
     String token = m.group(1);
