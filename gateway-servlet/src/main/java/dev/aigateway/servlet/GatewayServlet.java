@@ -29,6 +29,7 @@ import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -69,19 +70,27 @@ public final class GatewayServlet extends HttpServlet {
   private static final Logger LOG = LoggerFactory.getLogger(GatewayServlet.class);
   /** Set on a request whose committed response must end abruptly; the async dispatch then fails. */
   static final String ABORT = GatewayServlet.class.getName() + ".abort";
+  private static final byte[] STREAM = "\"stream\"".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
   /** Threads of the pool a servlet makes for itself when given no executor. */
   public static final int DEFAULT_THREADS = 256;
 
   private final transient GatewayFront front;
   private final transient Executor executor;
   private final transient @Nullable ExecutorService ownPool;
+  /**
+   * With the servlet's own pool: gateway requests in flight, streams included. A request that is not a
+   * stream runs on the container's thread that read its body (no hand-off); a stream runs on the pool, so
+   * that it never holds a container thread.
+   */
+  private final transient @Nullable Semaphore inFlight;
   private final transient Duration retryAfter;
 
   private GatewayServlet(GatewayFront front, Executor executor, @Nullable ExecutorService ownPool,
-      Duration retryAfter) {
+      @Nullable Semaphore inFlight, Duration retryAfter) {
     this.front = front;
     this.executor = executor;
     this.ownPool = ownPool;
+    this.inFlight = inFlight;
     this.retryAfter = retryAfter;
   }
 
@@ -222,6 +231,21 @@ public final class GatewayServlet extends HttpServlet {
       }
     }
 
+    /** Whether the body asks for a stream: it names {@code "stream"} (a false positive only costs a hand-off). */
+    private boolean mayStream() {
+      byte[] b = body.toByteArray();
+      outer:
+      for (int i = 0; i + STREAM.length <= b.length; i++) {
+        for (int j = 0; j < STREAM.length; j++) {
+          if (b[i + j] != STREAM[j]) {
+            continue outer;
+          }
+        }
+        return true;
+      }
+      return false;
+    }
+
     /** Reads the whole body on this thread; false when it is over the limit (the rest is not read). */
     boolean readAll() throws IOException {
       ServletInputStream in = req.getInputStream();
@@ -239,6 +263,34 @@ public final class GatewayServlet extends HttpServlet {
     @Override
     public void onAllDataRead() {
       if (finished.get()) {
+        return;
+      }
+      Semaphore permits = inFlight;
+      if (permits != null) {
+        if (!permits.tryAcquire()) {
+          finish(front.overloaded(surface.format(), retryAfter), true);
+          return;
+        }
+        if (!mayStream()) {
+          try {
+            run(); // on this container thread: a whole answer needs no hand-off to another thread
+          } finally {
+            permits.release();
+          }
+          return;
+        }
+        try {
+          executor.execute(() -> {
+            try {
+              run();
+            } finally {
+              permits.release();
+            }
+          });
+        } catch (RejectedExecutionException full) {
+          permits.release();
+          finish(front.overloaded(surface.format(), retryAfter), true);
+        }
         return;
       }
       try {
@@ -441,8 +493,9 @@ public final class GatewayServlet extends HttpServlet {
     }
 
     /**
-     * Size of the servlet's own pool when no executor is given (default {@value #DEFAULT_THREADS}): at most
-     * this many gateway requests, streams included, run at once; more are answered 503.
+     * Without an executor: at most this many gateway requests, streams included, run at once (default
+     * {@value #DEFAULT_THREADS}); more are answered 503. A request that does not ask for a stream runs on the
+     * container's thread that read it; a stream runs on the servlet's own threads.
      */
     public Builder threads(int threads) {
       if (threads < 1) {
@@ -464,21 +517,21 @@ public final class GatewayServlet extends HttpServlet {
 
     public GatewayServlet build() {
       if (executor != null) {
-        return new GatewayServlet(front, executor, null, retryAfter);
+        return new GatewayServlet(front, executor, null, null, retryAfter);
       }
-      ExecutorService pool = newPool(threads);
-      return new GatewayServlet(front, pool, pool, retryAfter);
+      ExecutorService pool = newPool();
+      return new GatewayServlet(front, pool, pool, new Semaphore(threads), retryAfter);
     }
 
-    private static ExecutorService newPool(int threads) {
+    /** Threads for streams; how many run at once is bounded by the servlet's permits, not by the pool. */
+    private static ExecutorService newPool() {
       AtomicInteger n = new AtomicInteger();
-      ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
+      ThreadPoolExecutor pool = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS,
           new SynchronousQueue<>(), r -> {
             Thread t = new Thread(r, "aigateway-servlet-" + n.incrementAndGet());
             t.setDaemon(true);
             return t;
           }, new ThreadPoolExecutor.AbortPolicy());
-      pool.allowCoreThreadTimeOut(true);
       return pool;
     }
   }
