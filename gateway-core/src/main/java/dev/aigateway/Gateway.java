@@ -105,7 +105,7 @@ public final class Gateway implements AutoCloseable {
     this.accountSettings = b.accountSettings;
     this.clock = b.clock;
     this.usageLog = b.usageLog != null ? b.usageLog : UsageLog.inMemory(b.clock);
-    this.events = new RequestEvents(b.listener, b.requestLogSize, new UsageRecorder(usageLog, this::usageCost));
+    this.events = new RequestEvents(b.listener, b.requestLogSize, new UsageRecorder(usageLog, this::cost));
     ProviderCatalog cat = b.catalog;
     for (Map.Entry<String, String> e : b.baseUrls.entrySet()) {
       cat = cat.withBaseUrl(e.getKey(), e.getValue());
@@ -120,7 +120,8 @@ public final class Gateway implements AutoCloseable {
     this.loop = b.upstream == null ? null : new AttemptLoop(this::limits, b.upstream, b.policy, credentials,
         new CreditCharger(ledger, this::accountSettings),
         clock, cooldowns, events, b.bufferedResponseBytes, b.responseHeaders,
-        new KeyLimiter(limitCounters, new BudgetCost(b.usagePricing != null ? b.usagePricing : this::catalogCost),
+        new KeyLimiter(limitCounters, new BudgetCost(b.usagePricing != null ? b.usagePricing
+            : (provider, model, in, out) -> cost(provider, model, true, in, out)),
             clock));
     this.upstream = b.upstream;
     this.store.addListener(this::onStoreChange);
@@ -429,25 +430,14 @@ public final class Gateway implements AutoCloseable {
     return "Gateway[store=" + store + ", limits=" + limits + "]";
   }
 
-  /** Builder; {@link #build()} copies every setting. */
   /**
-   * The default budget cost of a request, as credits price it: the processing fee plus the catalog's price
-   * of the model, whoever's key served it. A model without a price costs the fee alone.
+   * What a request costs, as credits price it: the processing fee, plus the catalog's price of the model when
+   * {@code withModelPrice} (a model without a price costs the fee alone). Budgets count the model price
+   * whoever's key served; credits and the usage log only when a managed credential did.
    */
-  private long catalogCost(String provider, String model, long inputTokens, long outputTokens) {
+  private long cost(String provider, String model, boolean withModelPrice, long inputTokens, long outputTokens) {
     long cost = CreditCharger.fee(accountSettings.processingFeeCentsPerMillionTokens(), inputTokens, outputTokens);
-    dev.aigateway.catalog.Provider p = state().resolver.catalog().provider(provider);
-    dev.aigateway.catalog.ModelPrice price = p == null ? null : p.price(model);
-    return price == null ? cost : Math.addExact(cost, price.costMicroCents(inputTokens, outputTokens));
-  }
-
-  /**
-   * What one attempt costs in the usage log, as credits price it: the processing fee, plus the catalog's
-   * price of the model when a managed credential served it.
-   */
-  private long usageCost(String provider, String model, boolean managed, long inputTokens, long outputTokens) {
-    long cost = CreditCharger.fee(accountSettings.processingFeeCentsPerMillionTokens(), inputTokens, outputTokens);
-    if (!managed) {
+    if (!withModelPrice) {
       return cost;
     }
     dev.aigateway.catalog.Provider p = state().resolver.catalog().provider(provider);
@@ -455,6 +445,7 @@ public final class Gateway implements AutoCloseable {
     return price == null ? cost : Math.addExact(cost, price.costMicroCents(inputTokens, outputTokens));
   }
 
+  /** Builder; {@link #build()} copies every setting. */
   public static final class Builder {
     private @Nullable KeyStore store;
     private @Nullable UsageLog usageLog;
