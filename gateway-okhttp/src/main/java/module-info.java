@@ -4,6 +4,7 @@ module dev.aigateway.okhttp {
   requires transitive okhttp3;
   requires static org.jspecify;
   requires org.slf4j;
+  requires java.logging; // the quiet connection pool hands OkHttp's task runner its logger
 
   exports dev.aigateway.okhttp;
 }

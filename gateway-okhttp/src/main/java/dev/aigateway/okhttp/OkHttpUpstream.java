@@ -141,7 +141,7 @@ public final class OkHttpUpstream implements Upstream, AutoCloseable {
         .followSslRedirects(false)
         .retryOnConnectionFailure(false)
         .dispatcher(dispatcher)
-        .connectionPool(new ConnectionPool(256, 5, TimeUnit.MINUTES))
+        .connectionPool(QuietConnectionPool.create(256, 5, TimeUnit.MINUTES))
         .connectTimeout(Duration.ofSeconds(10))
         .readTimeout(Duration.ZERO)
         .writeTimeout(Duration.ZERO)
@@ -163,9 +163,29 @@ public final class OkHttpUpstream implements Upstream, AutoCloseable {
     }
     RequestBody body = request.method().equals("GET") ? null
         : RequestBody.create(request.body(), type, request.bodyOffset(), request.bodyLength());
-    Request okRequest = new Request.Builder().url(request.url()).headers(headers.build())
+    Request okRequest = new Request.Builder().url(url(request.url())).headers(headers.build())
         .method(request.method(), body).build();
     return new OkCall(calls.newCall(okRequest), request.timeout(), request.stream(), probe);
+  }
+
+  private static final java.util.concurrent.ConcurrentHashMap<String, okhttp3.HttpUrl> URLS =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
+   * Parsed upstream URLs, remembered: a gateway calls a few endpoints (a provider's base URL and a surface
+   * path) over and over, and parsing one (host canonicalization, IDN) took 7% of a request's CPU. A URL
+   * with a query (the client's own) is not remembered, so clients cannot fill the cache.
+   */
+  private static okhttp3.HttpUrl url(String value) {
+    okhttp3.HttpUrl cached = URLS.get(value);
+    if (cached != null) {
+      return cached;
+    }
+    okhttp3.HttpUrl parsed = okhttp3.HttpUrl.get(value); // throws IllegalArgumentException as Request.url does
+    if (value.indexOf('?') < 0 && URLS.size() < 256) {
+      URLS.put(value, parsed);
+    }
+    return parsed;
   }
 
   private static final java.util.concurrent.ConcurrentHashMap<String, MediaType> MEDIA_TYPES =
