@@ -1,8 +1,8 @@
 package dev.aigateway.internal.usage;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aigateway.internal.json.Json;
 import dev.aigateway.routing.KeySource;
 import dev.aigateway.spi.UsageEvent;
@@ -13,36 +13,41 @@ import org.jspecify.annotations.Nullable;
 public final class UsageEventCodec {
   private UsageEventCodec() {}
 
-  /** The event as one line of JSON, without the line end. */
+  /**
+   * The event as one line of JSON, without the line end. Written field by field with a streaming generator:
+   * building a tree first cost more than the rest of the background flush together.
+   */
   public static String write(UsageEvent e) {
-    ObjectNode n = Json.MAPPER.createObjectNode();
-    n.put("timestamp", e.timestamp().toString());
-    n.put("requestId", e.requestId());
-    n.put("accessKeyId", e.accessKeyId());
-    n.put("attemptNumber", e.attemptNumber());
-    n.put("isFinalAttempt", e.isFinalAttempt());
-    n.put("statusCode", e.statusCode());
-    n.put("timedOut", e.timedOut());
-    n.put("isStreaming", e.isStreaming());
-    if (e.stopReason() != null) {
-      n.put("stopReason", e.stopReason());
-    }
-    n.put("inputTokens", e.inputTokens());
-    n.put("outputTokens", e.outputTokens());
-    n.put("cacheReadTokens", e.cacheReadTokens());
-    n.put("reasoningTokens", e.reasoningTokens());
-    n.put("costMicroCents", e.costMicroCents());
-    n.put("keySource", e.keySource().json());
-    if (e.providerKeyId() != null) {
-      n.put("providerKeyId", e.providerKeyId());
-    }
-    n.put("provider", e.provider());
-    n.put("model", e.model());
-    try {
-      return Json.MAPPER.writeValueAsString(n);
-    } catch (JsonProcessingException ex) {
+    java.io.StringWriter out = new java.io.StringWriter(384);
+    try (JsonGenerator g = Json.MAPPER.getFactory().createGenerator(out)) {
+      g.writeStartObject();
+      g.writeStringField("timestamp", e.timestamp().toString());
+      g.writeStringField("requestId", e.requestId());
+      g.writeStringField("accessKeyId", e.accessKeyId());
+      g.writeNumberField("attemptNumber", e.attemptNumber());
+      g.writeBooleanField("isFinalAttempt", e.isFinalAttempt());
+      g.writeNumberField("statusCode", e.statusCode());
+      g.writeBooleanField("timedOut", e.timedOut());
+      g.writeBooleanField("isStreaming", e.isStreaming());
+      if (e.stopReason() != null) {
+        g.writeStringField("stopReason", e.stopReason());
+      }
+      g.writeNumberField("inputTokens", e.inputTokens());
+      g.writeNumberField("outputTokens", e.outputTokens());
+      g.writeNumberField("cacheReadTokens", e.cacheReadTokens());
+      g.writeNumberField("reasoningTokens", e.reasoningTokens());
+      g.writeNumberField("costMicroCents", e.costMicroCents());
+      g.writeStringField("keySource", e.keySource().json());
+      if (e.providerKeyId() != null) {
+        g.writeStringField("providerKeyId", e.providerKeyId());
+      }
+      g.writeStringField("provider", e.provider());
+      g.writeStringField("model", e.model());
+      g.writeEndObject();
+    } catch (java.io.IOException ex) {
       throw new IllegalStateException("could not write a usage event", ex);
     }
+    return out.toString();
   }
 
   /**
