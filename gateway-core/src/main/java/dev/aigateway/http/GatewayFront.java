@@ -38,7 +38,8 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>{@code
  * GatewayFront front = GatewayFront.create(gateway);
- * GatewayFront.Route route = front.route("POST", "/v1/chat/completions", headerBytes, authorization, apiKey);
+ * GatewayFront.Route route = front.route("POST", "/v1/chat/completions", headerBytes, request::header);
+ * route.forEachCorsHeader(response::setHeader); // CORS for allowed browser origins, on every answer
  * if (route.reply() != null) { write(route.reply()); return; }
  * GatewayFront.Outcome outcome = front.call(route.surface(), body, query, headers);
  * }</pre>
@@ -97,7 +98,8 @@ public final class GatewayFront {
   /**
    * What to do with a request under {@code /v1/}, before its body is read: {@code GET /v1/models} and every
    * refusal (unknown path, wrong method, headers over {@link #MAX_HEADER_BYTES}) are answered at once; a
-   * {@code POST} to a surface asks for its body.
+   * {@code POST} to a surface asks for its body. This form sees no {@code Origin}, so it never answers
+   * CORS: hosts use {@link #route(String, String, long, RequestHeaders)}.
    *
    * @param method the request method
    * @param rawPath the path, not decoded ({@code /v1/chat/completions})
