@@ -7,6 +7,7 @@ import dev.aigateway.failover.KeyCooldowns;
 import dev.aigateway.failover.RequestRecord;
 import dev.aigateway.internal.attempt.AttemptLoop;
 import dev.aigateway.internal.attempt.RequestEvents;
+import dev.aigateway.internal.cors.CorsOrigins;
 import dev.aigateway.internal.credits.CreditCharger;
 import dev.aigateway.internal.usage.UsageRecorder;
 import dev.aigateway.internal.tokens.TokenEstimator;
@@ -102,7 +103,8 @@ public final class Gateway implements AutoCloseable {
     this.store = b.store != null ? b.store : KeyStore.inMemory();
     this.credentials = b.credentials;
     this.ledger = b.ledger != null ? b.ledger : CreditLedger.inMemory(b.clock);
-    this.accountSettings = b.accountSettings;
+    this.accountSettings = b.corsAllowedOrigins == null ? b.accountSettings
+        : b.accountSettings.withCorsAllowedOrigins(b.corsAllowedOrigins);
     this.clock = b.clock;
     this.usageLog = b.usageLog != null ? b.usageLog : UsageLog.inMemory(b.clock);
     this.events = new RequestEvents(b.listener, b.requestLogSize, new UsageRecorder(usageLog, this::cost));
@@ -452,6 +454,7 @@ public final class Gateway implements AutoCloseable {
     private CredentialResolver credentials = CredentialResolver.storeValues();
     private @Nullable CreditLedger ledger;
     private AccountSettings accountSettings = AccountSettings.defaults();
+    private @Nullable List<String> corsAllowedOrigins;
     private GatewayListener listener = GatewayListener.NONE;
     private Clock clock = Clock.system();
     private ProviderCatalog catalog = ProviderCatalog.builtIn();
@@ -596,6 +599,23 @@ public final class Gateway implements AutoCloseable {
       return this;
     }
 
+    /**
+     * The browser origins allowed to call the {@code /v1} surfaces (CORS), each {@code scheme://host[:port]}
+     * or {@code *} for any; it replaces the list of the {@linkplain #accountSettings account settings}, whether
+     * they are set before or after. Default: none (CORS off). {@code /gateway-config} changes it at run time.
+     *
+     * @throws IllegalArgumentException naming the first malformed entry
+     */
+    public Builder corsAllowedOrigins(List<String> origins) {
+      this.corsAllowedOrigins = CorsOrigins.normalizeAll(Objects.requireNonNull(origins, "origins"));
+      return this;
+    }
+
+    /** As {@link #corsAllowedOrigins(List)}. */
+    public Builder corsAllowedOrigins(String... origins) {
+      return corsAllowedOrigins(List.of(origins));
+    }
+
     public Builder listener(GatewayListener listener) {
       this.listener = Objects.requireNonNull(listener, "listener");
       return this;
@@ -738,10 +758,13 @@ public final class Gateway implements AutoCloseable {
    * @param metadata free text up to 4,096 characters, or null
    * @param accountId the operator's name for this account (billing exports, dashboards), up to 255
    *     characters, or null
+   * @param corsAllowedOrigins the browser origins allowed to call the {@code /v1} surfaces (CORS): each
+   *     {@code scheme://host[:port]}, or {@code *} for any; kept lower-cased, without a default port and
+   *     without duplicates. Empty (the default): CORS is off and no {@code Access-Control-*} header is sent
    */
   public record AccountSettings(boolean creditsEnforced, long processingFeeCentsPerMillionTokens,
       @Nullable Long maxInputTokens, @Nullable Long maxOutputTokens, @Nullable String metadata,
-      @Nullable String accountId) {
+      @Nullable String accountId, List<String> corsAllowedOrigins) {
     /** The default processing fee: 5 cents (USD 0.05) per million tokens. */
     public static final long DEFAULT_PROCESSING_FEE = 5;
 
@@ -762,17 +785,37 @@ public final class Gateway implements AutoCloseable {
       if (accountId != null && accountId.length() > 255) {
         throw new IllegalArgumentException("accountId must be at most 255 characters but was " + accountId.length());
       }
+      corsAllowedOrigins = CorsOrigins.normalizeAll(Objects.requireNonNull(corsAllowedOrigins, "corsAllowedOrigins"));
     }
 
-    /** Credits not enforced, the default fee, no token limits, no metadata, no account id. */
+    /** Settings without allowed browser origins (CORS off). */
+    public AccountSettings(boolean creditsEnforced, long processingFeeCentsPerMillionTokens,
+        @Nullable Long maxInputTokens, @Nullable Long maxOutputTokens, @Nullable String metadata,
+        @Nullable String accountId) {
+      this(creditsEnforced, processingFeeCentsPerMillionTokens, maxInputTokens, maxOutputTokens, metadata, accountId,
+          List.of());
+    }
+
+    /** Credits not enforced, the default fee, no token limits, no metadata, no account id, CORS off. */
     public static AccountSettings defaults() {
-      return new AccountSettings(false, DEFAULT_PROCESSING_FEE, null, null, null, null);
+      return new AccountSettings(false, DEFAULT_PROCESSING_FEE, null, null, null, null, List.of());
     }
 
     /** A copy with {@code creditsEnforced} changed. */
     public AccountSettings withCreditsEnforced(boolean enforced) {
       return new AccountSettings(enforced, processingFeeCentsPerMillionTokens, maxInputTokens, maxOutputTokens,
-          metadata, accountId);
+          metadata, accountId, corsAllowedOrigins);
+    }
+
+    /**
+     * A copy with other allowed browser origins ({@code scheme://host[:port]} each, or {@code *}); empty turns
+     * CORS off.
+     *
+     * @throws IllegalArgumentException naming the first malformed entry ({@code corsAllowedOrigins[1] must ...})
+     */
+    public AccountSettings withCorsAllowedOrigins(List<String> origins) {
+      return new AccountSettings(creditsEnforced, processingFeeCentsPerMillionTokens, maxInputTokens, maxOutputTokens,
+          metadata, accountId, origins);
     }
   }
 

@@ -38,7 +38,8 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>{@code
  * GatewayFront front = GatewayFront.create(gateway);
- * GatewayFront.Route route = front.route("POST", "/v1/chat/completions", headerBytes, authorization, apiKey);
+ * GatewayFront.Route route = front.route("POST", "/v1/chat/completions", headerBytes, request::header);
+ * route.forEachCorsHeader(response::setHeader); // CORS for allowed browser origins, on every answer
  * if (route.reply() != null) { write(route.reply()); return; }
  * GatewayFront.Outcome outcome = front.call(route.surface(), body, query, headers);
  * }</pre>
@@ -97,7 +98,8 @@ public final class GatewayFront {
   /**
    * What to do with a request under {@code /v1/}, before its body is read: {@code GET /v1/models} and every
    * refusal (unknown path, wrong method, headers over {@link #MAX_HEADER_BYTES}) are answered at once; a
-   * {@code POST} to a surface asks for its body.
+   * {@code POST} to a surface asks for its body. This form sees no {@code Origin}, so it never answers
+   * CORS: hosts use {@link #route(String, String, long, RequestHeaders)}.
    *
    * @param method the request method
    * @param rawPath the path, not decoded ({@code /v1/chat/completions})
@@ -107,31 +109,102 @@ public final class GatewayFront {
    */
   public Route route(String method, String rawPath, long headerBytes, @Nullable String authorization,
       @Nullable String apiKey) {
+    return route(method, rawPath, headerBytes, name -> name.equalsIgnoreCase("Authorization") ? authorization
+        : name.equalsIgnoreCase("x-api-key") ? apiKey : null);
+  }
+
+  /**
+   * As {@link #route(String, String, long, String, String)}, with CORS for browser clients when the
+   * {@linkplain Gateway.AccountSettings#corsAllowedOrigins() account settings} allow origins: a preflight
+   * ({@code OPTIONS} with {@code Origin} and {@code Access-Control-Request-Method}) on a surface or
+   * {@code /v1/models} is answered here (204 with the {@code Access-Control-Allow-*} headers for an allowed
+   * origin, method and headers, 403 without them otherwise), and a request from an allowed origin gets
+   * {@link Route#corsHeaders()}, which the host sets on whatever it answers. With no origin allowed (the
+   * default) nothing changes: no {@code Access-Control-*} header, and {@code OPTIONS} is answered 405 as any
+   * other method the path does not serve.
+   *
+   * @param headers the request's headers by name (case-insensitive), first value or null; the front reads
+   *     {@code Authorization}, {@code x-api-key}, {@code Origin}, {@code Access-Control-Request-Method} and
+   *     {@code Access-Control-Request-Headers}
+   */
+  public Route route(String method, String rawPath, long headerBytes, RequestHeaders headers) {
     Objects.requireNonNull(method, "method");
     Objects.requireNonNull(rawPath, "rawPath");
+    Objects.requireNonNull(headers, "headers");
+    List<String> allowed = gateway.accountSettings().corsAllowedOrigins();
+    String allowOrigin = allowed.isEmpty() ? null : Cors.allowOrigin(allowed, headers.first("Origin"));
+    List<Map.Entry<String, String>> cors = allowOrigin == null ? List.of() : Cors.responseHeaders(allowOrigin, prefix);
     Surface surface = Surface.fromPath(rawPath);
     Surface.Format format = formatOf(rawPath);
-    if (rawPath.equals("/v1/models") || rawPath.equals("/v1/models/")) {
-      if (!method.equals("GET") && !method.equals("HEAD")) {
+    boolean models = rawPath.equals("/v1/models") || rawPath.equals("/v1/models/");
+    if (method.equals("OPTIONS") && (models || surface != null) && !allowed.isEmpty()
+        && headers.first("Origin") != null && headers.first("Access-Control-Request-Method") != null) {
+      if (headerBytes > MAX_HEADER_BYTES) {
         return new Route(null, format, error(format, Ids.newRequestId(), new GatewayException(
-            ErrorCode.UNSUPPORTED_SURFACE, "Use GET on /v1/models."), null, 405));
+            ErrorCode.REQUEST_TOO_LARGE, "Request headers are larger than " + MAX_HEADER_BYTES + " bytes."), null, 431),
+            List.of());
       }
-      return new Route(null, format, models(method.equals("HEAD"), accessToken(authorization, apiKey)));
+      return new Route(null, format, preflight(models, allowOrigin, headers), List.of());
+    }
+    if (models) {
+      if (!method.equals("GET") && !method.equals("HEAD")) {
+        return new Route(null, format, withCors(cors, error(format, Ids.newRequestId(), new GatewayException(
+            ErrorCode.UNSUPPORTED_SURFACE, "Use GET on /v1/models."), null, 405)), cors);
+      }
+      return new Route(null, format, withCors(cors, models(method.equals("HEAD"),
+          accessToken(headers.first("Authorization"), headers.first("x-api-key")))), cors);
     }
     if (surface == null) {
-      return new Route(null, format, error(format, Ids.newRequestId(), new GatewayException(
+      return new Route(null, format, withCors(cors, error(format, Ids.newRequestId(), new GatewayException(
           ErrorCode.UNSUPPORTED_SURFACE, "Unsupported API surface \"" + rawPath.replaceAll("[^\\x21-\\x7e]", "?")
-          + "\"."), null, 0));
+          + "\"."), null, 0)), cors);
     }
     if (headerBytes > MAX_HEADER_BYTES) {
-      return new Route(null, format, error(format, Ids.newRequestId(), new GatewayException(
-          ErrorCode.REQUEST_TOO_LARGE, "Request headers are larger than " + MAX_HEADER_BYTES + " bytes."), null, 431));
+      return new Route(null, format, withCors(cors, error(format, Ids.newRequestId(), new GatewayException(
+          ErrorCode.REQUEST_TOO_LARGE, "Request headers are larger than " + MAX_HEADER_BYTES + " bytes."), null, 431)),
+          cors);
     }
     if (!method.equals("POST")) {
-      return new Route(null, format, error(format, Ids.newRequestId(), new GatewayException(
-          ErrorCode.UNSUPPORTED_SURFACE, "Use POST on " + surface.path() + "."), null, 405));
+      return new Route(null, format, withCors(cors, error(format, Ids.newRequestId(), new GatewayException(
+          ErrorCode.UNSUPPORTED_SURFACE, "Use POST on " + surface.path() + "."), null, 405)), cors);
     }
-    return new Route(surface, format, null);
+    return new Route(surface, format, null, cors);
+  }
+
+  /**
+   * A preflight's answer: 204 with {@code Access-Control-Allow-Origin}, {@code -Allow-Methods},
+   * {@code -Allow-Headers} (the requested ones, each allowed) and {@code -Max-Age}; or a plain 403 with no
+   * {@code Access-Control-*} header when the origin, the method or a requested header is not allowed. No
+   * access key is needed (a browser sends none with a preflight).
+   */
+  private HttpReply preflight(boolean models, @Nullable String allowOrigin, RequestHeaders headers) {
+    String method = headers.first("Access-Control-Request-Method");
+    boolean methodOk = models ? "GET".equals(method) || "HEAD".equals(method) : "POST".equals(method);
+    String allowHeaders = Cors.allowHeaders(headers.first("Access-Control-Request-Headers"));
+    List<Map.Entry<String, String>> h = new ArrayList<>();
+    if (allowOrigin == null || !methodOk || allowHeaders == null) {
+      h.add(Cors.entry("Vary", "Origin"));
+      ReportHeaders.write(prefix, Ids.newRequestId(), 0, null, null, null, (n, v) -> h.add(Cors.entry(n, v)));
+      return new HttpReply(403, h, new byte[0]);
+    }
+    h.add(Cors.entry("Access-Control-Allow-Origin", allowOrigin));
+    h.add(Cors.entry("Vary", "Origin"));
+    h.add(Cors.entry("Access-Control-Allow-Methods", models ? "GET, HEAD" : "POST"));
+    if (!allowHeaders.isEmpty()) {
+      h.add(Cors.entry("Access-Control-Allow-Headers", allowHeaders));
+    }
+    h.add(Cors.entry("Access-Control-Max-Age", String.valueOf(Cors.MAX_AGE_SECONDS)));
+    ReportHeaders.write(prefix, Ids.newRequestId(), 0, null, null, null, (n, v) -> h.add(Cors.entry(n, v)));
+    return new HttpReply(204, h, new byte[0]);
+  }
+
+  private static HttpReply withCors(List<Map.Entry<String, String>> cors, HttpReply reply) {
+    if (cors.isEmpty()) {
+      return reply;
+    }
+    List<Map.Entry<String, String>> h = new ArrayList<>(reply.headers());
+    h.addAll(cors);
+    return new HttpReply(reply.status(), h, reply.body());
   }
 
   /** The 413 answer for a body over {@link #maxRequestBytes()}; the host reads no more of it. */
@@ -201,8 +274,9 @@ public final class GatewayFront {
 
   /**
    * Passes the headers of a forwarded response to {@code add}, in order: the provider's (as the
-   * {@code ResponseHeaderPolicy} let them through, without any named like a report header, and without
-   * {@code Date}, which every HTTP server writes itself), then the report headers, then
+   * {@code ResponseHeaderPolicy} let them through, without any named like a report header, without the
+   * provider's {@code Access-Control-*} (the gateway's own CORS decision is {@link Route#corsHeaders()}), and
+   * without {@code Date}, which every HTTP server writes itself), then the report headers, then
    * {@code Cache-Control: no-cache} on a stream that has none.
    */
   public void responseHeaders(GatewayResponse response, BiConsumer<String, String> add) {
@@ -210,8 +284,9 @@ public final class GatewayFront {
     Objects.requireNonNull(add, "add");
     boolean[] cacheControl = {false};
     response.headers().forEach((name, value) -> {
-      if (name.regionMatches(true, 0, prefix, 0, prefix.length()) || name.equalsIgnoreCase("Date")) {
-        return;
+      if (name.regionMatches(true, 0, prefix, 0, prefix.length()) || name.equalsIgnoreCase("Date")
+          || name.regionMatches(true, 0, "Access-Control-", 0, 15)) {
+        return; // the gateway decides CORS, not the provider
       }
       if (name.equalsIgnoreCase("Cache-Control")) {
         cacheControl[0] = true;
@@ -286,16 +361,49 @@ public final class GatewayFront {
     return rawPath.startsWith("/v1/messages") ? Surface.Format.ANTHROPIC : Surface.Format.OPENAI;
   }
 
+  /**
+   * A request's headers as the host holds them: the first value of a header, by case-insensitive name, or
+   * null. The JDK server's {@code Headers::getFirst} and the servlet's {@code HttpServletRequest::getHeader}
+   * are such lookups.
+   */
+  @FunctionalInterface
+  public interface RequestHeaders {
+    /** The first value of the header {@code name} (any case), or null when the request has none. */
+    @Nullable String first(String name);
+  }
+
   /** What {@link #route} decided: an answer to send now, or the surface whose body to read. */
   public static final class Route {
     private final @Nullable Surface surface;
     private final Surface.Format format;
     private final @Nullable HttpReply reply;
+    private final List<Map.Entry<String, String>> cors;
 
-    Route(@Nullable Surface surface, Surface.Format format, @Nullable HttpReply reply) {
+    Route(@Nullable Surface surface, Surface.Format format, @Nullable HttpReply reply,
+        List<Map.Entry<String, String>> cors) {
       this.surface = surface;
       this.format = format;
       this.reply = reply;
+      this.cors = cors;
+    }
+
+    /**
+     * The CORS headers for the request's origin ({@code Access-Control-Allow-Origin}, {@code Vary: Origin},
+     * {@code Access-Control-Expose-Headers}), which the host sets on every answer to this request: the
+     * forwarded response, a stream, and errors made after {@code route} ({@link #bodyTooLarge},
+     * {@link #overloaded}, {@link #call}'s). Empty when CORS is off or the origin is not allowed.
+     * {@link #reply()} already carries them.
+     */
+    public List<Map.Entry<String, String>> corsHeaders() {
+      return cors;
+    }
+
+    /** Passes each of {@link #corsHeaders()} to {@code set}, in order. */
+    public void forEachCorsHeader(BiConsumer<String, String> set) {
+      Objects.requireNonNull(set, "set");
+      for (Map.Entry<String, String> h : cors) {
+        set.accept(h.getKey(), h.getValue());
+      }
     }
 
     /** The surface to read a body for and {@link #call}; null when {@link #reply()} is set. */

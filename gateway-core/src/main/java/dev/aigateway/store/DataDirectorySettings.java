@@ -185,9 +185,25 @@ public final class DataDirectorySettings {
     if (n == null || !n.isObject() || !n.has("processingFeeCentsPerMillionTokens")) {
       return null;
     }
+    List<String> origins = corsAllowedOrigins();
     return new Gateway.AccountSettings(n.path("creditsEnforced").asBoolean(false),
         n.path("processingFeeCentsPerMillionTokens").asLong(Gateway.AccountSettings.DEFAULT_PROCESSING_FEE),
-        optLong(n, "maxInputTokens"), optLong(n, "maxOutputTokens"), optText(n, "metadata"), optText(n, "accountId"));
+        optLong(n, "maxInputTokens"), optLong(n, "maxOutputTokens"), optText(n, "metadata"), optText(n, "accountId"),
+        origins == null ? List.of() : origins);
+  }
+
+  /**
+   * The saved allowed browser origins ({@code corsAllowedOrigins} of {@code /gateway-config}); null when none
+   * were ever saved, so a host can fall back to its own setting.
+   */
+  public synchronized @Nullable List<String> corsAllowedOrigins() {
+    JsonNode n = root.path("gatewayConfig").get("corsAllowedOrigins");
+    if (n == null || !n.isArray()) {
+      return null;
+    }
+    List<String> out = new ArrayList<>(n.size());
+    n.forEach(e -> out.add(e.asText()));
+    return out;
   }
 
   private static @Nullable Long optLong(JsonNode n, String field) {
@@ -220,6 +236,8 @@ public final class DataDirectorySettings {
           .put("maxOutputTokens", settings.maxOutputTokens())
           .put("metadata", settings.metadata())
           .put("accountId", settings.accountId());
+      ArrayNode origins = config.putArray("corsAllowedOrigins");
+      settings.corsAllowedOrigins().forEach(origins::add);
     }
     write(next);
   }

@@ -26,8 +26,10 @@ import org.jspecify.annotations.Nullable;
  * {@code /v1/embeddings}, {@code /v1/responses}, {@code /v1/messages} and {@code GET /v1/models}, with the
  * access key as {@code Authorization: Bearer} or {@code x-api-key}. Every response, errors included,
  * carries {@code AIG-Request-Id}, {@code AIG-Attempts}, {@code AIG-Model}, {@code AIG-Provider} and, when
- * candidates were refused, {@code AIG-Rejected-Models}. Errors use the surface's own format. What a request
- * is and how it is answered is {@link GatewayFront}'s; this class carries the exchange to it and back.
+ * candidates were refused, {@code AIG-Rejected-Models}. Errors use the surface's own format. Browser clients
+ * from the origins the account settings allow get CORS ({@code OPTIONS} preflights, {@code Access-Control-*}
+ * headers). What a request is and how it is answered is {@link GatewayFront}'s; this class carries the
+ * exchange to it and back.
  *
  * <p>Streams are written chunk by chunk and flushed per chunk. If the provider breaks after the first
  * byte, the connection is closed without the terminating chunk, so the client sees an error, never a
@@ -146,8 +148,8 @@ public final class GatewayHttpHandler implements HttpHandler {
         headerBytes += h.getKey().length() + v.length() + 4;
       }
     }
-    GatewayFront.Route route = front.route(exchange.getRequestMethod(), path, headerBytes,
-        in.getFirst("Authorization"), in.getFirst("x-api-key"));
+    GatewayFront.Route route = front.route(exchange.getRequestMethod(), path, headerBytes, in::getFirst);
+    route.forEachCorsHeader(exchange.getResponseHeaders()::set); // on every answer below, errors and streams too
     HttpReply reply = route.reply();
     Surface surface = route.surface();
     if (reply != null || surface == null) {

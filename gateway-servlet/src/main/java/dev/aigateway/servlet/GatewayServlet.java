@@ -59,7 +59,9 @@ import org.slf4j.LoggerFactory;
  * thread, so streams never starve the container's other requests. When the gateway pool is full the
  * request is answered 503 with {@code Retry-After}, with no upstream call.
  *
- * <p>Responses carry the {@code AIG-*} report headers; errors use the surface's format. A stream is
+ * <p>Responses carry the {@code AIG-*} report headers; errors use the surface's format. Browser clients from
+ * the origins the account settings allow get CORS ({@code OPTIONS} preflights, {@code Access-Control-*}
+ * headers), as {@link GatewayFront#route(String, String, long, GatewayFront.RequestHeaders)} decides. A stream is
  * flushed per chunk; if the provider breaks after the first byte the connection is dropped without the
  * terminating chunk (via an async dispatch that fails), so the client never sees a clean end. A client
  * that goes away cancels the upstream call (noticed at the next write, or when the container reports the
@@ -138,8 +140,8 @@ public final class GatewayServlet extends HttpServlet {
       }
       headers.put(name, values);
     }
-    GatewayFront.Route route = front.route(req.getMethod(), path, headerBytes, req.getHeader("Authorization"),
-        req.getHeader("x-api-key"));
+    GatewayFront.Route route = front.route(req.getMethod(), path, headerBytes, req::getHeader);
+    route.forEachCorsHeader(resp::setHeader); // on every answer below, errors and streams too
     HttpReply reply = route.reply();
     Surface surface = route.surface();
     if (reply != null || surface == null) {

@@ -154,6 +154,14 @@ public class AiGatewayAutoConfiguration {
         .upstream(upstream).creditLedger(ledger).failoverPolicy(policy)
         .accountSettings(settings != null ? settings : Gateway.AccountSettings.defaults())
         .listener(CompositeListener.of(listeners.orderedStream().toList()));
+    if (state.corsAllowedOrigins() == null && !properties.getCorsAllowedOrigins().isEmpty()) {
+      try { // a list saved through /gateway-config wins over the property
+        builder.corsAllowedOrigins(properties.getCorsAllowedOrigins());
+      } catch (IllegalArgumentException e) {
+        throw new IllegalStateException(String.valueOf(e.getMessage())
+            .replaceFirst("^corsAllowedOrigins", "aigateway.cors-allowed-origins"), e);
+      }
+    }
     BaseUrlGuard guard = properties.isAllowPrivateUpstreams() ? BaseUrlGuard.syntaxOnly()
         : BaseUrlGuard.publicHttpsOnly(BaseUrlGuard.Resolver.system());
     builder.baseUrlGuard(guard);

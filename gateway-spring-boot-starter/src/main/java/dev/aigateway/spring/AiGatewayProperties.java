@@ -1,7 +1,9 @@
 package dev.aigateway.spring;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -21,6 +23,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * aigateway.managed.openai=OPENAI_API_KEY
  * aigateway.store=data-dir        # or jdbc (dev.aigateway:gateway-jdbc)
  * aigateway.redis.url=            # redis://HOST:PORT[/DB] (dev.aigateway:gateway-redis)
+ * aigateway.cors-allowed-origins=  # https://app.example.com,... or * (browser clients of /v1; none by default)
  * </pre>
  */
 @ConfigurationProperties("aigateway")
@@ -47,6 +50,11 @@ public class AiGatewayProperties {
   /** Where resources live: data-dir, or jdbc (needs dev.aigateway:gateway-jdbc). */
   private Store store = Store.DATA_DIR;
   private final Redis redis = new Redis();
+  /**
+   * Browser origins allowed to call /v1 (CORS): scheme://host[:port] each, or *. Used until PATCH
+   * /gateway-config saves a list in the data directory.
+   */
+  private List<String> corsAllowedOrigins = new ArrayList<>();
 
   /** Whether the gateway is configured at all; {@code false} registers nothing. Default {@code true}. */
   public boolean isEnabled() {
@@ -108,6 +116,19 @@ public class AiGatewayProperties {
 
   public Redis getRedis() {
     return redis;
+  }
+
+  /**
+   * The browser origins allowed to call the {@code /v1} surfaces (CORS), each {@code scheme://host[:port]} or
+   * {@code *}; the starting value of {@code /gateway-config}'s {@code corsAllowedOrigins} until a list is saved
+   * there. Default: none (CORS off).
+   */
+  public List<String> getCorsAllowedOrigins() {
+    return corsAllowedOrigins;
+  }
+
+  public void setCorsAllowedOrigins(List<String> corsAllowedOrigins) {
+    this.corsAllowedOrigins = corsAllowedOrigins;
   }
 
   /** {@code aigateway.admin.*}: the management API. */
@@ -176,6 +197,6 @@ public class AiGatewayProperties {
   public String toString() {
     return "AiGatewayProperties[enabled=" + enabled + ", dataDir=" + dataDir + ", admin=" + admin + ", upstreams="
         + upstreams.keySet() + ", allowPrivateUpstreams=" + allowPrivateUpstreams + ", managed=" + managed
-        + ", store=" + store + ", redis=" + redis + "]";
+        + ", store=" + store + ", redis=" + redis + ", corsAllowedOrigins=" + corsAllowedOrigins + "]";
   }
 }

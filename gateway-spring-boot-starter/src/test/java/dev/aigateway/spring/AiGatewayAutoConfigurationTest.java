@@ -84,6 +84,31 @@ final class AiGatewayAutoConfigurationTest {
   }
 
   @Test
+  void corsAllowedOrigins_areTheStartingValue_untilGatewayConfigSavesAList_andBadOnesFailAtStart() {
+    runner().withPropertyValues("aigateway.cors-allowed-origins=HTTPS://App.Example.com,http://localhost:5173")
+        .run(context -> {
+          assertThat(context).hasNotFailed();
+          assertThat(context.getBean(Gateway.class).accountSettings().corsAllowedOrigins())
+              .containsExactly("https://app.example.com", "http://localhost:5173");
+        });
+    runner().run(context -> assertThat(context.getBean(Gateway.class).accountSettings().corsAllowedOrigins())
+        .as("none by default").isEmpty());
+    runner().withPropertyValues("aigateway.cors-allowed-origins=https://ok.example,https://app.example.com/")
+        .run(context -> {
+          assertThat(context).hasFailed();
+          assertThat(context.getStartupFailure()).hasStackTraceContaining(
+              "IllegalStateException: aigateway.cors-allowed-origins[1] must be scheme://host[:port] without a path");
+        });
+    dev.aigateway.store.DataDirectorySettings saved = dev.aigateway.store.DataDirectorySettings.open(dataDir);
+    saved.saveGatewayConfig(new Gateway.Limits(20L << 20, java.time.Duration.ofMinutes(2),
+        java.time.Duration.ofSeconds(60), 10, java.time.Duration.ofSeconds(2)),
+        Gateway.AccountSettings.defaults().withCorsAllowedOrigins(List.of("https://saved.example")));
+    runner().withPropertyValues("aigateway.cors-allowed-origins=https://property.example").run(context ->
+        assertThat(context.getBean(Gateway.class).accountSettings().corsAllowedOrigins())
+            .as("the list saved through /gateway-config wins").containsExactly("https://saved.example"));
+  }
+
+  @Test
   void enabledFalse_registersNothing() {
     runner().withPropertyValues("aigateway.enabled=false").run(context -> {
       assertThat(context).hasNotFailed();

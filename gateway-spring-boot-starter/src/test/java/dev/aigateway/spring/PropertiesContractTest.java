@@ -27,7 +27,7 @@ final class PropertiesContractTest {
     }
     assertThat(defaults).containsOnlyKeys("aigateway.enabled", "aigateway.data-dir", "aigateway.admin.enabled",
         "aigateway.admin.path", "aigateway.admin.key", "aigateway.upstreams", "aigateway.allow-private-upstreams",
-        "aigateway.managed", "aigateway.store", "aigateway.redis.url");
+        "aigateway.managed", "aigateway.store", "aigateway.redis.url", "aigateway.cors-allowed-origins");
     assertThat(defaults).containsEntry("aigateway.enabled", "true").containsEntry("aigateway.admin.enabled", "true")
         .containsEntry("aigateway.admin.path", "/aigateway").containsEntry("aigateway.allow-private-upstreams", "false")
         .containsEntry("aigateway.store", "data-dir");
@@ -38,7 +38,8 @@ final class PropertiesContractTest {
     Map<String, String> values = Map.of("aigateway.enabled", "false", "aigateway.data-dir", "/srv/gw",
         "aigateway.admin.path", "/ops", "aigateway.upstreams.openai", "https://proxy.example.com/v1",
         "aigateway.allow-private-upstreams", "true", "aigateway.managed.anthropic", "ANTHROPIC_KEY",
-        "aigateway.store", "jdbc", "aigateway.redis.url", "redis://127.0.0.1:6379/2");
+        "aigateway.store", "jdbc", "aigateway.redis.url", "redis://127.0.0.1:6379/2",
+        "aigateway.cors-allowed-origins", "https://a.example.com,http://localhost:5173");
     AiGatewayProperties p = new Binder(new MapConfigurationPropertySource(values))
         .bind("aigateway", AiGatewayProperties.class).get();
     assertThat(p.isEnabled()).isFalse();
@@ -49,6 +50,7 @@ final class PropertiesContractTest {
     assertThat(p.getManaged()).containsEntry("anthropic", "ANTHROPIC_KEY");
     assertThat(p.getStore()).isEqualTo(AiGatewayProperties.Store.JDBC);
     assertThat(p.getRedis().getUrl()).isEqualTo("redis://127.0.0.1:6379/2");
+    assertThat(p.getCorsAllowedOrigins()).containsExactly("https://a.example.com", "http://localhost:5173");
     assertThat(p.toString()).doesNotContain("6379");
   }
 }

@@ -53,10 +53,12 @@ import org.springframework.test.context.DynamicPropertySource;
         "server.address=127.0.0.1",
         "aigateway.allow-private-upstreams=true",
         "aigateway.admin.key=" + SpringBootStarterTest.ADMIN_KEY,
+        "aigateway.cors-allowed-origins=" + SpringBootStarterTest.BROWSER_ORIGIN,
         "management.endpoints.web.exposure.include=health",
         "management.endpoint.health.show-details=always"})
 final class SpringBootStarterTest {
   static final String ADMIN_KEY = "admin-key-for-the-starter-test-7f3a";
+  static final String BROWSER_ORIGIN = "https://app.example.com";
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String COMPLETION = "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion\",\"created\":1760000000,"
       + "\"model\":\"gpt-4o-2024-08-06\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\","
@@ -244,6 +246,40 @@ final class SpringBootStarterTest {
     HttpResponse<String> accessKey = send(HttpRequest.newBuilder(uri("/aigateway/access-keys"))
         .header("Authorization", "Bearer " + plainToken).GET());
     assertThat(accessKey.statusCode()).as("an access key is not an admin key").isEqualTo(401);
+  }
+
+  @Test
+  void aBrowserClientOfAnAllowedOrigin_getsItsPreflightAnswered_andCanReadTheReportHeaders() throws Exception {
+    HttpResponse<String> preflight = send(HttpRequest.newBuilder(uri("/v1/chat/completions"))
+        .header("Origin", BROWSER_ORIGIN).header("Access-Control-Request-Method", "POST")
+        .header("Access-Control-Request-Headers", "authorization, content-type, x-stainless-lang")
+        .method("OPTIONS", HttpRequest.BodyPublishers.noBody()));
+    assertThat(preflight.statusCode()).isEqualTo(204);
+    assertThat(preflight.headers().firstValue("Access-Control-Allow-Origin")).hasValue(BROWSER_ORIGIN);
+    assertThat(preflight.headers().firstValue("Access-Control-Allow-Headers"))
+        .hasValue("authorization, content-type, x-stainless-lang");
+    HttpResponse<String> other = send(HttpRequest.newBuilder(uri("/v1/chat/completions"))
+        .header("Origin", "https://evil.example").header("Access-Control-Request-Method", "POST")
+        .method("OPTIONS", HttpRequest.BodyPublishers.noBody()));
+    assertThat(other.statusCode()).isEqualTo(403);
+    assertThat(other.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
+
+    provider.enqueue(new MockResponse.Builder().code(200).addHeader("Content-Type", "application/json")
+        .body(COMPLETION).build());
+    HttpResponse<String> served = send(HttpRequest.newBuilder(uri("/v1/chat/completions"))
+        .header("Origin", BROWSER_ORIGIN).header("Authorization", "Bearer " + plainToken)
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"gpt-4o\",\"messages\":[]}")));
+    assertThat(served.statusCode()).isEqualTo(200);
+    assertThat(provider.takeRequest(5, TimeUnit.SECONDS)).as("one upstream call, for the request only").isNotNull();
+    assertThat(served.headers().firstValue("Access-Control-Allow-Origin")).hasValue(BROWSER_ORIGIN);
+    assertThat(served.headers().firstValue("Access-Control-Expose-Headers").orElseThrow()).contains("AIG-Request-Id");
+    HttpResponse<String> management = send(HttpRequest.newBuilder(uri("/aigateway/gateway-config"))
+        .header("Origin", BROWSER_ORIGIN).header("Authorization", "Bearer " + ADMIN_KEY).GET());
+    assertThat(JSON.readTree(management.body()).path("corsAllowedOrigins").toString())
+        .isEqualTo("[\"" + BROWSER_ORIGIN + "\"]");
+    assertThat(management.headers().firstValue("Access-Control-Allow-Origin")).as("the management API is not opened")
+        .isEmpty();
   }
 
   @Test

@@ -220,6 +220,44 @@ final class GatewayServerTest {
     assertThat(json(refused).get("error").get("code").asText()).isEqualTo("insufficient_credits");
   }
 
+  private HttpResponse<String> preflight(String path, String origin) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create(server.url() + path)).header("Origin", origin)
+        .header("Access-Control-Request-Method", "POST").header("Access-Control-Request-Headers", "authorization")
+        .method("OPTIONS", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void corsAllowedOrigins_setThroughGatewayConfig_applyAtOnce_andSurviveARestart() throws Exception {
+    String origin = "https://app.example.com";
+    start(Map.of("AIGATEWAY_ADMIN_KEY", ADMIN));
+    assertThat(preflight("/v1/chat/completions", origin).statusCode()).as("CORS off by default").isEqualTo(405);
+    HttpResponse<String> patched = call("PATCH", "/gateway-config", ADMIN,
+        "{\"corsAllowedOrigins\":[\"HTTPS://APP.example.com\"]}");
+    assertThat(patched.statusCode()).isEqualTo(200);
+    assertThat(json(patched).get("corsAllowedOrigins").toString()).isEqualTo("[\"" + origin + "\"]");
+    HttpResponse<String> now = preflight("/v1/chat/completions", origin);
+    assertThat(now.statusCode()).isEqualTo(204);
+    assertThat(now.headers().firstValue("Access-Control-Allow-Origin")).hasValue(origin);
+    server.close();
+    server = null;
+    start(Map.of("AIGATEWAY_ADMIN_KEY", ADMIN));
+    assertThat(json(call("GET", "/gateway-config", ADMIN, null)).get("corsAllowedOrigins").toString())
+        .isEqualTo("[\"" + origin + "\"]");
+    HttpResponse<String> afterRestart = preflight("/v1/chat/completions", origin);
+    assertThat(afterRestart.statusCode()).isEqualTo(204);
+    assertThat(afterRestart.headers().firstValue("Access-Control-Allow-Origin")).hasValue(origin);
+    assertThat(preflight("/v1/chat/completions", "https://evil.example").statusCode()).isEqualTo(403);
+    HttpResponse<String> models = http.send(HttpRequest.newBuilder(URI.create(server.url() + "/v1/models"))
+        .header("Origin", origin).GET().build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(models.statusCode()).isEqualTo(401);
+    assertThat(models.headers().firstValue("Access-Control-Allow-Origin")).as("errors are readable too").hasValue(origin);
+    HttpResponse<String> admin = http.send(HttpRequest.newBuilder(URI.create(server.url() + "/gateway-config"))
+        .header("Origin", origin).header("Authorization", "Bearer " + ADMIN).GET().build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(admin.headers().firstValue("Access-Control-Allow-Origin")).as("the management API stays same-origin")
+        .isEmpty();
+  }
+
   @Test
   void usageEvents_ofTheDemoFailover_areServed_andSurviveARestart() throws Exception {
     start(Map.of("AIGATEWAY_ADMIN_KEY", ADMIN), "--demo"); // the demo's first request fails over: 429, then 200

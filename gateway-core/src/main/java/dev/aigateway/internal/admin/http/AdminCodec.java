@@ -180,6 +180,8 @@ public final class AdminCodec {
     nullable(n, "metadata", s.metadata());
     n.put("creditsEnforced", s.creditsEnforced());
     n.put("processingFeeCentsPerMillionTokens", s.processingFeeCentsPerMillionTokens());
+    ArrayNode origins = n.putArray("corsAllowedOrigins");
+    s.corsAllowedOrigins().forEach(origins::add);
     return n;
   }
 

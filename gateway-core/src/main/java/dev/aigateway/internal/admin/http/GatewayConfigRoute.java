@@ -2,8 +2,11 @@ package dev.aigateway.internal.admin.http;
 
 import dev.aigateway.Gateway;
 import dev.aigateway.config.ConfigurationException;
+import dev.aigateway.internal.cors.CorsOrigins;
 import dev.aigateway.internal.json.Json;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -14,14 +17,15 @@ import org.jspecify.annotations.Nullable;
 /**
  * {@code GET|PATCH /gateway-config}: the request limits, durations Go-style ({@code 120s}, {@code 1m30s},
  * {@code 500ms}), and the account settings ({@code creditsEnforced}, {@code processingFeeCentsPerMillionTokens},
- * {@code maxInputTokens}, {@code maxOutputTokens}, {@code metadata}, {@code accountId}). In PATCH an omitted
+ * {@code maxInputTokens}, {@code maxOutputTokens}, {@code metadata}, {@code accountId}, {@code corsAllowedOrigins}).
+ * In PATCH an omitted
  * field is unchanged and {@code null} restores its default (or clears it). The whole PATCH is checked before
  * anything changes; the settings are saved before they take effect.
  */
 final class GatewayConfigRoute implements AdminRoute {
   private static final Set<String> FIELDS = Set.of("totalTimeout", "perRequestTimeout", "maxAttempts",
       "maxRequestBytes", "maxRetryWait", "maxInputTokens", "maxOutputTokens", "metadata", "accountId",
-      "creditsEnforced", "processingFeeCentsPerMillionTokens");
+      "creditsEnforced", "processingFeeCentsPerMillionTokens", "corsAllowedOrigins");
   private static final Pattern DURATION_PART = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m|h)");
 
   private final Gateway gateway;
@@ -91,7 +95,30 @@ final class GatewayConfigRoute implements AdminRoute {
         o.has("maxInputTokens") ? (maxIn == null ? null : Long.valueOf(maxIn)) : s.maxInputTokens(),
         o.has("maxOutputTokens") ? (maxOut == null ? null : Long.valueOf(maxOut)) : s.maxOutputTokens(),
         o.has("metadata") ? metadata : s.metadata(),
-        o.has("accountId") ? accountId : s.accountId());
+        o.has("accountId") ? accountId : s.accountId(),
+        o.has("corsAllowedOrigins") ? origins(o) : s.corsAllowedOrigins());
+  }
+
+  /** {@code corsAllowedOrigins}: an array of {@code scheme://host[:port]} or {@code "*"}; null clears it. */
+  private static List<String> origins(Json.Obj o) {
+    List<Json.Element> els = o.optArray("corsAllowedOrigins");
+    if (els == null) {
+      return List.of();
+    }
+    if (els.size() > CorsOrigins.MAX_ENTRIES) {
+      throw new ConfigurationException(o.child("corsAllowedOrigins"), "must have at most " + CorsOrigins.MAX_ENTRIES
+          + " entries but had " + els.size());
+    }
+    List<String> out = new ArrayList<>(els.size());
+    for (Json.Element e : els) {
+      String entry = e.string(CorsOrigins.MAX_LENGTH);
+      try {
+        out.add(CorsOrigins.normalize(entry));
+      } catch (IllegalArgumentException bad) {
+        throw new ConfigurationException(e.path(), String.valueOf(bad.getMessage()));
+      }
+    }
+    return out;
   }
 
   /** A Go-style duration: {@code 120s}, {@code 1m30s}, {@code 500ms}; null (in PATCH) restores the default. */
