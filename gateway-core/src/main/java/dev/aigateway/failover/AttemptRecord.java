@@ -22,6 +22,9 @@ public final class AttemptRecord {
   private final boolean streaming;
   private final long inputTokens;
   private final long outputTokens;
+  private final long cacheReadTokens;
+  private final long reasoningTokens;
+  private final @Nullable String stopReason;
   private final @Nullable String error;
 
   private AttemptRecord(Builder b) {
@@ -38,6 +41,9 @@ public final class AttemptRecord {
     this.streaming = b.streaming;
     this.inputTokens = b.inputTokens;
     this.outputTokens = b.outputTokens;
+    this.cacheReadTokens = b.cacheReadTokens;
+    this.reasoningTokens = b.reasoningTokens;
+    this.stopReason = b.stopReason;
     this.error = b.error;
   }
 
@@ -60,6 +66,9 @@ public final class AttemptRecord {
     b.streaming = streaming;
     b.inputTokens = inputTokens;
     b.outputTokens = outputTokens;
+    b.cacheReadTokens = cacheReadTokens;
+    b.reasoningTokens = reasoningTokens;
+    b.stopReason = stopReason;
     b.error = error;
     return b;
   }
@@ -127,6 +136,23 @@ public final class AttemptRecord {
     return outputTokens;
   }
 
+  /** Prompt tokens the provider reported as read from its cache ({@code cached_tokens}, Anthropic's
+   * {@code cache_read_input_tokens}), or 0. */
+  public long cacheReadTokens() {
+    return cacheReadTokens;
+  }
+
+  /** Reasoning tokens the provider reported ({@code reasoning_tokens}), or 0. */
+  public long reasoningTokens() {
+    return reasoningTokens;
+  }
+
+  /** Why the provider stopped ({@code finish_reason} or {@code stop_reason}, e.g. {@code stop},
+   * {@code end_turn}, {@code length}), or null when it named none. */
+  public @Nullable String stopReason() {
+    return stopReason;
+  }
+
   /** A short description of a transport failure (no secret), or null. */
   public @Nullable String error() {
     return error;
@@ -151,7 +177,9 @@ public final class AttemptRecord {
         && Objects.equals(providerKeyId, r.providerKeyId) && keySource == r.keySource && statusCode == r.statusCode
         && retryAction == r.retryAction && completion == r.completion && durationMillis == r.durationMillis
         && timedOut == r.timedOut && streaming == r.streaming && inputTokens == r.inputTokens
-        && outputTokens == r.outputTokens && Objects.equals(error, r.error);
+        && outputTokens == r.outputTokens && cacheReadTokens == r.cacheReadTokens
+        && reasoningTokens == r.reasoningTokens && Objects.equals(stopReason, r.stopReason)
+        && Objects.equals(error, r.error);
   }
 
   @Override
@@ -182,6 +210,9 @@ public final class AttemptRecord {
     private boolean streaming;
     private long inputTokens;
     private long outputTokens;
+    private long cacheReadTokens;
+    private long reasoningTokens;
+    private @Nullable String stopReason;
     private @Nullable String error;
 
     private Builder() {}
@@ -244,6 +275,14 @@ public final class AttemptRecord {
     public Builder usage(long inputTokens, long outputTokens) {
       this.inputTokens = inputTokens;
       this.outputTokens = outputTokens;
+      return this;
+    }
+
+    /** The usage details beyond the token counts: cache reads, reasoning tokens and the stop reason. */
+    public Builder usageDetails(long cacheReadTokens, long reasoningTokens, @Nullable String stopReason) {
+      this.cacheReadTokens = cacheReadTokens;
+      this.reasoningTokens = reasoningTokens;
+      this.stopReason = stopReason;
       return this;
     }
 

@@ -147,6 +147,38 @@ final class UsageTest {
   }
 
   @Test
+  void usageEvents_carryTheProvidersStopReason_cacheReads_andReasoningTokens() {
+    upstream.otherwise().always(FakeUpstream.json(200, "{\"choices\":[{\"index\":0,\"finish_reason\":\"length\"}],"
+        + "\"usage\":{\"prompt_tokens\":40,\"completion_tokens\":9,\"prompt_tokens_details\":{\"cached_tokens\":32},"
+        + "\"completion_tokens_details\":{\"reasoning_tokens\":6}}}"));
+    chat(token, "{\"model\":\"gpt-4o\",\"messages\":[]}");
+    assertThat(events(true)).singleElement().satisfies(e -> {
+      assertThat(e.stopReason()).isEqualTo("length");
+      assertThat(e.inputTokens()).isEqualTo(40);
+      assertThat(e.outputTokens()).isEqualTo(9);
+      assertThat(e.cacheReadTokens()).isEqualTo(32);
+      assertThat(e.reasoningTokens()).isEqualTo(6);
+    });
+  }
+
+  @Test
+  void aStreamsStopReason_comesFromItsLastChunk() throws Exception {
+    upstream.otherwise().always(FakeUpstream.sse(200, "{\"choices\":[{\"delta\":{},\"finish_reason\":null}]}",
+        "{\"choices\":[{\"delta\":{},\"finish_reason\":\"stop\"}]}",
+        "{\"choices\":[],\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":2}}", "[DONE]"));
+    try (GatewayResponse r = gateway.handle(GatewayRequest.of(Surface.CHAT_COMPLETIONS, token,
+        "{\"model\":\"gpt-4o\",\"stream\":true,\"messages\":[]}"))) {
+      try (InputStream in = r.body()) {
+        in.readAllBytes();
+      }
+    }
+    assertThat(events(true)).singleElement().satisfies(e -> {
+      assertThat(e.stopReason()).isEqualTo("stop");
+      assertThat(e.cacheReadTokens()).isZero();
+    });
+  }
+
+  @Test
   void aStream_isRecordedWhenItEnds_withItsUsage() throws Exception {
     upstream.otherwise().always(FakeUpstream.sse(200, "{\"choices\":[]}",
         "{\"choices\":[],\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":2}}", "[DONE]"));

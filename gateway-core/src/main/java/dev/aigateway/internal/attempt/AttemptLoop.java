@@ -434,7 +434,8 @@ public final class AttemptLoop {
     long millis = Math.max(0, (clock.nanoTime() - t0) / 1_000_000);
     AttemptRecord r = AttemptRecord.builder().attemptNumber(number).provider(a.provider()).model(a.model())
         .providerKeyId(a.providerKeyId()).statusCode(status).retryAction(action).completion(completion)
-        .durationMillis(millis).timedOut(timedOut).streaming(streaming).usage(usage.input, usage.output).error(error)
+        .durationMillis(millis).timedOut(timedOut).streaming(streaming).usage(usage.input, usage.output)
+        .usageDetails(usage.cacheRead, usage.reasoning, usage.stopReason).error(error)
         .build();
     run.records.add(r);
     events.attempt(run.plan, r);

@@ -137,7 +137,8 @@ final class StreamedBody extends InputStream {
       return;
     }
     Usage usage = headUsage.merge(Usage.scan(tail, 0, tailLen));
-    AttemptRecord r = run.records.get(recordIndex).toBuilder().usage(usage.input, usage.output).build();
+    AttemptRecord r = run.records.get(recordIndex).toBuilder().usage(usage.input, usage.output)
+        .usageDetails(usage.cacheRead, usage.reasoning, usage.stopReason).build();
     run.records.set(recordIndex, r);
     loop.charge(run, attempt, usage, null, headLen + streamed);
     run.limit.served(attempt.provider(), attempt.model(), usage);
@@ -170,7 +171,8 @@ final class StreamedBody extends InputStream {
       Transfers.closeQuietly(response);
       // what arrived may name usage already (Anthropic's message_start carries the input tokens)
       Usage usage = headUsage.merge(Usage.scan(tail, 0, Math.min(tailLen, tail.length)));
-      AttemptRecord r = run.records.get(recordIndex).toBuilder().usage(usage.input, usage.output).build();
+      AttemptRecord r = run.records.get(recordIndex).toBuilder().usage(usage.input, usage.output)
+        .usageDetails(usage.cacheRead, usage.reasoning, usage.stopReason).build();
       run.records.set(recordIndex, r);
       run.limit.served(attempt.provider(), attempt.model(), usage);
       loop.chargeCut(run, attempt, usage, headLen + streamed); // what was served is paid for

@@ -1,61 +1,142 @@
 package dev.aigateway.internal.json;
 
 import java.nio.charset.StandardCharsets;
+import org.jspecify.annotations.Nullable;
 
 /**
- * Reads token counts from a response without binding it: the last {@code prompt_tokens} /
- * {@code input_tokens} and {@code completion_tokens} / {@code output_tokens} numbers in the bytes. Works
- * for OpenAI chat and responses bodies, Anthropic messages, and the usage events of their streams.
+ * Reads what a provider reported about a response without binding it: the last {@code prompt_tokens} /
+ * {@code input_tokens} and {@code completion_tokens} / {@code output_tokens} numbers in the bytes, the cache
+ * reads ({@code cached_tokens}, {@code cache_read_input_tokens}), the reasoning tokens
+ * ({@code reasoning_tokens}) and the stop reason ({@code finish_reason}, {@code stop_reason}). Works for
+ * OpenAI chat and responses bodies, Anthropic messages, and the events of their streams. One backward pass
+ * over the bytes, however many fields are looked for.
  */
 public final class Usage {
   public final long input;
   public final long output;
+  public final long cacheRead;
+  public final long reasoning;
+  public final @Nullable String stopReason;
 
-  private Usage(long input, long output) {
+  private Usage(long input, long output, long cacheRead, long reasoning, @Nullable String stopReason) {
     this.input = input;
     this.output = output;
+    this.cacheRead = cacheRead;
+    this.reasoning = reasoning;
+    this.stopReason = stopReason;
   }
 
-  public static final Usage NONE = new Usage(0, 0);
+  public static final Usage NONE = new Usage(0, 0, 0, 0, null);
+
+  private static final int INPUT = 0;
+  private static final int OUTPUT = 1;
+  private static final int CACHE_READ = 2;
+  private static final int REASONING = 3;
+  private static final int STOP = 4;
+  private static final int SLOTS = 5;
+
+  /** The member names looked for, each with its slot; earlier names win over later ones for a slot. */
+  private static final byte[][] KEYS = {
+      ascii("\"prompt_tokens\""), ascii("\"input_tokens\""), ascii("\"completion_tokens\""),
+      ascii("\"output_tokens\""), ascii("\"cached_tokens\""), ascii("\"cache_read_input_tokens\""),
+      ascii("\"reasoning_tokens\""), ascii("\"finish_reason\""), ascii("\"stop_reason\"")};
+  private static final int[] SLOT = {INPUT, INPUT, OUTPUT, OUTPUT, CACHE_READ, CACHE_READ, REASONING, STOP, STOP};
+  /** Each slot's first-named key: once found, the slot is final. */
+  private static final int[] FIRST = {0, 2, 4, 6, 7};
+
+  /** The longest stop reason kept; longer values (and values with other than word characters) are ignored. */
+  private static final int MAX_STOP_REASON = 64;
 
   public static Usage scan(byte[] b, int from, int to) {
-    long in = last(b, from, to, "\"prompt_tokens\"");
-    if (in < 0) {
-      in = last(b, from, to, "\"input_tokens\"");
-    }
-    long out = last(b, from, to, "\"completion_tokens\"");
-    if (out < 0) {
-      out = last(b, from, to, "\"output_tokens\"");
-    }
-    return in < 0 && out < 0 ? NONE : new Usage(Math.max(in, 0), Math.max(out, 0));
-  }
-
-  /** Combines counts seen in two parts of a stream (its head and its tail). */
-  public Usage merge(Usage later) {
-    return new Usage(later.input > 0 ? later.input : input, later.output > 0 ? later.output : output);
-  }
-
-  private static long last(byte[] b, int from, int to, String key) {
-    byte[] k = key.getBytes(StandardCharsets.US_ASCII);
-    for (int i = to - k.length; i >= from; i--) {
-      if (b[i] == '"' && matches(b, i, k)) {
-        int j = i + k.length;
-        while (j < to && (b[j] == ' ' || b[j] == ':' || b[j] == '\t' || b[j] == '\n' || b[j] == '\r')) {
-          j++;
+    long[] numbers = {-1, -1, -1, -1};
+    int[] rank = {Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE};
+    String stop = null;
+    int found = 0;
+    for (int i = to - 1; i >= from && found < SLOTS; i--) {
+      if (b[i] != '"') {
+        continue;
+      }
+      for (int k = 0; k < KEYS.length; k++) {
+        int slot = SLOT[k];
+        // the last occurrence of a slot's first-named key wins; a later-named key fills the slot until then
+        if (rank[slot] <= k) {
+          continue;
         }
-        long v = 0;
-        int digits = 0;
-        while (j < to && b[j] >= '0' && b[j] <= '9' && digits < 15) {
-          v = v * 10 + (b[j] - '0');
-          j++;
-          digits++;
+        byte[] key = KEYS[k];
+        if (i + key.length > to || !matches(b, i, key)) {
+          continue;
         }
-        if (digits > 0) {
-          return v;
+        int j = skipColon(b, i + key.length, to);
+        if (slot == STOP) {
+          String value = word(b, j, to);
+          if (value != null) {
+            stop = value;
+            rank[slot] = k;
+          }
+        } else {
+          long v = number(b, j, to);
+          if (v >= 0) {
+            numbers[slot] = v;
+            rank[slot] = k;
+          }
         }
+        if (rank[slot] == FIRST[slot]) {
+          found++;
+        }
+        break;
       }
     }
-    return -1;
+    if (numbers[INPUT] < 0 && numbers[OUTPUT] < 0 && numbers[CACHE_READ] < 0 && numbers[REASONING] < 0
+        && stop == null) {
+      return NONE;
+    }
+    return new Usage(Math.max(numbers[INPUT], 0), Math.max(numbers[OUTPUT], 0), Math.max(numbers[CACHE_READ], 0),
+        Math.max(numbers[REASONING], 0), stop);
+  }
+
+  /** Combines what two parts of a stream reported (its head and its tail): the later part wins. */
+  public Usage merge(Usage later) {
+    return new Usage(later.input > 0 ? later.input : input, later.output > 0 ? later.output : output,
+        later.cacheRead > 0 ? later.cacheRead : cacheRead, later.reasoning > 0 ? later.reasoning : reasoning,
+        later.stopReason != null ? later.stopReason : stopReason);
+  }
+
+  private static int skipColon(byte[] b, int j, int to) {
+    while (j < to && (b[j] == ' ' || b[j] == ':' || b[j] == '\t' || b[j] == '\n' || b[j] == '\r')) {
+      j++;
+    }
+    return j;
+  }
+
+  private static long number(byte[] b, int j, int to) {
+    long v = 0;
+    int digits = 0;
+    while (j < to && b[j] >= '0' && b[j] <= '9' && digits < 15) {
+      v = v * 10 + (b[j] - '0');
+      j++;
+      digits++;
+    }
+    return digits > 0 ? v : -1;
+  }
+
+  /** A string value of word characters ({@code [A-Za-z0-9_-]}, at most 64), or null (null, other text). */
+  private static @Nullable String word(byte[] b, int j, int to) {
+    if (j >= to || b[j] != '"') {
+      return null;
+    }
+    int start = j + 1;
+    int end = start;
+    while (end < to && end - start <= MAX_STOP_REASON) {
+      byte c = b[end];
+      if (c == '"') {
+        return end > start ? new String(b, start, end - start, StandardCharsets.US_ASCII) : null;
+      }
+      if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-')) {
+        return null;
+      }
+      end++;
+    }
+    return null;
   }
 
   private static boolean matches(byte[] b, int at, byte[] k) {
@@ -65,5 +146,9 @@ public final class Usage {
       }
     }
     return true;
+  }
+
+  private static byte[] ascii(String s) {
+    return s.getBytes(StandardCharsets.US_ASCII);
   }
 }

@@ -54,7 +54,7 @@ public final class UsageRecorder {
     long cost = in == 0 && out == 0 ? 0
         : Math.max(0, pricing.microCents(a.provider(), a.model(), a.keySource() == KeySource.MANAGED, in, out));
     return new UsageEvent(r.startedAt(), r.requestId(), r.accessKeyId(), a.attemptNumber(), last, a.statusCode(),
-        a.timedOut(), a.streaming(), null, in, out, 0, 0, cost, a.keySource(), a.providerKeyId(), a.provider(),
+        a.timedOut(), a.streaming(), a.stopReason(), in, out, a.cacheReadTokens(), a.reasoningTokens(), cost, a.keySource(), a.providerKeyId(), a.provider(),
         a.model());
   }
 }

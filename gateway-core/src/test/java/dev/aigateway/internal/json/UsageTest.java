@@ -1,0 +1,69 @@
+package dev.aigateway.internal.json;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+final class UsageTest {
+  private static Usage scan(String s) {
+    byte[] b = s.getBytes(StandardCharsets.UTF_8);
+    return Usage.scan(b, 0, b.length);
+  }
+
+  @Test
+  void openAiChat_allFields() {
+    Usage u = scan("{\"choices\":[{\"finish_reason\":\"tool_calls\"}],\"usage\":{\"prompt_tokens\":100,"
+        + "\"completion_tokens\":20,\"prompt_tokens_details\":{\"cached_tokens\":64},"
+        + "\"completion_tokens_details\":{\"reasoning_tokens\":12}}}");
+    assertThat(u.input).isEqualTo(100);
+    assertThat(u.output).isEqualTo(20);
+    assertThat(u.cacheRead).isEqualTo(64);
+    assertThat(u.reasoning).isEqualTo(12);
+    assertThat(u.stopReason).isEqualTo("tool_calls");
+  }
+
+  @Test
+  void anthropicMessage_cacheReadsAndStopReason() {
+    Usage u = scan("{\"type\":\"message\",\"stop_reason\":\"end_turn\",\"usage\":{\"input_tokens\":7,"
+        + "\"cache_creation_input_tokens\":3,\"cache_read_input_tokens\":50,\"output_tokens\":4}}");
+    assertThat(u.input).isEqualTo(7);
+    assertThat(u.output).isEqualTo(4);
+    assertThat(u.cacheRead).isEqualTo(50);
+    assertThat(u.reasoning).isZero();
+    assertThat(u.stopReason).isEqualTo("end_turn");
+  }
+
+  @Test
+  void promptTokens_winOverInputTokens_wherever_theyAppear() {
+    // OpenAI's responses API names input_tokens; a chat body naming both keeps the old precedence
+    Usage u = scan("{\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":1},\"x\":{\"input_tokens\":99}}");
+    assertThat(u.input).isEqualTo(5);
+  }
+
+  @Test
+  void theLastOccurrence_wins_andNullOrOddStopReasonsAreSkipped() {
+    Usage u = scan("data: {\"choices\":[{\"finish_reason\":\"stop\"}]}\n\n"
+        + "data: {\"choices\":[{\"finish_reason\":null}],\"usage\":{\"prompt_tokens\":1,\"completion_tokens\":2}}\n\n"
+        + "data: {\"choices\":[{\"finish_reason\":\"<script>\"}]}\n\n");
+    assertThat(u.stopReason).isEqualTo("stop");
+    assertThat(u.output).isEqualTo(2);
+  }
+
+  @Test
+  void nothingReported_isNone_andMergeKeepsTheLaterPart() {
+    assertThat(scan("{\"choices\":[]}")).isSameAs(Usage.NONE);
+    Usage head = scan("{\"usage\":{\"prompt_tokens\":3}}");
+    Usage tail = scan("{\"finish_reason\":\"length\",\"usage\":{\"completion_tokens\":8}}");
+    Usage both = head.merge(tail);
+    assertThat(both.input).isEqualTo(3);
+    assertThat(both.output).isEqualTo(8);
+    assertThat(both.stopReason).isEqualTo("length");
+  }
+
+  @Test
+  void aStopReasonLongerThan64Characters_isIgnored() {
+    assertThat(scan("{\"finish_reason\":\"" + "a".repeat(65) + "\"}").stopReason).isNull();
+    assertThat(scan("{\"finish_reason\":\"" + "a".repeat(64) + "\"}").stopReason).hasSize(64);
+  }
+}
