@@ -44,6 +44,9 @@ public final class Usage {
   /** Each slot's first-named key: once found, the slot is final. */
   private static final int[] FIRST = {0, 2, 4, 6, 7};
 
+  /** How far before the token counts the other fields are looked for. */
+  private static final int WINDOW = 4096;
+
   /** The longest stop reason kept; longer values (and values with other than word characters) are ignored. */
   private static final int MAX_STOP_REASON = 64;
 
@@ -52,7 +55,8 @@ public final class Usage {
     int[] rank = {Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE};
     String stop = null;
     int found = 0;
-    for (int i = to - 1; i >= from && found < SLOTS; i--) {
+    int stopAt = from;
+    for (int i = to - 1; i >= stopAt && found < SLOTS; i--) {
       if (b[i] != '"') {
         continue;
       }
@@ -82,6 +86,11 @@ public final class Usage {
         }
         if (rank[slot] == FIRST[slot]) {
           found++;
+          if (stopAt == from && rank[INPUT] == FIRST[INPUT] && rank[OUTPUT] == FIRST[OUTPUT]) {
+            // the details sit beside the counts (and a stop reason just before them): a bounded look further
+            // back, so that a large body without them is not read to its start
+            stopAt = Math.max(from, i - WINDOW);
+          }
         }
         break;
       }

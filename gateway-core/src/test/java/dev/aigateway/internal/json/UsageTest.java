@@ -62,6 +62,16 @@ final class UsageTest {
   }
 
   @Test
+  void aLargeBody_isNotReadToItsStart_onceTheCountsAreFound() {
+    String far = "{\"finish_reason\":\"far\",\"text\":\"" + "x".repeat(10_000) + "\",";
+    Usage u = scan(far + "\"choices\":[{\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":1,\"completion_tokens\":2}}");
+    assertThat(u.stopReason).isEqualTo("stop");
+    Usage none = scan(far + "\"usage\":{\"prompt_tokens\":1,\"completion_tokens\":2}}");
+    assertThat(none.stopReason).as("10 KB before the counts: outside the window").isNull();
+    assertThat(none.output).isEqualTo(2);
+  }
+
+  @Test
   void aStopReasonLongerThan64Characters_isIgnored() {
     assertThat(scan("{\"finish_reason\":\"" + "a".repeat(65) + "\"}").stopReason).isNull();
     assertThat(scan("{\"finish_reason\":\"" + "a".repeat(64) + "\"}").stopReason).hasSize(64);
