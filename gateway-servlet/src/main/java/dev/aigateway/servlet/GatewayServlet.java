@@ -359,7 +359,9 @@ public final class GatewayServlet extends HttpServlet {
           complete();
           return false;
         }
-        resp.flushBuffer(); // the status and headers go out before the first event
+        if (r.body().available() <= 0) {
+          resp.flushBuffer(); // nothing to send yet: the status and headers go out before the first event
+        } // else they go out with the first bytes, in one write
       } catch (IOException e) {
         clientGone = true;
         complete();

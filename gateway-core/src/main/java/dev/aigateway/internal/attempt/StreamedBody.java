@@ -78,6 +78,12 @@ final class StreamedBody extends InputStream {
     return n < 0 ? -1 : one[0] & 0xFF;
   }
 
+  /** The bytes of the head not yet read: those a read returns without waiting for the provider. */
+  @Override
+  public int available() {
+    return closed ? 0 : headLen - headPos;
+  }
+
   @Override
   public int read(byte[] b, int off, int len) throws IOException {
     if (len == 0) {
