@@ -115,16 +115,36 @@ public class AiGatewayAutoConfiguration {
       throw new IllegalStateException(JdbcParts.MISSING);
     }
     String[] names = beans.getBeanNamesForType(DataSource.class);
-    if (names.length != 1) {
+    String name = names.length == 1 ? names[0] : primary(beans, names);
+    if (name == null) {
       throw new IllegalStateException("aigateway.store=jdbc keeps the gateway's state on the application's "
           + "DataSource (PostgreSQL), but the application has " + (names.length == 0 ? "none" : names.length
-          + " DataSource beans") + ": declare one (for instance with spring-boot-starter-jdbc and spring.datasource.url)"
-          + (names.length == 0 ? "" : ", or replace the gateway's KeyStore, CreditLedger and UsageLog beans"));
+          + " DataSource beans and none is @Primary") + ": declare one (for instance with spring-boot-starter-jdbc "
+          + "and spring.datasource.url)"
+          + (names.length == 0 ? "" : ", mark one @Primary, or replace the gateway's KeyStore, CreditLedger and "
+          + "UsageLog beans"));
     }
     if (beans instanceof ConfigurableListableBeanFactory factory) {
-      factory.registerDependentBean(names[0], dependent);
+      factory.registerDependentBean(name, dependent);
     }
-    return beans.getBean(names[0], DataSource.class);
+    return beans.getBean(name, DataSource.class);
+  }
+
+  /** The one primary bean among {@code names}, or null. */
+  private static @Nullable String primary(ListableBeanFactory beans, String[] names) {
+    if (!(beans instanceof ConfigurableListableBeanFactory factory)) {
+      return null;
+    }
+    String found = null;
+    for (String n : names) {
+      if (factory.containsBeanDefinition(n) && factory.getBeanDefinition(n).isPrimary()) {
+        if (found != null) {
+          return null;
+        }
+        found = n;
+      }
+    }
+    return found;
   }
 
   /** The gateway's own state beside the store: generated admin key digests, saved limits. */

@@ -209,6 +209,62 @@ final class AiGatewayAutoConfigurationTest {
   }
 
   @Test
+  void storeJdbc_withTwoDataSources_failsAtStart_unlessOneIsPrimary() {
+    runner().withPropertyValues("aigateway.store=jdbc").withUserConfiguration(TwoDataSources.class).run(context -> {
+      assertThat(context).hasFailed();
+      assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("2 DataSource beans")
+          .hasMessageContaining("@Primary");
+    });
+  }
+
+  @Test
+  void storeJdbc_withTwoDataSources_usesThePrimaryOne() {
+    String url = dev.aigateway.jdbc.TestDatabase.get().newDatabaseUrl();
+    runner().withPropertyValues("aigateway.store=jdbc", "test.url=" + url,
+        "AIGATEWAY_MASTER_KEY=AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=")
+        .withUserConfiguration(PrimaryDataSource.class).run(context -> {
+          assertThat(context).hasNotFailed();
+          Gateway gateway = context.getBean(Gateway.class);
+          assertThat(((dev.aigateway.jdbc.JdbcKeyStore) gateway.keyStore()).dataSource())
+              .isSameAs(context.getBean("main"));
+          assertThat(gateway.creditLedger()).isInstanceOf(dev.aigateway.jdbc.JdbcCreditLedger.class);
+          assertThat(gateway.usageLog()).isInstanceOf(dev.aigateway.jdbc.JdbcUsageLog.class);
+        });
+  }
+
+  /** The application's database, primary, and a second pool the gateway must leave alone. */
+  @Configuration(proxyBeanMethods = false)
+  static class PrimaryDataSource {
+    @Bean
+    @org.springframework.context.annotation.Primary
+    javax.sql.DataSource main(org.springframework.core.env.Environment env) {
+      com.zaxxer.hikari.HikariDataSource ds = new com.zaxxer.hikari.HikariDataSource();
+      ds.setJdbcUrl(env.getRequiredProperty("test.url"));
+      ds.setMaximumPoolSize(4);
+      return ds;
+    }
+
+    @Bean
+    javax.sql.DataSource reporting() {
+      return new com.zaxxer.hikari.HikariDataSource();
+    }
+  }
+
+  /** Two pools that never connect (the failure comes first). */
+  @Configuration(proxyBeanMethods = false)
+  static class TwoDataSources {
+    @Bean
+    javax.sql.DataSource first() {
+      return new com.zaxxer.hikari.HikariDataSource();
+    }
+
+    @Bean
+    javax.sql.DataSource second() {
+      return new com.zaxxer.hikari.HikariDataSource();
+    }
+  }
+
+  @Test
   void redisUrl_withoutTheRedisModule_failsAtStart_withoutShowingTheUrl() {
     runner().withClassLoader(new FilteredClassLoader("dev.aigateway.redis."))
         .withPropertyValues("aigateway.redis.url=redis://:s3cret-pass@127.0.0.1:6379/0").run(context -> {
