@@ -63,6 +63,27 @@ final class JdbcCreditLedgerContractTest extends CreditLedgerContract {
   }
 
   @Test
+  void chargesTheDatabaseRefuses_stayPending_andAreWrittenOnceItIsBack() {
+    JdbcCreditLedger ledger = (JdbcCreditLedger) ledger();
+    ledger.grant(10, null);
+    ledger.charge(charge(1, 1, 100));
+    TestDatabase.get().execute("alter table " + schema + ".credit_transactions rename to credit_transactions_away");
+    try {
+      assertThatThrownBy(ledger::flush).isInstanceOf(JdbcStoreException.class);
+      ledger.charge(charge(1, 1, 20));
+      assertThat(ledger.balanceMicroCents()).as("the balance still counts the unwritten charges")
+          .isEqualTo(10 * CreditLedger.MICRO_CENTS_PER_CENT - 120);
+    } finally {
+      TestDatabase.get().execute("alter table " + schema + ".credit_transactions_away rename to credit_transactions");
+    }
+    ledger.flush();
+    try (JdbcCreditLedger other = open(FakeClock.create(), Duration.ofHours(1))) {
+      assertThat(other.balanceMicroCents()).isEqualTo(10 * CreditLedger.MICRO_CENTS_PER_CENT - 120);
+      assertThat(other.transactions(null, 10).items().get(0).requests()).isEqualTo(2);
+    }
+  }
+
+  @Test
   void chargesOnDifferentDays_areOneTransactionPerUtcDay() {
     FakeClock clock = FakeClock.at(java.time.Instant.parse("2026-11-20T23:59:59Z"));
     try (JdbcCreditLedger ledger = open(clock, Duration.ofHours(1))) {

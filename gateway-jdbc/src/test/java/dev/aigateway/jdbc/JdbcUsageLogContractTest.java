@@ -1,6 +1,7 @@
 package dev.aigateway.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.aigateway.spi.UsageEvent;
 import dev.aigateway.spi.UsageLog;
@@ -63,6 +64,24 @@ final class JdbcUsageLogContractTest extends UsageLogContract {
       }
       assertThat(rows()).isEqualTo(1);
     }
+  }
+
+  @Test
+  void aBatchTheDatabaseRefuses_staysQueued_andIsWrittenOnceItIsBack() throws Exception {
+    JdbcUsageLog log = (JdbcUsageLog) log();
+    Instant t = clock().now();
+    log.record(served(t, "rq_1", "aigk_1", "openai"));
+    TestDatabase.get().execute("alter table " + schema + ".usage_events rename to usage_events_away");
+    try {
+      assertThatThrownBy(log::flush).isInstanceOf(JdbcStoreException.class).hasMessageContaining("1 usage events");
+      log.record(served(t.plusSeconds(1), "rq_2", "aigk_1", "openai"));
+    } finally {
+      TestDatabase.get().execute("alter table " + schema + ".usage_events_away rename to usage_events");
+    }
+    log.flush();
+    assertThat(rows()).isEqualTo(2);
+    assertThat(log.list(UsageLog.Query.all()).events()).extracting(UsageEvent::requestId)
+        .containsExactly("rq_2", "rq_1");
   }
 
   @Test
