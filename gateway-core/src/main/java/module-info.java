@@ -22,9 +22,10 @@ module dev.aigateway.core {
   exports dev.aigateway.routing;
   exports dev.aigateway.spi;
   exports dev.aigateway.store;
-  exports dev.aigateway.internal.auth to dev.aigateway.httpserver, dev.aigateway.okhttp;
+  exports dev.aigateway.internal.auth to dev.aigateway.httpserver, dev.aigateway.okhttp, dev.aigateway.jdbc;
   exports dev.aigateway.internal.admin.http to dev.aigateway.httpserver, dev.aigateway.servlet;
   exports dev.aigateway.internal.json to dev.aigateway.httpserver;
   exports dev.aigateway.internal.store to dev.aigateway.jdbc;
+  exports dev.aigateway.internal.usage to dev.aigateway.jdbc;
   exports dev.aigateway.internal.dashboard to dev.aigateway.httpserver, dev.aigateway.servlet;
 }

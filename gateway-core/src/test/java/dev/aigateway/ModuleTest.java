@@ -26,7 +26,8 @@ final class ModuleTest {
     assertThat(exports).containsOnlyKeys("dev.aigateway", "dev.aigateway.admin", "dev.aigateway.catalog",
         "dev.aigateway.config", "dev.aigateway.failover", "dev.aigateway.http", "dev.aigateway.resource", "dev.aigateway.routing",
         "dev.aigateway.spi", "dev.aigateway.store", "dev.aigateway.internal.admin.http", "dev.aigateway.internal.auth",
-        "dev.aigateway.internal.dashboard", "dev.aigateway.internal.json", "dev.aigateway.internal.store");
+        "dev.aigateway.internal.dashboard", "dev.aigateway.internal.json", "dev.aigateway.internal.store",
+        "dev.aigateway.internal.usage");
     exports.forEach((pkg, targets) -> {
       if (pkg.startsWith("dev.aigateway.internal.")) {
         assertThat(targets).as(pkg).isNotEmpty()

@@ -104,6 +104,15 @@ public final class JdbcKeyStore implements KeyStore, AutoCloseable {
   }
 
   /**
+   * The database this store uses: the host's {@code DataSource}, or the pool it built from a URL (closed with
+   * the store). A {@link JdbcCreditLedger} and a {@link JdbcUsageLog} on the same schema may share it; close
+   * them before the store.
+   */
+  public DataSource dataSource() {
+    return db.dataSource();
+  }
+
+  /**
    * Applies the changes other instances have made, now, rather than at the next notification or poll; answers
    * when they are applied and the listeners told.
    *

@@ -6,6 +6,7 @@ import dev.aigateway.Gateway;
 import dev.aigateway.admin.AccessKeyChange;
 import dev.aigateway.admin.CreatedAccessKey;
 import java.nio.file.Path;
+import java.time.Duration;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,6 +37,36 @@ final class DocsExampleTest {
       gateway.close();
       replica.close();
       store.close();
+    }
+  }
+
+  @Test
+  void theLedgerAndTheUsageLog_shareTheStoresDatabase() {
+    DataSource dataSource = TestDatabase.get().dataSource();
+    String masterKeyBase64 = JdbcKeyStoreContractTest.MASTER_KEY;
+    String schema = TestDatabase.newSchema();
+    // --8<-- [start:jdbc-credits-usage]
+    JdbcKeyStore store = JdbcKeyStore.builder().dataSource(dataSource).masterKey(masterKeyBase64)
+        .schema(schema).build();
+    JdbcCreditLedger ledger = JdbcCreditLedger.builder()
+        .dataSource(store.dataSource())      // the same database (and schema) as the store
+        .schema(store.schema())
+        .build();
+    JdbcUsageLog usage = JdbcUsageLog.builder()
+        .dataSource(store.dataSource())
+        .schema(store.schema())
+        .retention(Duration.ofDays(30))     // the default
+        .build();
+    Gateway gateway = Gateway.builder().keyStore(store).creditLedger(ledger).usageLog(usage).build();
+    // ... serve requests; on shutdown, the gateway first, then what it writes to:
+    gateway.close();
+    usage.close();                          // writes the queued events
+    ledger.close();                         // writes the pending charges
+    store.close();
+    // --8<-- [end:jdbc-credits-usage]
+    try (JdbcCreditLedger again = JdbcCreditLedger.builder().dataSource(dataSource).schema(schema).build()) {
+      assertThat(again.balanceMicroCents()).isZero();
+      assertThat(again.grant(5, null).amountMicroCents()).isEqualTo(5_000_000);
     }
   }
 

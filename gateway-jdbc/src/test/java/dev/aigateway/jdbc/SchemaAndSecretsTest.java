@@ -57,7 +57,7 @@ final class SchemaAndSecretsTest {
         started.add(f.get(60, TimeUnit.SECONDS));
       }
       assertThat(rows("select version, description from " + schema + ".schema_version"))
-          .containsExactly("1 resources");
+          .containsExactly("1 resources", "3 credits usage");
       Gateway gateway = Gateway.builder().keyStore(started.get(0)).build();
       CreatedAccessKey created = gateway.admin().accessKeys().create(AccessKeyChange.builder().name("m").build());
       for (JdbcKeyStore s : started) {
@@ -69,6 +69,25 @@ final class SchemaAndSecretsTest {
       started.forEach(JdbcKeyStore::close);
       pool.shutdownNow();
     }
+  }
+
+  @Test
+  void versionsNeedNotBeContiguous_aMissingOrForeignVersionIsNoObstacle() throws Exception {
+    String schema = TestDatabase.newSchema();
+    builder(schema).masterKey(KEY).build().close();
+    // a schema from before the credits tables, which another build has taken to a version 2 this one lacks
+    TestDatabase.get().execute("drop table " + schema + ".credit_transactions, " + schema + ".usage_events");
+    TestDatabase.get().execute("delete from " + schema + ".schema_version where version = 3");
+    TestDatabase.get().execute("insert into " + schema + ".schema_version (version, description, checksum) "
+        + "values (2, 'from another build', 'x')");
+    try (JdbcCreditLedger ledger = JdbcCreditLedger.builder().dataSource(TestDatabase.get().dataSource())
+        .schema(schema).build()) {
+      ledger.grant(5, null);
+      assertThat(ledger.balanceCents()).isEqualTo(5);
+    }
+    assertThat(rows("select version, description from " + schema + ".schema_version order by version"))
+        .containsExactly("1 resources", "2 from another build", "3 credits usage");
+    builder(schema).masterKey(KEY).build().close(); // and the key store opens it as before
   }
 
   @Test

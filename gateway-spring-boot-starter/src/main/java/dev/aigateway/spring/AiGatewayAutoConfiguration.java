@@ -13,16 +13,20 @@ import dev.aigateway.spi.CreditLedger;
 import dev.aigateway.spi.GatewayListener;
 import dev.aigateway.spi.KeyStore;
 import dev.aigateway.spi.Upstream;
+import dev.aigateway.spi.UsageLog;
 import dev.aigateway.store.DataDirectoryCreditLedger;
 import dev.aigateway.store.DataDirectorySettings;
 import dev.aigateway.store.DataDirectoryKeyStore;
+import dev.aigateway.store.DataDirectoryUsageLog;
 import jakarta.servlet.DispatcherType;
 import java.io.PrintStream;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -33,31 +37,43 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Condition;
+import org.springframework.context.annotation.ConditionContext;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.core.env.Environment;
+import org.springframework.core.type.AnnotatedTypeMetadata;
+import org.springframework.util.ClassUtils;
 import org.springframework.web.servlet.handler.SimpleUrlHandlerMapping;
 
 /**
  * The gateway in a Spring Boot application (DESIGN §10): a {@link Gateway} built from beans the application
  * may replace ({@link KeyStore}, {@link CredentialResolver}, {@link Upstream}, {@link CreditLedger},
- * {@link FailoverPolicy}; every {@link GatewayListener} bean is told every event), served at {@code /v1/*} of
- * the application by a filter that leaves the application's own routes alone, and the management API under
- * {@code aigateway.admin.path}. Configured by {@link AiGatewayProperties}; {@code aigateway.enabled=false}
- * registers nothing.
+ * {@link FailoverPolicy}, {@link UsageLog}; every {@link GatewayListener} bean is told every event), served at
+ * {@code /v1/*} of the application by a filter that leaves the application's own routes alone, and the
+ * management API under {@code aigateway.admin.path}. Configured by {@link AiGatewayProperties};
+ * {@code aigateway.enabled=false} registers nothing.
  *
- * <p>Seams for modules that bring their own parts: {@code dev.aigateway:gateway-jdbc} provides the
- * {@link KeyStore} (and {@link CreditLedger}) bean for {@code aigateway.store=jdbc} from an auto-configuration
- * ordered before this one; {@code dev.aigateway:gateway-redis} registers a bean named {@value #REDIS_BEAN}
- * for {@code aigateway.redis.url}; {@code dev.aigateway:gateway-micrometer} provides a {@link GatewayListener}
- * bean. The dashboard is served by the management API's servlet at {@code <admin.path>/dashboard/}.
+ * <p>Optional modules: with {@code aigateway.store=jdbc} and {@code dev.aigateway:gateway-jdbc} on the class
+ * path, the store, the credit ledger and the usage log are kept on the application's {@code DataSource} bean
+ * (PostgreSQL), shared by every instance of the application; with {@code aigateway.redis.url} and
+ * {@code dev.aigateway:gateway-redis}, per-key limits, budgets and provider-requested cooldowns are counted in
+ * that Redis (the bean {@value #REDIS_BEAN}). A property set without its module stops the start with a message
+ * that names the module. {@code dev.aigateway:gateway-micrometer} provides a {@link GatewayListener} bean. The
+ * dashboard is served by the management API's servlet at {@code <admin.path>/dashboard/}.
  */
 @AutoConfiguration
 @ConditionalOnProperty(prefix = "aigateway", name = "enabled", havingValue = "true", matchIfMissing = true)
 @EnableConfigurationProperties(AiGatewayProperties.class)
 public class AiGatewayAutoConfiguration {
-  /** The name of the bean that marks the shared counters of {@code gateway-redis} as present. */
+  /**
+   * The name of the bean holding the shared counters of {@code gateway-redis} ({@code RedisLimits}) for
+   * {@code aigateway.redis.url}; an application bean of that name replaces it.
+   */
   public static final String REDIS_BEAN = "aigatewayRedis";
+  /** The name of the gateway bean. */
+  static final String GATEWAY_BEAN = "aigateway";
   /** The name of the registration of the filter that serves {@code /v1/*}. */
   public static final String FILTER_REGISTRATION = "aigatewayFilterRegistration";
   /**
@@ -67,16 +83,68 @@ public class AiGatewayAutoConfiguration {
    */
   public static final int FILTER_ORDER = -110;
 
-  /** The embedded store in {@code aigateway.data-dir}, master key from env {@code AIGATEWAY_MASTER_KEY}. */
+  /**
+   * The embedded store in {@code aigateway.data-dir}, master key from env {@code AIGATEWAY_MASTER_KEY}; with
+   * {@code aigateway.store=jdbc}, {@code JdbcKeyStore} on the application's {@code DataSource} (the same master
+   * key on every instance: {@code AIGATEWAY_MASTER_KEY}, else {@code master.key} in the data directory).
+   */
   @Bean
   @ConditionalOnMissingBean(KeyStore.class)
-  public KeyStore aigatewayKeyStore(AiGatewayProperties properties, Environment env) {
+  public KeyStore aigatewayKeyStore(AiGatewayProperties properties, Environment env, ListableBeanFactory beans) {
     if (properties.getStore() == AiGatewayProperties.Store.JDBC) {
-      throw new IllegalStateException("aigateway.store=jdbc requires dev.aigateway:gateway-jdbc on the class path "
-          + "(its auto-configuration provides the KeyStore on the application's DataSource), or a KeyStore bean "
-          + "of the application's own");
+      return JdbcParts.keyStore(jdbcDataSource(beans, "aigatewayKeyStore"), env.getProperty("AIGATEWAY_MASTER_KEY"),
+          properties.getDataDir());
     }
     return DataDirectoryKeyStore.open(properties.getDataDir(), env.getProperty("AIGATEWAY_MASTER_KEY"));
+  }
+
+  /** Whether the application's class loader has {@code className} (an optional module). */
+  private static boolean present(ListableBeanFactory beans, String className) {
+    ClassLoader loader = beans instanceof ConfigurableListableBeanFactory f ? f.getBeanClassLoader() : null;
+    return ClassUtils.isPresent(className, loader != null ? loader : AiGatewayAutoConfiguration.class.getClassLoader());
+  }
+
+  /**
+   * The application's one {@code DataSource} bean, for {@code aigateway.store=jdbc}; {@code dependent} is
+   * destroyed before it (its pending writes go out while the pool is open).
+   *
+   * @throws IllegalStateException when {@code gateway-jdbc} is missing, or there is no single DataSource bean
+   */
+  private static DataSource jdbcDataSource(ListableBeanFactory beans, String dependent) {
+    if (!present(beans, JdbcParts.KEY_STORE_CLASS)) {
+      throw new IllegalStateException(JdbcParts.MISSING);
+    }
+    String[] names = beans.getBeanNamesForType(DataSource.class);
+    String name = names.length == 1 ? names[0] : primary(beans, names);
+    if (name == null) {
+      throw new IllegalStateException("aigateway.store=jdbc keeps the gateway's state on the application's "
+          + "DataSource (PostgreSQL), but the application has " + (names.length == 0 ? "none" : names.length
+          + " DataSource beans and none is @Primary") + ": declare one (for instance with spring-boot-starter-jdbc "
+          + "and spring.datasource.url)"
+          + (names.length == 0 ? "" : ", mark one @Primary, or replace the gateway's KeyStore, CreditLedger and "
+          + "UsageLog beans"));
+    }
+    if (beans instanceof ConfigurableListableBeanFactory factory) {
+      factory.registerDependentBean(name, dependent);
+    }
+    return beans.getBean(name, DataSource.class);
+  }
+
+  /** The one primary bean among {@code names}, or null. */
+  private static @Nullable String primary(ListableBeanFactory beans, String[] names) {
+    if (!(beans instanceof ConfigurableListableBeanFactory factory)) {
+      return null;
+    }
+    String found = null;
+    for (String n : names) {
+      if (factory.containsBeanDefinition(n) && factory.getBeanDefinition(n).isPrimary()) {
+        if (found != null) {
+          return null;
+        }
+        found = n;
+      }
+    }
+    return found;
   }
 
   /** The gateway's own state beside the store: generated admin key digests, saved limits. */
@@ -118,13 +186,55 @@ public class AiGatewayAutoConfiguration {
   }
 
   /**
-   * The account's credits, in the data directory ({@code credits.log}); enforced only when
-   * {@code /gateway-config} turns {@code creditsEnforced} on. Closed (pending charges written) on shutdown.
+   * The account's credits, in the data directory ({@code credits.log}), or with {@code aigateway.store=jdbc} in
+   * the application's database (one balance for every instance); enforced only when {@code /gateway-config}
+   * turns {@code creditsEnforced} on. Closed (pending charges written) on shutdown.
    */
   @Bean
   @ConditionalOnMissingBean(CreditLedger.class)
-  public CreditLedger aigatewayCreditLedger(AiGatewayProperties properties) {
+  public CreditLedger aigatewayCreditLedger(AiGatewayProperties properties, ListableBeanFactory beans) {
+    if (properties.getStore() == AiGatewayProperties.Store.JDBC) {
+      return JdbcParts.creditLedger(jdbcDataSource(beans, "aigatewayCreditLedger"));
+    }
     return DataDirectoryCreditLedger.open(properties.getDataDir());
+  }
+
+  /**
+   * The usage events ({@code /usage}, {@code /usage/overview}), in the data directory ({@code usage/}), or with
+   * {@code aigateway.store=jdbc} in the application's database (one log for every instance); kept 30 days.
+   * Closed (queued events written) on shutdown.
+   */
+  @Bean
+  @ConditionalOnMissingBean(UsageLog.class)
+  public UsageLog aigatewayUsageLog(AiGatewayProperties properties, ListableBeanFactory beans) {
+    if (properties.getStore() == AiGatewayProperties.Store.JDBC) {
+      return JdbcParts.usageLog(jdbcDataSource(beans, "aigatewayUsageLog"));
+    }
+    return DataDirectoryUsageLog.open(properties.getDataDir());
+  }
+
+  /**
+   * {@code RedisLimits} for {@code aigateway.redis.url} when {@code gateway-redis} is on the class path; it
+   * connects lazily and is closed after the gateway.
+   */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(name = RedisParts.LIMITS_CLASS)
+  @Conditional(RedisUrlSet.class)
+  static class SharedCounters {
+    @Bean(name = REDIS_BEAN)
+    @ConditionalOnMissingBean(name = REDIS_BEAN)
+    AutoCloseable aigatewayRedis(AiGatewayProperties properties) {
+      return RedisParts.open(java.util.Objects.requireNonNull(properties.getRedis().getUrl(), "aigateway.redis.url"));
+    }
+  }
+
+  /** {@code aigateway.redis.url} is set and not blank. */
+  static final class RedisUrlSet implements Condition {
+    @Override
+    public boolean matches(ConditionContext context, AnnotatedTypeMetadata metadata) {
+      String url = context.getEnvironment().getProperty("aigateway.redis.url");
+      return url != null && !url.isBlank();
+    }
   }
 
   /** The design's verdicts and cooldowns. */
@@ -138,20 +248,26 @@ public class AiGatewayAutoConfiguration {
    * The gateway, closed when the application stops. Every {@link GatewayListener} bean is told each event,
    * in the beans' order.
    */
-  @Bean(destroyMethod = "close")
+  @Bean(name = GATEWAY_BEAN, destroyMethod = "close")
   @ConditionalOnMissingBean(Gateway.class)
   public Gateway aigateway(AiGatewayProperties properties, KeyStore keyStore, CredentialResolver credentials,
-      Upstream upstream, CreditLedger ledger, FailoverPolicy policy, ObjectProvider<GatewayListener> listeners,
-      DataDirectorySettings state, ListableBeanFactory beans) {
+      Upstream upstream, CreditLedger ledger, UsageLog usageLog, FailoverPolicy policy,
+      ObjectProvider<GatewayListener> listeners, DataDirectorySettings state, ListableBeanFactory beans) {
     String redis = properties.getRedis().getUrl();
-    if (redis != null && !redis.isBlank() && !beans.containsBean(REDIS_BEAN)) {
-      throw new IllegalStateException("aigateway.redis.url is set, but shared counters require "
-          + "dev.aigateway:gateway-redis on the class path (its auto-configuration provides the bean '"
-          + REDIS_BEAN + "')");
+    Object redisBean = null;
+    if (redis != null && !redis.isBlank()) {
+      if (!beans.containsBean(REDIS_BEAN)) {
+        throw new IllegalStateException("aigateway.redis.url is set, but shared counters require "
+            + "dev.aigateway:gateway-redis on the class path (it provides the bean '" + REDIS_BEAN + "')");
+      }
+      redisBean = beans.getBean(REDIS_BEAN);
+      if (beans instanceof ConfigurableListableBeanFactory factory) {
+        factory.registerDependentBean(REDIS_BEAN, GATEWAY_BEAN); // the gateway closes first, then Redis
+      }
     }
     Gateway.AccountSettings settings = state.accountSettings();
     Gateway.Builder builder = Gateway.builder().keyStore(keyStore).credentialResolver(credentials)
-        .upstream(upstream).creditLedger(ledger).failoverPolicy(policy)
+        .upstream(upstream).creditLedger(ledger).usageLog(usageLog).failoverPolicy(policy)
         .accountSettings(settings != null ? settings : Gateway.AccountSettings.defaults())
         .listener(CompositeListener.of(listeners.orderedStream().toList()));
     if (state.corsAllowedOrigins() == null && !properties.getCorsAllowedOrigins().isEmpty()) {
@@ -173,6 +289,9 @@ public class AiGatewayAutoConfiguration {
       guard.check(field, url);
       builder.baseUrl(provider, url);
     });
+    if (redisBean != null && present(beans, RedisParts.LIMITS_CLASS)) {
+      RedisParts.applyTo(redisBean, builder);
+    }
     Gateway gateway = builder.build();
     Gateway.Limits saved = state.limits(gateway.limits());
     if (saved != null) {

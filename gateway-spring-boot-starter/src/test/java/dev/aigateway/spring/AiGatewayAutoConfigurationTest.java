@@ -20,6 +20,7 @@ import dev.aigateway.spi.CredentialResolver;
 import dev.aigateway.spi.GatewayListener;
 import dev.aigateway.spi.KeyStore;
 import dev.aigateway.spi.Upstream;
+import dev.aigateway.spi.UsageLog;
 import dev.aigateway.store.DataDirectoryKeyStore;
 import dev.aigateway.testing.FakeClock;
 import dev.aigateway.testing.FakeUpstream;
@@ -73,6 +74,7 @@ final class AiGatewayAutoConfigurationTest {
       assertThat(((DataDirectoryKeyStore) gateway.keyStore()).directory()).isEqualTo(dataDir);
       assertThat(context.getBean(Upstream.class)).isInstanceOf(OwnedUpstream.class);
       assertThat(gateway.creditLedger()).isInstanceOf(dev.aigateway.store.DataDirectoryCreditLedger.class);
+      assertThat(gateway.usageLog()).isInstanceOf(dev.aigateway.store.DataDirectoryUsageLog.class);
       FilterRegistrationBean<?> filter = context.getBean(AiGatewayAutoConfiguration.FILTER_REGISTRATION,
           FilterRegistrationBean.class);
       assertThat(filter.getUrlPatterns()).containsExactly("/v1/*");
@@ -158,12 +160,14 @@ final class AiGatewayAutoConfigurationTest {
     upstream.forKey("sk-second-000").respond(FakeUpstream.json(200, "{\"ok\":true}"));
     KeyStore store = KeyStore.inMemory();
     CreditLedger ledger = CreditLedger.inMemory();
+    UsageLog usage = UsageLog.inMemory(dev.aigateway.spi.Clock.system());
     runner().withBean(KeyStore.class, () -> store).withBean(Upstream.class, () -> upstream)
-        .withBean(CreditLedger.class, () -> ledger)
+        .withBean(CreditLedger.class, () -> ledger).withBean(UsageLog.class, () -> usage)
         .withUserConfiguration(ConflictMeansNextKey.class).run(context -> {
           Gateway gateway = context.getBean(Gateway.class);
           assertThat(gateway.keyStore()).isSameAs(store);
           assertThat(gateway.creditLedger()).isSameAs(ledger);
+          assertThat(gateway.usageLog()).isSameAs(usage);
           assertThat(context).doesNotHaveBean(DataDirectoryKeyStore.class);
           String token = provision(gateway, "sk-first-0000", "sk-second-000");
           try (GatewayResponse r = gateway.handle(GatewayRequest.of(Surface.CHAT_COMPLETIONS, token, BODY))) {
@@ -173,7 +177,8 @@ final class AiGatewayAutoConfigurationTest {
           }
           assertThat(upstream.requests()).hasSize(2);
         });
-    assertThat(dataDir).as("the application's store and ledger: no data directory written").isEmptyDirectory();
+    assertThat(dataDir).as("the application's store, ledger and usage log: no data directory written")
+        .isEmptyDirectory();
   }
 
   @Test
@@ -205,26 +210,110 @@ final class AiGatewayAutoConfigurationTest {
   }
 
   @Test
-  void storeJdbc_withoutAKeyStoreBean_failsAtStart_namingTheModule() {
-    runner().withPropertyValues("aigateway.store=jdbc").run(context -> {
+  void storeJdbc_withoutTheJdbcModule_failsAtStart_namingTheModule() {
+    FilteredClassLoader withoutJdbc = new FilteredClassLoader("dev.aigateway.jdbc.");
+    runner().withClassLoader(withoutJdbc).withPropertyValues("aigateway.store=jdbc").run(context -> {
       assertThat(context).hasFailed();
       assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("aigateway.store=jdbc")
           .hasMessageContaining("requires dev.aigateway:gateway-jdbc");
     });
-    runner().withPropertyValues("aigateway.store=jdbc").withBean(KeyStore.class, KeyStore::inMemory)
+    // the application's own store, ledger and usage log need no module
+    runner().withClassLoader(withoutJdbc).withPropertyValues("aigateway.store=jdbc")
+        .withBean(KeyStore.class, KeyStore::inMemory).withBean(CreditLedger.class, CreditLedger::inMemory)
+        .withBean(UsageLog.class, () -> UsageLog.inMemory(dev.aigateway.spi.Clock.system()))
         .run(context -> assertThat(context).hasNotFailed().hasSingleBean(Gateway.class));
   }
 
   @Test
+  void storeJdbc_withoutADataSourceBean_failsAtStart_sayingSo() {
+    runner().withPropertyValues("aigateway.store=jdbc").run(context -> {
+      assertThat(context).hasFailed();
+      assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("aigateway.store=jdbc")
+          .hasMessageContaining("DataSource").hasMessageContaining("none");
+    });
+  }
+
+  @Test
+  void storeJdbc_withTwoDataSources_failsAtStart_unlessOneIsPrimary() {
+    runner().withPropertyValues("aigateway.store=jdbc").withUserConfiguration(TwoDataSources.class).run(context -> {
+      assertThat(context).hasFailed();
+      assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("2 DataSource beans")
+          .hasMessageContaining("@Primary");
+    });
+  }
+
+  @Test
+  void storeJdbc_withTwoDataSources_usesThePrimaryOne() {
+    String url = dev.aigateway.jdbc.TestDatabase.get().newDatabaseUrl();
+    runner().withPropertyValues("aigateway.store=jdbc", "test.url=" + url,
+        "AIGATEWAY_MASTER_KEY=AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=")
+        .withUserConfiguration(PrimaryDataSource.class).run(context -> {
+          assertThat(context).hasNotFailed();
+          Gateway gateway = context.getBean(Gateway.class);
+          assertThat(((dev.aigateway.jdbc.JdbcKeyStore) gateway.keyStore()).dataSource())
+              .isSameAs(context.getBean("main"));
+          assertThat(gateway.creditLedger()).isInstanceOf(dev.aigateway.jdbc.JdbcCreditLedger.class);
+          assertThat(gateway.usageLog()).isInstanceOf(dev.aigateway.jdbc.JdbcUsageLog.class);
+        });
+  }
+
+  /** The application's database, primary, and a second pool the gateway must leave alone. */
+  @Configuration(proxyBeanMethods = false)
+  static class PrimaryDataSource {
+    @Bean
+    @org.springframework.context.annotation.Primary
+    javax.sql.DataSource main(org.springframework.core.env.Environment env) {
+      com.zaxxer.hikari.HikariDataSource ds = new com.zaxxer.hikari.HikariDataSource();
+      ds.setJdbcUrl(env.getRequiredProperty("test.url"));
+      ds.setMaximumPoolSize(4);
+      return ds;
+    }
+
+    @Bean
+    javax.sql.DataSource reporting() {
+      return new com.zaxxer.hikari.HikariDataSource();
+    }
+  }
+
+  /** Two pools that never connect (the failure comes first). */
+  @Configuration(proxyBeanMethods = false)
+  static class TwoDataSources {
+    @Bean
+    javax.sql.DataSource first() {
+      return new com.zaxxer.hikari.HikariDataSource();
+    }
+
+    @Bean
+    javax.sql.DataSource second() {
+      return new com.zaxxer.hikari.HikariDataSource();
+    }
+  }
+
+  @Test
   void redisUrl_withoutTheRedisModule_failsAtStart_withoutShowingTheUrl() {
-    runner().withPropertyValues("aigateway.redis.url=redis://:s3cret-pass@127.0.0.1:6379/0").run(context -> {
+    runner().withClassLoader(new FilteredClassLoader("dev.aigateway.redis."))
+        .withPropertyValues("aigateway.redis.url=redis://:s3cret-pass@127.0.0.1:6379/0").run(context -> {
       assertThat(context).hasFailed();
       assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("aigateway.redis.url")
           .hasMessageContaining("dev.aigateway:gateway-redis").hasMessageNotContaining("s3cret-pass");
     });
-    runner().withPropertyValues("aigateway.redis.url=redis://127.0.0.1:6379")
+    runner().withClassLoader(new FilteredClassLoader("dev.aigateway.redis."))
+        .withPropertyValues("aigateway.redis.url=redis://127.0.0.1:6379")
         .withBean(AiGatewayAutoConfiguration.REDIS_BEAN, Object.class, Object::new)
         .run(context -> assertThat(context).hasNotFailed().hasSingleBean(Gateway.class));
+  }
+
+  @Test
+  void aBadRedisUrl_failsAtStart_withoutShowingIt() {
+    runner().withPropertyValues("aigateway.redis.url=http://:s3cret-pass@127.0.0.1:6379/0").run(context -> {
+      assertThat(context).hasFailed();
+      assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("aigateway.redis.url")
+          .hasMessageNotContaining("s3cret-pass");
+      Throwable t = context.getStartupFailure();
+      for (; t != null; t = t.getCause()) {
+        assertThat(String.valueOf(t.getMessage())).doesNotContain("s3cret-pass");
+      }
+    });
   }
 
   @Test

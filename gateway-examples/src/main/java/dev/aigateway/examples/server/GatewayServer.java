@@ -23,9 +23,13 @@ import dev.aigateway.store.DataDirectorySettings;
 import dev.aigateway.store.DataDirectoryCreditLedger;
 import dev.aigateway.store.DataDirectoryUsageLog;
 import dev.aigateway.store.DataDirectoryKeyStore;
+import dev.aigateway.jdbc.JdbcCreditLedger;
 import dev.aigateway.jdbc.JdbcKeyStore;
+import dev.aigateway.jdbc.JdbcUsageLog;
 import dev.aigateway.redis.RedisLimits;
+import dev.aigateway.spi.CreditLedger;
 import dev.aigateway.spi.KeyStore;
+import dev.aigateway.spi.UsageLog;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -65,8 +69,8 @@ public final class GatewayServer implements AutoCloseable {
         --idle-timeout S            seconds to wait for a silent client (default 30)
         --header-timeout S          seconds a new connection has to send its request headers (default 10)
         --max-header-bytes N        largest request header block; more is answered 431 (default 65536)
-        --database URL              jdbc:postgresql://HOST:PORT/DB?user=U&password=P: the store shared by many
-                                    servers, instead of the data directory's (which keeps server.json, credits)
+        --database URL              jdbc:postgresql://HOST:PORT/DB?user=U&password=P: the store, credits and usage
+                                    shared by many servers, instead of the data directory's (which keeps server.json)
         --redis URL                 redis://HOST:PORT[/DB]: per-key limits, budgets and cooldowns shared by servers
       environment: AIGATEWAY_ADMIN_KEY (admin API key), AIGATEWAY_MASTER_KEY (base64, 32 bytes)""";
 
@@ -74,14 +78,16 @@ public final class GatewayServer implements AutoCloseable {
   /** Closes the store: the data directory's, or the shared PostgreSQL one ({@code --database}). */
   private final AutoCloseable closeStore;
   private final @Nullable RedisLimits redis;
-  private final DataDirectoryCreditLedger ledger;
-  private final DataDirectoryUsageLog usage;
+  /** Closes the credit ledger (writes pending charges): the data directory's, or the shared one. */
+  private final AutoCloseable ledger;
+  /** Closes the usage log (writes queued events): the data directory's, or the shared one. */
+  private final AutoCloseable usage;
   private final Gateway gateway;
   private final @Nullable DemoProviders demo;
   private final String url;
 
   private GatewayServer(Server server, AutoCloseable closeStore, @Nullable RedisLimits redis,
-      DataDirectoryCreditLedger ledger, DataDirectoryUsageLog usage, Gateway gateway, @Nullable DemoProviders demo,
+      AutoCloseable ledger, AutoCloseable usage, Gateway gateway, @Nullable DemoProviders demo,
       String url) {
     this.server = server;
     this.closeStore = closeStore;
@@ -134,9 +140,10 @@ public final class GatewayServer implements AutoCloseable {
     DataDirectorySettings state = DataDirectorySettings.open(o.data);
     KeyStore store;
     AutoCloseable closeStore;
+    JdbcKeyStore shared = null;
     if (o.database != null) {
       // the master key seals provider secrets: the same on every server sharing the database
-      JdbcKeyStore shared = JdbcKeyStore.open(o.database, env.get("AIGATEWAY_MASTER_KEY"),
+      shared = JdbcKeyStore.open(o.database, env.get("AIGATEWAY_MASTER_KEY"),
           o.data.resolve("master.key"));
       store = shared;
       closeStore = shared;
@@ -145,19 +152,39 @@ public final class GatewayServer implements AutoCloseable {
       store = local;
       closeStore = local;
     }
-    DataDirectoryCreditLedger ledger;
+    // credits and usage where the store is: in the data directory, or on the store's database (its pool)
+    CreditLedger ledger;
+    AutoCloseable closeLedger;
     RedisLimits redis = null;
     try {
-      ledger = DataDirectoryCreditLedger.open(o.data);
+      if (shared != null) {
+        JdbcCreditLedger l = JdbcCreditLedger.builder().dataSource(shared.dataSource()).schema(shared.schema())
+            .build();
+        ledger = l;
+        closeLedger = l;
+      } else {
+        DataDirectoryCreditLedger l = DataDirectoryCreditLedger.open(o.data);
+        ledger = l;
+        closeLedger = l;
+      }
     } catch (RuntimeException e) {
       closeQuietly(closeStore, "the store");
       throw e;
     }
-    DataDirectoryUsageLog usage;
+    UsageLog usage;
+    AutoCloseable closeUsage;
     try {
-      usage = DataDirectoryUsageLog.open(o.data);
+      if (shared != null) {
+        JdbcUsageLog u = JdbcUsageLog.builder().dataSource(shared.dataSource()).schema(shared.schema()).build();
+        usage = u;
+        closeUsage = u;
+      } else {
+        DataDirectoryUsageLog u = DataDirectoryUsageLog.open(o.data);
+        usage = u;
+        closeUsage = u;
+      }
     } catch (RuntimeException e) {
-      ledger.close();
+      closeQuietly(closeLedger, "the credit ledger");
       closeQuietly(closeStore, "the store");
       throw e;
     }
@@ -227,18 +254,19 @@ public final class GatewayServer implements AutoCloseable {
       out.println("data directory: " + o.data.toAbsolutePath());
       if (o.database != null) {
         out.println("store: PostgreSQL (shared)");
+        out.println("credits and usage: PostgreSQL (shared)");
       }
       if (o.redis != null) {
         out.println("limits and cooldowns: Redis (shared)");
       }
-      GatewayServer s = new GatewayServer(server, closeStore, redis, ledger, usage, gateway, demo, url);
+      GatewayServer s = new GatewayServer(server, closeStore, redis, closeLedger, closeUsage, gateway, demo, url);
       if (demo != null) {
         s.runDemo(demo, out);
       }
       return s;
     } catch (IOException | RuntimeException e) {
-      usage.close();
-      ledger.close();
+      closeQuietly(closeUsage, "the usage log");
+      closeQuietly(closeLedger, "the credit ledger");
       if (redis != null) {
         redis.close();
       }
@@ -306,8 +334,8 @@ public final class GatewayServer implements AutoCloseable {
   }
 
   /**
-   * Stops taking requests, lets those in flight finish (up to 10 s), then stops the server and flushes
-   * the data directory.
+   * Stops taking requests, lets those in flight finish (up to 10 s), then stops the server and writes what the
+   * usage log and the credit ledger hold pending (to the data directory, or the database).
    */
   @Override
   public void close() {
@@ -315,16 +343,8 @@ public final class GatewayServer implements AutoCloseable {
     if (demo != null) {
       demo.close();
     }
-    try {
-      usage.close(); // writes the pending usage events
-    } catch (UncheckedIOException e) {
-      System.err.println("closing the usage log: " + e.getMessage());
-    }
-    try {
-      ledger.close(); // writes the pending credit charges
-    } catch (UncheckedIOException e) {
-      System.err.println("closing the credit ledger: " + e.getMessage());
-    }
+    closeQuietly(usage, "the usage log"); // writes the pending usage events
+    closeQuietly(ledger, "the credit ledger"); // writes the pending credit charges
     if (redis != null) {
       redis.close();
     }

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * DESIGN §6 {@code --database} and {@code --redis}: two runnable servers on one PostgreSQL and one Redis act
  * as one gateway. A key created on one works on the other, a revocation on one is seen by the other within
- * a second, and a per-key request limit is counted across both.
+ * a second, a per-key request limit is counted across both, and both keep one usage log and one credit balance.
  */
 final class SharedServersTest {
   private static final String ADMIN = "aigak_shared_servers_admin_key_0123456789";
@@ -80,6 +80,22 @@ final class SharedServersTest {
         assertThat(over.body()).contains("access_key_rate_limited");
         assertThat(chat(b, token).statusCode()).isEqualTo(429);
 
+        // one usage log: the request A served and the one B served are listed and summed on either server
+        // (each server writes its events within a second)
+        JsonNode usage = awaitJson(b, "/usage", u -> u.get("items").size() == 2);
+        assertThat(usage.get("items")).hasSize(2);
+        JsonNode overview = awaitJson(a, "/usage/overview?groupBy=accessKey",
+            o -> o.get("items").size() == 1 && o.get("items").get(0).get("requests").asInt() == 2);
+        assertThat(overview.get("items").get(0).get("groupKey").asText()).isEqualTo(key.get("id").asText());
+
+        // one credit balance: granted through A, shown by B within its one-second refresh
+        assertThat(call(a, "POST", "/credits/grants", ADMIN, "{\"amountCents\":1234,\"description\":\"shared\"}")
+            .statusCode()).isEqualTo(201);
+        assertThat(awaitJson(b, "/credits/balance", bal -> bal.get("balanceCents").asLong() == 1234)
+            .get("balanceCents").asLong()).isEqualTo(1234);
+        assertThat(json(call(b, "GET", "/credits/transactions", ADMIN, null)).get("items").get(0).get("description")
+            .asText()).isEqualTo("shared");
+
         // revoked on A: refused by B within a second
         assertThat(call(a, "DELETE", "/access-keys/" + key.get("id").asText(), ADMIN, null).statusCode())
             .isEqualTo(204);
@@ -97,7 +113,8 @@ final class SharedServersTest {
         database, "--redis", redis, "--allow-private-upstreams", "--upstream", upstream}, env,
         new PrintStream(printed, true, StandardCharsets.UTF_8));
     assertThat(printed.toString(StandardCharsets.UTF_8)).contains("store: PostgreSQL (shared)")
-        .contains("limits and cooldowns: Redis (shared)").doesNotContain("password");
+        .contains("credits and usage: PostgreSQL (shared)").contains("limits and cooldowns: Redis (shared)")
+        .doesNotContain("password");
     return s;
   }
 
@@ -111,6 +128,20 @@ final class SharedServersTest {
       if (last != status) {
         Thread.sleep(10);
       }
+    }
+    return last;
+  }
+
+  /** Polls an admin path until {@code done} holds (at most 5 s); answers the last body. */
+  private JsonNode awaitJson(GatewayServer s, String path, java.util.function.Predicate<JsonNode> done)
+      throws Exception {
+    JsonNode last = null;
+    for (int i = 0; i < 250; i++) {
+      last = json(call(s, "GET", path, ADMIN, null));
+      if (done.test(last)) {
+        return last;
+      }
+      Thread.sleep(20);
     }
     return last;
   }

@@ -10,11 +10,13 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,14 +32,20 @@ public final class SchemaMigrator {
   private static final Logger LOG = LoggerFactory.getLogger(SchemaMigrator.class);
   /** The advisory lock class for migrations ({@code 'AIGX'}); the object id is {@code hashtext(schema)}. */
   static final int MIGRATION_LOCK = 1095321432;
-  /** Every script, oldest first; a new version is added at the end and never edited once released. */
-  static final List<String> SCRIPTS = List.of("V1__resources.sql");
+  /**
+   * Every script; a new version is added and never edited once released. They run in version order, and the
+   * numbers need not be contiguous: a version missing from the list is simply not applied, and a schema that
+   * records a version this list lacks (applied by another build) is left as it is. Each script is applied when
+   * its own version is not recorded, whatever newer versions are, so scripts must not depend on one another
+   * beyond V1.
+   */
+  static final List<String> SCRIPTS = List.of("V1__resources.sql", "V3__credits_usage.sql");
 
   private SchemaMigrator() {}
 
   /** The version of the newest script this library ships. */
   public static int latestVersion() {
-    return version(SCRIPTS.get(SCRIPTS.size() - 1));
+    return SCRIPTS.stream().mapToInt(SchemaMigrator::version).max().orElse(0);
   }
 
   /**
@@ -65,6 +73,13 @@ public final class SchemaMigrator {
     }
   }
 
+  /** {@link #migrate(Connection, String, String)} on a connection borrowed from {@code dataSource}. */
+  public static int migrate(DataSource dataSource, String schema) throws SQLException {
+    try (Connection c = dataSource.getConnection()) {
+      return migrate(c, schema, Sql.channel(schema));
+    }
+  }
+
   private static int migrateLocked(Connection c, String schema, String channel) throws SQLException {
     String quoted = Sql.quote(schema);
     boolean exists;
@@ -89,7 +104,7 @@ public final class SchemaMigrator {
       }
     }
     int count = 0;
-    for (String script : SCRIPTS) {
+    for (String script : SCRIPTS.stream().sorted(Comparator.comparingInt(SchemaMigrator::version)).toList()) {
       int version = version(script);
       String text = read(script);
       String checksum = sha256(text);

@@ -23,7 +23,7 @@ public final class Sql {
   }
 
   /** The schema as a quoted identifier (already checked, so it holds no quote). */
-  static String quote(String schema) {
+  public static String quote(String schema) {
     return '"' + checkSchema(schema) + '"';
   }
 
