@@ -110,25 +110,29 @@ final class SchemaAndSecretsTest {
     String schema = TestDatabase.newSchema();
     String secret = "sk-canary-provider-secret-4f1e2d3c";
     String token;
+    String adminToken;
     try (JdbcKeyStore store = builder(schema).masterKey(KEY).build()) {
       Gateway g = Gateway.builder().keyStore(store).build();
       g.admin().providerKeys().create(ProviderKeyChange.builder().providerId("openai").name("canary").value(secret)
           .build());
       token = g.admin().accessKeys().create(AccessKeyChange.builder().name("canary").build()).token();
+      adminToken = g.admin().adminKeys().create(dev.aigateway.admin.AdminKeyChange.builder().name("canary").build())
+          .token();
     }
     StringBuilder dump = new StringBuilder();
     for (String table : List.of("access_keys", "configurations", "provider_keys", "providers", "virtual_models",
-        "changes", "store_meta")) {
+        "admin_keys", "changes", "store_meta")) {
       rows("select t::text from " + schema + "." + table + " t").forEach(r -> dump.append(r).append('\n'));
     }
-    assertThat(dump).contains("aigk_").contains("aigpk_"); // the rows are there
+    assertThat(dump).contains("aigk_").contains("aigpk_").contains("aigak_"); // the rows are there
     String tokenSecret = token.substring(token.lastIndexOf('-') + 1);
-    for (String canary : List.of(secret, token, tokenSecret)) {
+    String adminSecret = adminToken.substring(adminToken.lastIndexOf('_') + 1);
+    for (String canary : List.of(secret, token, tokenSecret, adminToken, adminSecret)) {
       byte[] bytes = canary.getBytes(StandardCharsets.UTF_8);
       assertThat(dump.toString()).doesNotContain(canary)
           .doesNotContain(Base64.getEncoder().encodeToString(bytes))
           .doesNotContain(HexFormat.of().formatHex(bytes));
-      if (canary.equals(token)) {
+      if (canary.equals(token) || canary.equals(adminToken)) {
         continue; // its public part is shown on purpose (keyRedacted); its secret part is checked piece by piece
       }
       for (int i = 0; i + 8 <= canary.length(); i += 4) {

@@ -31,7 +31,7 @@ public final class SchemaMigrator {
   /** The advisory lock class for migrations ({@code 'AIGX'}); the object id is {@code hashtext(schema)}. */
   static final int MIGRATION_LOCK = 1095321432;
   /** Every script, oldest first; a new version is added at the end and never edited once released. */
-  static final List<String> SCRIPTS = List.of("V1__resources.sql");
+  static final List<String> SCRIPTS = List.of("V1__resources.sql", "V2__admin_keys.sql");
 
   private SchemaMigrator() {}
 
