@@ -57,7 +57,7 @@ final class SchemaAndSecretsTest {
         started.add(f.get(60, TimeUnit.SECONDS));
       }
       assertThat(rows("select version, description from " + schema + ".schema_version"))
-          .containsExactly("1 resources");
+          .containsExactly("1 resources", "2 admin keys");
       Gateway gateway = Gateway.builder().keyStore(started.get(0)).build();
       CreatedAccessKey created = gateway.admin().accessKeys().create(AccessKeyChange.builder().name("m").build());
       for (JdbcKeyStore s : started) {
@@ -68,6 +68,29 @@ final class SchemaAndSecretsTest {
     } finally {
       started.forEach(JdbcKeyStore::close);
       pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void aSchemaOfTheVersionBeforeAdminKeys_isMigrated_andItsResourcesKept() throws Exception {
+    String schema = TestDatabase.newSchema();
+    String accessKeyId;
+    try (JdbcKeyStore store = builder(schema).masterKey(KEY).build()) {
+      accessKeyId = Gateway.builder().keyStore(store).build().admin().accessKeys()
+          .create(AccessKeyChange.builder().name("from before").build()).key().id();
+    }
+    // as a schema that only the first script made
+    TestDatabase.get().execute("drop table " + schema + ".admin_keys; delete from " + schema
+        + ".schema_version where version = 2");
+    try (JdbcKeyStore store = builder(schema).masterKey(KEY).build()) {
+      assertThat(rows("select version from " + schema + ".schema_version order by version")).containsExactly("1", "2");
+      assertThat(store.accessKey(accessKeyId)).isNotNull();
+      Gateway g = Gateway.builder().keyStore(store).build();
+      String id = g.admin().adminKeys().create(dev.aigateway.admin.AdminKeyChange.builder().name("new").build())
+          .key().id();
+      assertThat(rows("select id from " + schema + ".admin_keys")).containsExactly(id);
+      assertThat(rows("select resource_type from " + schema + ".changes where resource_id = '" + id + "'"))
+          .containsExactly("ADMIN_KEY");
     }
   }
 
