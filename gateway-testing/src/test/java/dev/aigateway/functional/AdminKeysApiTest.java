@@ -160,6 +160,18 @@ final class AdminKeysApiTest {
   }
 
   @Test
+  void rotationInJava_createsTheNewKey_thenDeletesTheOld() throws IOException {
+    String oldId = gateway.admin().adminKeys().create(AdminKeyChange.builder().name("old").build()).key().id();
+    // --8<-- [start:admin-keys]
+    CreatedAdminKey ci = gateway.admin().adminKeys().create(AdminKeyChange.builder().name("ci").build());
+    String token = ci.token(); // shown this once: "Authorization: Bearer <token>" on the management API
+    gateway.admin().adminKeys().delete(oldId); // the last admin key in the store cannot be deleted (conflict)
+    // --8<-- [end:admin-keys]
+    assertThat(call(api, token, "GET", "/api-keys", null, "").status()).isEqualTo(200);
+    assertThat(gateway.admin().adminKeys().list(null, 10).items()).extracting(AdminKey::name).containsExactly("ci");
+  }
+
+  @Test
   void theLastStoredKey_mayBeDeleted_whenATokenIsConfigured() throws IOException {
     String id = json(call("POST", "/api-keys", null, "{}")).path("id").asText();
     assertThat(call("DELETE", "/api-keys/" + id, null, "").status()).isEqualTo(204);
