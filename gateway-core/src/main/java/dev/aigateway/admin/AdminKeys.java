@@ -81,7 +81,10 @@ public final class AdminKeys {
     return admin.adminKeys().create(AdminKeyChange.builder().name("initial").build()).token();
   }
 
-  /** Whether the token is an admin key; every digest is compared in constant time. */
+  /**
+   * Whether the token is one configured here (the store's admin API keys are checked by the management API
+   * beside these); every digest is compared in constant time.
+   */
   public boolean verify(@Nullable String token) {
     if (token == null || token.isEmpty() || token.length() > 512) {
       return false;

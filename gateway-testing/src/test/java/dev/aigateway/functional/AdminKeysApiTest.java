@@ -248,6 +248,50 @@ final class AdminKeysApiTest {
   }
 
   @Test
+  void eightThreadsUsingAKey_whileItIsDeleted_noRequestSucceedsAfterTheDeleteReturns() throws Exception {
+    CreatedAdminKey doomed = gateway.admin().adminKeys().create(AdminKeyChange.builder().name("doomed").build());
+    java.util.concurrent.atomic.AtomicBoolean deleted = new java.util.concurrent.atomic.AtomicBoolean();
+    AtomicInteger lateSuccesses = new AtomicInteger();
+    AtomicInteger successes = new AtomicInteger();
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+    java.util.concurrent.CountDownLatch running = new java.util.concurrent.CountDownLatch(8);
+    java.util.List<java.util.concurrent.Future<?>> users = new java.util.ArrayList<>();
+    try {
+      for (int t = 0; t < 8; t++) {
+        users.add(pool.submit(() -> {
+          running.countDown();
+          for (int i = 0; i < 400; i++) {
+            boolean afterDelete = deleted.get(); // read before the request starts
+            int status = call(api, doomed.token(), "GET", "/gateway-config", null, "").status();
+            if (status == 200) {
+              successes.incrementAndGet();
+              if (afterDelete) {
+                lateSuccesses.incrementAndGet();
+              }
+            }
+          }
+          return null;
+        }));
+      }
+      running.await();
+      long giveUp = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+      while (successes.get() < 50 && System.nanoTime() < giveUp) {
+        Thread.onSpinWait();
+      }
+      gateway.admin().adminKeys().delete(doomed.key().id(), configured);
+      deleted.set(true);
+      for (java.util.concurrent.Future<?> f : users) {
+        f.get(60, java.util.concurrent.TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(successes.get()).as("requests before the delete").isGreaterThanOrEqualTo(50);
+    assertThat(lateSuccesses.get()).as("requests started after the delete returned that succeeded").isZero();
+    assertThat(call(api, doomed.token(), "GET", "/gateway-config", null, "").status()).isEqualTo(401);
+  }
+
+  @Test
   void authentication_readsTheStoreOnceAfterEachChange_notPerRequest() throws IOException {
     AtomicInteger lists = new AtomicInteger();
     KeyStore counting = new ForwardingKeyStore(KeyStore.inMemory()) {
