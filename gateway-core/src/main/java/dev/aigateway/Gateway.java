@@ -394,6 +394,9 @@ public final class Gateway implements AutoCloseable {
       authenticator.invalidate(id);
       return;
     }
+    if (type == ResourceType.ADMIN_KEY) {
+      return; // the management API follows admin keys itself; routing does not use them
+    }
     synchronized (stateLock) {
       state = null;
     }

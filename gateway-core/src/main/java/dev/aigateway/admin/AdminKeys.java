@@ -11,8 +11,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The keys that authorize the management API ({@code aigak_}). Only SHA-256 digests are kept; a token is
- * shown once when generated. Thread-safe.
+ * The admin tokens a host configures for the management API: {@code AIGATEWAY_ADMIN_KEY},
+ * {@code aigateway.admin.key}, or digests kept elsewhere. Only SHA-256 digests are held. The management API
+ * accepts these and, beside them, the admin API keys in the gateway's {@code KeyStore}
+ * ({@link GatewayAdmin#adminKeys()}, {@code /api-keys}). Thread-safe.
  */
 public final class AdminKeys {
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -50,11 +52,39 @@ public final class AdminKeys {
     digests.add(digestOf(token));
   }
 
+  /** Whether no token is configured here (admin API keys in the store are not counted). */
   public boolean isEmpty() {
     return digests.isEmpty();
   }
 
-  /** Whether the token is an admin key; every digest is compared in constant time. */
+  /**
+   * The id of an admin API key's token ({@code aigak_<id>_<secret>} gives {@code aigak_<id>}), or null when the
+   * token does not have that form.
+   */
+  public static @Nullable String idOf(@Nullable String token) {
+    if (token == null || !token.startsWith(Ids.ADMIN_KEY)) {
+      return null;
+    }
+    int end = token.indexOf('_', Ids.ADMIN_KEY.length());
+    return end <= Ids.ADMIN_KEY.length() ? null : token.substring(0, end);
+  }
+
+  /**
+   * First start: when no token is configured here and the store of {@code admin} holds no admin API key,
+   * creates one named {@code initial} and answers its token, for the host to show once; otherwise null.
+   */
+  public @Nullable String createInitialKeyIfNone(GatewayAdmin admin) {
+    Objects.requireNonNull(admin, "admin");
+    if (!isEmpty() || !admin.adminKeys().list(null, 1).items().isEmpty()) {
+      return null;
+    }
+    return admin.adminKeys().create(AdminKeyChange.builder().name("initial").build()).token();
+  }
+
+  /**
+   * Whether the token is one configured here (the store's admin API keys are checked by the management API
+   * beside these); every digest is compared in constant time.
+   */
   public boolean verify(@Nullable String token) {
     if (token == null || token.isEmpty() || token.length() > 512) {
       return false;

@@ -9,7 +9,8 @@ package dev.aigateway.admin;
  * gateway.admin().configurations().create(ConfigurationJson.parse(json));
  * }</pre>
  *
- * <p>The token of an access key is returned only by {@link AccessKeyAdmin#create}; provider key values
+ * <p>The token of an access key is returned only by {@link AccessKeyAdmin#create}, that of an admin API key
+ * only by {@link AdminKeyAdmin#create}; provider key values
  * are write-only; deleting a configuration or provider key that is still referenced is refused
  * ({@code conflict}, 409); a missing resource is {@code not_found} (404); every bad input is a
  * {@link dev.aigateway.config.ConfigurationException} naming its field.
@@ -34,4 +35,7 @@ public interface GatewayAdmin {
   ProviderAdmin providers();
 
   VirtualModelAdmin virtualModels();
+
+  /** The admin API keys of the management API ({@code /api-keys}). */
+  AdminKeyAdmin adminKeys();
 }

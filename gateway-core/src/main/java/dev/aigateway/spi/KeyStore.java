@@ -3,6 +3,7 @@ package dev.aigateway.spi;
 import dev.aigateway.config.AccessKeyConfiguration;
 import dev.aigateway.internal.store.InMemoryKeyStore;
 import dev.aigateway.resource.AccessKey;
+import dev.aigateway.resource.AdminKey;
 import dev.aigateway.resource.CustomProvider;
 import dev.aigateway.resource.ProviderKey;
 import dev.aigateway.resource.VirtualModel;
@@ -10,8 +11,8 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Where the gateway's resources live: access keys, configurations, provider keys, custom providers and
- * virtual models.
+ * Where the gateway's resources live: access keys, configurations, provider keys, custom providers,
+ * virtual models and the admin API keys of the management API.
  *
  * <p>Thread-safety: implementations must be safe for concurrent use. Reads may run on request threads
  * at any time; each mutation must be atomic and visible to every read that starts after it returns.
@@ -83,6 +84,24 @@ public interface KeyStore {
 
   /** Records that an access key was used; a store may coalesce or drop these. Default: ignore. */
   default void touchAccessKey(String id, java.time.Instant when) {}
+
+  /**
+   * An admin API key by id, or null. The management API reads every admin key once after each change the
+   * store reports ({@link ResourceType#ADMIN_KEY}), not per request.
+   */
+  @Nullable AdminKey adminKey(String id);
+
+  /** Admin API keys in descending id order (newest first), strictly before {@code beforeId} when given. */
+  List<AdminKey> adminKeys(@Nullable String beforeId, int limit);
+
+  /** Inserts or replaces (by id). */
+  void putAdminKey(AdminKey key);
+
+  /** Removes; answers whether it existed. */
+  boolean deleteAdminKey(String id);
+
+  /** Records that an admin API key was used; a store may coalesce or drop these. Default: ignore. */
+  default void touchAdminKey(String id, java.time.Instant when) {}
 
   void addListener(Listener listener);
 

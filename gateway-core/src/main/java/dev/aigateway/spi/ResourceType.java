@@ -6,5 +6,7 @@ public enum ResourceType {
   CONFIGURATION,
   PROVIDER_KEY,
   PROVIDER,
-  VIRTUAL_MODEL
+  VIRTUAL_MODEL,
+  /** An admin API key ({@code aigak_}): authorizes the management API. */
+  ADMIN_KEY
 }

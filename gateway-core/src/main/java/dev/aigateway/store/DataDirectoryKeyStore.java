@@ -8,6 +8,7 @@ import dev.aigateway.internal.store.InMemoryKeyStore;
 import dev.aigateway.internal.store.SecretBox;
 import dev.aigateway.internal.store.StoreCodec;
 import dev.aigateway.resource.AccessKey;
+import dev.aigateway.resource.AdminKey;
 import dev.aigateway.resource.CustomProvider;
 import dev.aigateway.resource.ProviderKey;
 import dev.aigateway.resource.VirtualModel;
@@ -47,8 +48,8 @@ import org.slf4j.LoggerFactory;
  * version 2 with a checksum on every line (temporary file, forced, atomic rename), so every later change
  * is checked; see {@code AppendLog} for the format.
  *
- * <p>Provider key values are sealed with AES-256-GCM; access keys are stored as digests only. The master
- * key is {@code masterKeyBase64} ({@code AIGATEWAY_MASTER_KEY}) when given, else the {@code master.key}
+ * <p>Provider key values are sealed with AES-256-GCM; access keys and admin API keys are stored as digests
+ * only. The master key is {@code masterKeyBase64} ({@code AIGATEWAY_MASTER_KEY}) when given, else the {@code master.key}
  * file, which is created with mode 0600 once the log has been read and holds no sealed value. Opening
  * refuses to start (and creates nothing) when {@code master.key} is missing but the log holds sealed
  * values, when a key is not the base64 of 32 bytes, and when {@code master.key} may be read by other users
@@ -74,6 +75,7 @@ public final class DataDirectoryKeyStore implements KeyStore, AutoCloseable {
   private final Kind<CustomProvider> providers;
   private final Kind<VirtualModel> virtualModels;
   private final Kind<AccessKey> accessKeys;
+  private final Kind<AdminKey> adminKeys;
   /** Each kind by its type in the log; compaction writes them in {@link #compactionOrder()}. */
   private final Map<String, Kind<?>> kinds;
   private final Object lock = new Object();
@@ -96,8 +98,10 @@ public final class DataDirectoryKeyStore implements KeyStore, AutoCloseable {
         m::deleteVirtualModel, m::virtualModels);
     accessKeys = new Kind<>("accessKey", codec::accessKey, codec::accessKey, m::putAccessKey, m::deleteAccessKey,
         () -> m.accessKeys(null, Integer.MAX_VALUE));
+    adminKeys = new Kind<>("adminKey", codec::adminKey, codec::adminKey, m::putAdminKey, m::deleteAdminKey,
+        () -> m.adminKeys(null, Integer.MAX_VALUE));
     kinds = Map.of(configurations.type(), configurations, providerKeys.type(), providerKeys, providers.type(),
-        providers, virtualModels.type(), virtualModels, accessKeys.type(), accessKeys);
+        providers, virtualModels.type(), virtualModels, accessKeys.type(), accessKeys, adminKeys.type(), adminKeys);
     // without a master key, sealed provider key values are only counted: if any is live, opening stops
     Set<String> sealedWithoutKey = new HashSet<>();
     this.log = AppendLog.open(dir, LOG_FILE, new AppendLog.Replay() {
@@ -277,6 +281,33 @@ public final class DataDirectoryKeyStore implements KeyStore, AutoCloseable {
 
   /** @throws UncheckedIOException when the change cannot be made durable (it is then not made) */
   @Override
+  public @Nullable AdminKey adminKey(String id) {
+    return memory.adminKey(id);
+  }
+
+  @Override
+  public List<AdminKey> adminKeys(@Nullable String beforeId, int limit) {
+    return memory.adminKeys(beforeId, limit);
+  }
+
+  /** @throws UncheckedIOException when the change cannot be made durable (it is then not made) */
+  @Override
+  public void putAdminKey(AdminKey key) {
+    put(adminKeys, Objects.requireNonNull(key, "key"));
+  }
+
+  /** @throws UncheckedIOException when the change cannot be made durable (it is then not made) */
+  @Override
+  public boolean deleteAdminKey(String id) {
+    return delete(adminKeys, Objects.requireNonNull(id, "id"));
+  }
+
+  @Override
+  public void touchAdminKey(String id, Instant when) {
+    memory.touchAdminKey(id, when); // in memory only, as for access keys
+  }
+
+  @Override
   public void putConfiguration(AccessKeyConfiguration configuration) {
     put(configurations, configuration);
   }
@@ -377,7 +408,7 @@ public final class DataDirectoryKeyStore implements KeyStore, AutoCloseable {
   }
 
   private List<Kind<?>> compactionOrder() {
-    return List.of(configurations, providerKeys, providers, virtualModels, accessKeys);
+    return List.of(configurations, providerKeys, providers, virtualModels, accessKeys, adminKeys);
   }
 
   /**

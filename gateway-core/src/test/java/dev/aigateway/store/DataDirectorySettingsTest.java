@@ -46,6 +46,33 @@ final class DataDirectorySettingsTest {
   }
 
   @Test
+  void adminKeys_moveIntoTheStoreOnce_andLeaveTheFile_keepingTheLimits() {
+    DataDirectorySettings state = DataDirectorySettings.open(dir);
+    state.addAdminKey("aigak_a", DIGEST_A, Instant.parse("2026-01-01T00:00:00Z"));
+    state.addAdminKey("aigak_b", DIGEST_B, Instant.parse("2026-01-02T00:00:00Z"));
+    state.saveLimits(limits(3));
+    dev.aigateway.spi.KeyStore store = dev.aigateway.spi.KeyStore.inMemory();
+    // a key the store already holds under another id (by digest) is not added twice
+    store.putAdminKey(dev.aigateway.resource.AdminKey.builder().id("aigak_same").keyRedacted("aigak_same***")
+        .tokenDigest(DIGEST_B).createdAt(Instant.EPOCH).build());
+
+    assertThat(state.moveAdminKeysTo(store)).isEqualTo(1);
+    dev.aigateway.resource.AdminKey moved = store.adminKey("aigak_a");
+    assertThat(moved).isNotNull();
+    assertThat(moved.name()).isEqualTo("initial");
+    assertThat(moved.digestMatches(DIGEST_A)).isTrue();
+    assertThat(moved.createdAt()).isEqualTo(Instant.parse("2026-01-01T00:00:00Z"));
+    assertThat(store.adminKeys(null, 10)).hasSize(2);
+
+    DataDirectorySettings again = DataDirectorySettings.open(dir);
+    assertThat(again.adminKeyDigests()).as("gone from server.json").isEmpty();
+    assertThat(again.limits(DEFAULTS)).isEqualTo(limits(3));
+    store.deleteAdminKey("aigak_a");
+    assertThat(again.moveAdminKeysTo(store)).as("a key deleted after the move stays deleted").isZero();
+    assertThat(store.adminKey("aigak_a")).isNull();
+  }
+
+  @Test
   void adminKeysAndLimits_areOnDiskWhenTheCallReturns() {
     DataDirectorySettings state = DataDirectorySettings.open(dir);
     state.addAdminKey("aigak_a", DIGEST_A, Instant.parse("2026-01-01T00:00:00Z"));

@@ -11,6 +11,7 @@ import dev.aigateway.internal.jdbc.Table;
 import dev.aigateway.internal.store.SecretBox;
 import dev.aigateway.internal.store.StoreCodec;
 import dev.aigateway.resource.AccessKey;
+import dev.aigateway.resource.AdminKey;
 import dev.aigateway.resource.CustomProvider;
 import dev.aigateway.resource.ProviderKey;
 import dev.aigateway.resource.VirtualModel;
@@ -41,8 +42,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p><b>What is stored.</b> One table per resource in the schema ({@code aigateway} by default), created and
  * migrated by versioned scripts when the store opens. Access keys are stored as a digest of their token's
- * secret, never the token; provider key values are sealed with AES-256-GCM under the master key (a fresh IV per
- * write, the record id as associated data), never stored plain. Every instance must use the same master key: the
+ * secret, admin API keys as a digest of their token, never the token; provider key values are sealed with
+ * AES-256-GCM under the master key (a fresh IV per write, the record id as associated data), never stored plain. Every instance must use the same master key: the
  * first to open a schema records a check value sealed with its key, and an instance with another key is refused
  * at start.
  *
@@ -200,6 +201,37 @@ public final class JdbcKeyStore implements KeyStore, AutoCloseable {
   public void touchAccessKey(String id, Instant when) {
     if (mirror.memory().accessKey(id) != null) {
       mirror.memory().touchAccessKey(id, when);
+      follower.touched(id, when);
+    }
+  }
+
+  @Override
+  public @Nullable AdminKey adminKey(String id) {
+    return mirror.memory().adminKey(id);
+  }
+
+  @Override
+  public List<AdminKey> adminKeys(@Nullable String beforeId, int limit) {
+    return mirror.memory().adminKeys(beforeId, limit);
+  }
+
+  /** @throws JdbcStoreException when the database does not acknowledge the change (it is then not applied here) */
+  @Override
+  public void putAdminKey(AdminKey key) {
+    put(Table.ADMIN_KEYS, Objects.requireNonNull(key, "key"));
+  }
+
+  /** @throws JdbcStoreException when the database does not acknowledge the change (it is then not applied here) */
+  @Override
+  public boolean deleteAdminKey(String id) {
+    return delete(Table.ADMIN_KEYS, id);
+  }
+
+  /** As {@link #touchAccessKey}: in memory at once, in the database within about a second, no notification. */
+  @Override
+  public void touchAdminKey(String id, Instant when) {
+    if (mirror.memory().adminKey(id) != null) {
+      mirror.memory().touchAdminKey(id, when);
       follower.touched(id, when);
     }
   }

@@ -70,6 +70,30 @@ final class FollowerTest {
   }
 
   @Test
+  void anAdminKeysLastUse_isWrittenWithinSeconds_withoutAChange_andReadAfterAReopen() throws Exception {
+    String schema = TestDatabase.newSchema();
+    String id = "aigak_touched0001";
+    Instant when = Instant.parse("2026-05-06T07:08:09Z");
+    try (JdbcKeyStore store = open(schema)) {
+      byte[] digest = new byte[32];
+      Arrays.fill(digest, (byte) 9);
+      store.putAdminKey(dev.aigateway.resource.AdminKey.builder().id(id).name("touched").keyRedacted("aigak_x***1")
+          .tokenDigest(digest).createdAt(Instant.EPOCH).build());
+      store.refresh(); // the insert's own change, applied before listening
+      java.util.List<String> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+      store.addListener((type, changed) -> heard.add(type + " " + changed));
+      store.touchAdminKey(id, when);
+      assertThat(Objects.requireNonNull(store.adminKey(id)).lastUsed()).isEqualTo(when);
+      eventually(() -> when.equals(lastUsedInDatabase(schema, "admin_keys", id)), "last use written");
+      store.refresh();
+      assertThat(heard).as("a last use is no change").isEmpty();
+    }
+    try (JdbcKeyStore again = open(schema)) {
+      assertThat(Objects.requireNonNull(again.adminKey(id)).lastUsed()).isEqualTo(when);
+    }
+  }
+
+  @Test
   void anInstanceBehindThePrunedChangeLog_reloadsEverything() throws Exception {
     String schema = TestDatabase.newSchema();
     try (JdbcKeyStore writer = open(schema);
@@ -104,8 +128,12 @@ final class FollowerTest {
   }
 
   private static Instant lastUsedInDatabase(String schema, String id) {
+    return lastUsedInDatabase(schema, "access_keys", id);
+  }
+
+  private static Instant lastUsedInDatabase(String schema, String table, String id) {
     try (Connection c = TestDatabase.get().connection();
-        PreparedStatement ps = c.prepareStatement("select last_used from " + schema + ".access_keys where id = ?")) {
+        PreparedStatement ps = c.prepareStatement("select last_used from " + schema + "." + table + " where id = ?")) {
       ps.setString(1, id);
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();

@@ -68,6 +68,33 @@ final class MultiInstanceTest {
   }
 
   @Test
+  void anAdminKeyCreatedThroughOneInstance_reachesTheOthersWithinASecond_andSoDoesItsDeletion() {
+    List<String> heard = Collections.synchronizedList(new ArrayList<>());
+    gateways.get(2).keyStore().addListener((type, id) -> heard.add(type + " " + id));
+    dev.aigateway.admin.CreatedAdminKey created = gateways.get(0).admin().adminKeys()
+        .create(dev.aigateway.admin.AdminKeyChange.builder().name("ops").build());
+    String id = created.key().id();
+    long t0 = System.nanoTime();
+    for (Gateway g : gateways) {
+      eventually(() -> g.keyStore().adminKey(id) != null, "the admin key reaches every instance");
+    }
+    assertThat(System.nanoTime() - t0).as("admin key seen everywhere, ns").isLessThan(SECOND);
+    dev.aigateway.resource.AdminKey seen = gateways.get(1).admin().adminKeys().get(id);
+    assertThat(seen.name()).isEqualTo("ops");
+    assertThat(seen.digestMatches(new dev.aigateway.admin.AdminKeys().digestOf(created.token()))).isTrue();
+    assertThat(heard).contains(ResourceType.ADMIN_KEY + " " + id);
+
+    // a second key, so that the first is not the last one
+    gateways.get(1).admin().adminKeys().create(dev.aigateway.admin.AdminKeyChange.builder().build());
+    gateways.get(1).admin().adminKeys().delete(id);
+    t0 = System.nanoTime();
+    for (Gateway g : gateways) {
+      eventually(() -> g.keyStore().adminKey(id) == null, "the deletion reaches every instance");
+    }
+    assertThat(System.nanoTime() - t0).as("deletion seen everywhere, ns").isLessThan(SECOND);
+  }
+
+  @Test
   void aKeyCreatedThroughOneInstance_worksOnTheOthers() {
     CreatedAccessKey created = gateways.get(0).admin().accessKeys().create(AccessKeyChange.builder().name("shared")
         .build());

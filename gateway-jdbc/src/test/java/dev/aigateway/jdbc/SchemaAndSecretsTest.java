@@ -57,7 +57,7 @@ final class SchemaAndSecretsTest {
         started.add(f.get(60, TimeUnit.SECONDS));
       }
       assertThat(rows("select version, description from " + schema + ".schema_version"))
-          .containsExactly("1 resources", "3 credits usage");
+          .containsExactly("1 resources", "2 admin keys", "3 credits usage");
       Gateway gateway = Gateway.builder().keyStore(started.get(0)).build();
       CreatedAccessKey created = gateway.admin().accessKeys().create(AccessKeyChange.builder().name("m").build());
       for (JdbcKeyStore s : started) {
@@ -75,19 +75,42 @@ final class SchemaAndSecretsTest {
   void versionsNeedNotBeContiguous_aMissingOrForeignVersionIsNoObstacle() throws Exception {
     String schema = TestDatabase.newSchema();
     builder(schema).masterKey(KEY).build().close();
-    // a schema from before the credits tables, which another build has taken to a version 2 this one lacks
+    // a schema from before the credits tables, which another build has taken to a version 90 this one lacks
     TestDatabase.get().execute("drop table " + schema + ".credit_transactions, " + schema + ".usage_events");
     TestDatabase.get().execute("delete from " + schema + ".schema_version where version = 3");
     TestDatabase.get().execute("insert into " + schema + ".schema_version (version, description, checksum) "
-        + "values (2, 'from another build', 'x')");
+        + "values (90, 'from another build', 'x')");
     try (JdbcCreditLedger ledger = JdbcCreditLedger.builder().dataSource(TestDatabase.get().dataSource())
         .schema(schema).build()) {
       ledger.grant(5, null);
       assertThat(ledger.balanceCents()).isEqualTo(5);
     }
     assertThat(rows("select version, description from " + schema + ".schema_version order by version"))
-        .containsExactly("1 resources", "2 from another build", "3 credits usage");
+        .containsExactly("1 resources", "2 admin keys", "3 credits usage", "90 from another build");
     builder(schema).masterKey(KEY).build().close(); // and the key store opens it as before
+  }
+
+  @Test
+  void aSchemaOfTheVersionBeforeAdminKeys_isMigrated_andItsResourcesKept() throws Exception {
+    String schema = TestDatabase.newSchema();
+    String accessKeyId;
+    try (JdbcKeyStore store = builder(schema).masterKey(KEY).build()) {
+      accessKeyId = Gateway.builder().keyStore(store).build().admin().accessKeys()
+          .create(AccessKeyChange.builder().name("from before").build()).key().id();
+    }
+    // as a schema that only the first script made
+    TestDatabase.get().execute("drop table " + schema + ".admin_keys; delete from " + schema
+        + ".schema_version where version = 2");
+    try (JdbcKeyStore store = builder(schema).masterKey(KEY).build()) {
+      assertThat(rows("select version from " + schema + ".schema_version order by version")).containsExactly("1", "2", "3");
+      assertThat(store.accessKey(accessKeyId)).isNotNull();
+      Gateway g = Gateway.builder().keyStore(store).build();
+      String id = g.admin().adminKeys().create(dev.aigateway.admin.AdminKeyChange.builder().name("new").build())
+          .key().id();
+      assertThat(rows("select id from " + schema + ".admin_keys")).containsExactly(id);
+      assertThat(rows("select resource_type from " + schema + ".changes where resource_id = '" + id + "'"))
+          .containsExactly("ADMIN_KEY");
+    }
   }
 
   @Test
@@ -129,25 +152,29 @@ final class SchemaAndSecretsTest {
     String schema = TestDatabase.newSchema();
     String secret = "sk-canary-provider-secret-4f1e2d3c";
     String token;
+    String adminToken;
     try (JdbcKeyStore store = builder(schema).masterKey(KEY).build()) {
       Gateway g = Gateway.builder().keyStore(store).build();
       g.admin().providerKeys().create(ProviderKeyChange.builder().providerId("openai").name("canary").value(secret)
           .build());
       token = g.admin().accessKeys().create(AccessKeyChange.builder().name("canary").build()).token();
+      adminToken = g.admin().adminKeys().create(dev.aigateway.admin.AdminKeyChange.builder().name("canary").build())
+          .token();
     }
     StringBuilder dump = new StringBuilder();
     for (String table : List.of("access_keys", "configurations", "provider_keys", "providers", "virtual_models",
-        "changes", "store_meta")) {
+        "admin_keys", "changes", "store_meta")) {
       rows("select t::text from " + schema + "." + table + " t").forEach(r -> dump.append(r).append('\n'));
     }
-    assertThat(dump).contains("aigk_").contains("aigpk_"); // the rows are there
+    assertThat(dump).contains("aigk_").contains("aigpk_").contains("aigak_"); // the rows are there
     String tokenSecret = token.substring(token.lastIndexOf('-') + 1);
-    for (String canary : List.of(secret, token, tokenSecret)) {
+    String adminSecret = adminToken.substring(adminToken.lastIndexOf('_') + 1);
+    for (String canary : List.of(secret, token, tokenSecret, adminToken, adminSecret)) {
       byte[] bytes = canary.getBytes(StandardCharsets.UTF_8);
       assertThat(dump.toString()).doesNotContain(canary)
           .doesNotContain(Base64.getEncoder().encodeToString(bytes))
           .doesNotContain(HexFormat.of().formatHex(bytes));
-      if (canary.equals(token)) {
+      if (canary.equals(token) || canary.equals(adminToken)) {
         continue; // its public part is shown on purpose (keyRedacted); its secret part is checked piece by piece
       }
       for (int i = 0; i + 8 <= canary.length(); i += 4) {

@@ -354,23 +354,34 @@ final class AiGatewayAutoConfigurationTest {
   }
 
   @Test
-  void withoutAnAdminKey_oneIsGenerated_printedOnce_andOnlyItsDigestKept() throws Exception {
-    DataDirectorySettings state = DataDirectorySettings.open(dataDir);
+  void withoutAnAdminKey_oneIsGeneratedIntoTheStore_printedOnce_andOnlyItsDigestKept() throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    AdminKeys keys = AiGatewayAutoConfiguration.adminKeys(null, null, state, new PrintStream(out, true, StandardCharsets.UTF_8));
-    String printed = out.toString(StandardCharsets.UTF_8);
-    assertThat(printed).contains("admin API key (shown once");
-    String token = printed.substring(printed.indexOf("aigak_")).strip();
-    assertThat(keys.verify(token)).isTrue();
-    String file = Files.readString(dataDir.resolve("server.json"));
-    assertThat(file).contains(token.substring(0, token.indexOf('_', 6))).doesNotContain(token);
+    String token;
+    String id;
+    try (DataDirectoryKeyStore store = DataDirectoryKeyStore.open(dataDir, null)) {
+      Gateway gateway = Gateway.builder().keyStore(store).build();
+      AdminKeys keys = AiGatewayAutoConfiguration.adminKeys(null, null, DataDirectorySettings.open(dataDir), gateway,
+          new PrintStream(out, true, StandardCharsets.UTF_8));
+      String printed = out.toString(StandardCharsets.UTF_8);
+      assertThat(printed).contains("admin API key (shown once");
+      token = printed.substring(printed.indexOf("aigak_")).strip();
+      assertThat(keys.isEmpty()).as("nothing configured: the generated key lives in the store").isTrue();
+      var stored = gateway.admin().adminKeys().list(null, 10).items();
+      assertThat(stored).singleElement().satisfies(k -> assertThat(k.name()).isEqualTo("initial"));
+      id = stored.get(0).id();
+      assertThat(token).startsWith(id + "_");
+      assertThat(stored.get(0).digestMatches(keys.digestOf(token))).isTrue();
+    }
+    assertThat(Files.readString(dataDir.resolve("store.log"))).contains(id).doesNotContain(token);
 
     ByteArrayOutputStream again = new ByteArrayOutputStream();
-    AdminKeys reopened = AiGatewayAutoConfiguration.adminKeys(null, null, DataDirectorySettings.open(dataDir),
-        new PrintStream(again, true, StandardCharsets.UTF_8));
-    assertThat(again.size()).as("printed only the first time").isZero();
-    assertThat(reopened.verify(token)).isTrue();
-    assertThat(reopened.verify("aigak_" + "x".repeat(40))).isFalse();
+    try (DataDirectoryKeyStore store = DataDirectoryKeyStore.open(dataDir, null)) {
+      Gateway gateway = Gateway.builder().keyStore(store).build();
+      AiGatewayAutoConfiguration.adminKeys(null, null, DataDirectorySettings.open(dataDir), gateway,
+          new PrintStream(again, true, StandardCharsets.UTF_8));
+      assertThat(again.size()).as("printed only the first time").isZero();
+      assertThat(gateway.admin().adminKeys().get(id).name()).isEqualTo("initial");
+    }
   }
 
   @Test

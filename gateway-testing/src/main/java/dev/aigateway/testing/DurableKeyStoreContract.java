@@ -46,8 +46,10 @@ public abstract class DurableKeyStoreContract extends KeyStoreContract {
     ACCESS_KEYS.put(store(), 1, "before");
     ACCESS_KEYS.put(reopened(), 2, "after");
     PROVIDER_KEYS.put(store(), 1, "after");
+    ADMIN_KEYS.put(store(), 1, "after");
     KeyStore again = reopened();
     assertThat(accessKeyIds(null, 10)).containsExactly(id(2), id(1));
     PROVIDER_KEYS.assertStored(again, PROVIDER_KEYS.sample(1, "after"));
+    ADMIN_KEYS.assertStored(again, ADMIN_KEYS.sample(1, "after"));
   }
 }

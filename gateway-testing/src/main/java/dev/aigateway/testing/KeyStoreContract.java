@@ -6,6 +6,7 @@ import dev.aigateway.Surface;
 import dev.aigateway.config.AccessKeyConfiguration;
 import dev.aigateway.config.ConfigurationJson;
 import dev.aigateway.resource.AccessKey;
+import dev.aigateway.resource.AdminKey;
 import dev.aigateway.resource.CustomProvider;
 import dev.aigateway.resource.ProviderKey;
 import dev.aigateway.resource.SecretValue;
@@ -60,11 +61,11 @@ import org.junit.jupiter.api.Test;
  * }</pre>
  *
  * <p>The suite covers every resource type (access keys, configurations, provider keys, custom providers,
- * virtual models): a value read back is equal, field by field, to the value stored (provider key secret
+ * virtual models, admin API keys): a value read back is equal, field by field, to the value stored (provider key secret
  * values included); a put with a known id replaces; a delete answers whether the resource existed; lists
- * keep creation order; access keys page newest first; listeners hear of every put and delete, with its
- * {@link ResourceType} and id, before the call returns; {@code touchAccessKey} changes nothing but
- * {@code lastUsed}; and concurrent puts from several threads lose nothing. A store that implements
+ * keep creation order; access keys and admin API keys page newest first; listeners hear of every put and delete, with its
+ * {@link ResourceType} and id, before the call returns; {@code touchAccessKey} and
+ * {@code touchAdminKey} change nothing but {@code lastUsed}; and concurrent puts from several threads lose nothing. A store that implements
  * {@link AutoCloseable} is closed after each test.
  *
  * <p>Thread-safety: JUnit creates one instance per test and calls it from one thread; the concurrency test
@@ -96,8 +97,13 @@ public abstract class KeyStoreContract {
       "aigvm_", KeyStoreContract::virtualModel, VirtualModel::id, KeyStore::putVirtualModel, KeyStore::virtualModel,
       KeyStore::deleteVirtualModel, KeyStore::virtualModels,
       v -> Arrays.asList(v.id(), v.name(), v.description(), v.targets(), v.createdAt(), v.updatedAt()));
+  static final Kind<AdminKey> ADMIN_KEYS = new Kind<>("admin API key", ResourceType.ADMIN_KEY, "aigak_",
+      KeyStoreContract::adminKey, AdminKey::id, KeyStore::putAdminKey, KeyStore::adminKey,
+      KeyStore::deleteAdminKey, s -> s.adminKeys(null, Integer.MAX_VALUE),
+      k -> Arrays.asList(k.id(), k.name(), k.description(), k.metadata(), k.keyRedacted(),
+          HexFormat.of().formatHex(k.tokenDigest()), k.createdAt(), k.updatedAt(), k.lastUsed()));
   static final List<Kind<?>> KINDS = List.of(ACCESS_KEYS, CONFIGURATIONS, PROVIDER_KEYS, PROVIDERS,
-      VIRTUAL_MODELS);
+      VIRTUAL_MODELS, ADMIN_KEYS);
 
   private @Nullable KeyStore store;
 
@@ -179,6 +185,44 @@ public abstract class KeyStoreContract {
     assertThat(accessKeyIds(id(9), 1)).as("paging from an id after every key").containsExactly(id(5));
   }
 
+  @Test
+  public void adminKeys_pageNewestFirst_strictlyBeforeTheGivenId() {
+    for (int n : new int[] {3, 1, 5, 2, 4}) {
+      ADMIN_KEYS.put(store(), n, "paged");
+    }
+    assertThat(adminKeyIds(null, 10)).containsExactly(admin(5), admin(4), admin(3), admin(2), admin(1));
+    assertThat(adminKeyIds(null, 2)).containsExactly(admin(5), admin(4));
+    assertThat(adminKeyIds(admin(4), 2)).containsExactly(admin(3), admin(2));
+    assertThat(adminKeyIds(admin(1), 10)).isEmpty();
+    store().deleteAdminKey(admin(3));
+    assertThat(adminKeyIds(admin(3), 10)).as("paging from a deleted key").containsExactly(admin(2), admin(1));
+    assertThat(adminKeyIds(admin(9), 1)).as("paging from an id after every key").containsExactly(admin(5));
+    assertThat(accessKeyIds(null, 10)).as("admin API keys are not access keys").isEmpty();
+  }
+
+  @Test
+  public void touchingAnAdminKey_changesAtMostItsLastUsed_andAMissingOneCreatesNothing() {
+    AdminKey key = ADMIN_KEYS.put(store(), 1, "touched");
+    Instant when = T0.plusSeconds(3600);
+    store().touchAdminKey(key.id(), when);
+    AdminKey read = Objects.requireNonNull(store().adminKey(key.id()), "a touched admin API key");
+    assertThat(read.lastUsed()).as("lastUsed: unchanged, or the time given").isIn(key.lastUsed(), when);
+    ADMIN_KEYS.assertEqual(read.toBuilder().lastUsed(key.lastUsed()).build(), key);
+    store().touchAdminKey(admin(2), when);
+    assertThat(store().adminKey(admin(2))).isNull();
+    assertThat(adminKeyIds(null, 10)).containsExactly(admin(1));
+  }
+
+  final List<String> adminKeyIds(@Nullable String beforeId, int limit) {
+    List<String> ids = new ArrayList<>();
+    store().adminKeys(beforeId, limit).forEach(k -> ids.add(k.id()));
+    return ids;
+  }
+
+  static String admin(int n) {
+    return ADMIN_KEYS.id(n);
+  }
+
   final List<String> accessKeyIds(@Nullable String beforeId, int limit) {
     List<String> ids = new ArrayList<>();
     store().accessKeys(beforeId, limit).forEach(k -> ids.add(k.id()));
@@ -219,7 +263,7 @@ public abstract class KeyStoreContract {
   @Test
   public void lists_keepCreationOrder() {
     for (Kind<?> kind : KINDS) {
-      if (kind.type() != ResourceType.ACCESS_KEY) { // access keys page by id instead
+      if (!kind.newestFirst()) { // access keys and admin keys page by id instead
         kind.keepsCreationOrder(store());
       }
     }
@@ -279,6 +323,15 @@ public abstract class KeyStoreContract {
         .secretDigest(digest).createdAt(at(n)).updatedAt(at(n).plusSeconds(label.length())).build();
   }
 
+  private static AdminKey adminKey(int n, String label) {
+    byte[] digest = new byte[32];
+    Arrays.fill(digest, (byte) (n + 100));
+    digest[31] = (byte) label.hashCode();
+    return AdminKey.builder().id(ADMIN_KEYS.id(n)).name("admin " + label).description("admin key " + n)
+        .metadata("m-" + label).keyRedacted("aigak_abcdef***" + n).tokenDigest(digest).createdAt(at(n))
+        .updatedAt(at(n).plusSeconds(label.length())).lastUsed(n % 2 == 0 ? at(n).plusSeconds(30) : null).build();
+  }
+
   private static AccessKeyConfiguration configuration(int n, String label) {
     String json = "{\"id\":\"" + CONFIGURATIONS.id(n) + "\",\"name\":\"config " + label + "\","
         + "\"description\":\"configuration " + n + "\",\"metadata\":\"m-" + label + "\","
@@ -322,6 +375,11 @@ public abstract class KeyStoreContract {
       Function<T, String> idOf, BiConsumer<KeyStore, T> putter,
       BiFunction<KeyStore, String, ? extends @Nullable T> getter, BiPredicate<KeyStore, String> deleter,
       Function<KeyStore, List<T>> lister, Function<T, List<?>> view) {
+
+    /** Whether the store lists this kind newest first by id (access and admin keys), not in creation order. */
+    boolean newestFirst() {
+      return type == ResourceType.ACCESS_KEY || type == ResourceType.ADMIN_KEY;
+    }
 
     /** The id of sample {@code n}: the {@code providerId} for custom providers, as the store keys them. */
     String id(int n) {
@@ -375,7 +433,7 @@ public abstract class KeyStoreContract {
       put(store, 2, "other");
       assertStored(store, put(store, 1, "after"));
       List<String> creationOrder = List.of(id(1), id(2));
-      List<String> expected = type == ResourceType.ACCESS_KEY ? List.of(id(2), id(1)) : creationOrder;
+      List<String> expected = newestFirst() ? List.of(id(2), id(1)) : creationOrder;
       assertThat(ids(store)).as(name + "s after a replacement").containsExactlyElementsOf(expected);
     }
 

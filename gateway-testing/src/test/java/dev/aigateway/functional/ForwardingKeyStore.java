@@ -2,6 +2,7 @@ package dev.aigateway.functional;
 
 import dev.aigateway.config.AccessKeyConfiguration;
 import dev.aigateway.resource.AccessKey;
+import dev.aigateway.resource.AdminKey;
 import dev.aigateway.resource.CustomProvider;
 import dev.aigateway.resource.ProviderKey;
 import dev.aigateway.resource.VirtualModel;
@@ -120,5 +121,30 @@ class ForwardingKeyStore implements KeyStore {
   @Override
   public void addListener(Listener listener) {
     delegate.addListener(listener);
+  }
+
+  @Override
+  public @Nullable AdminKey adminKey(String id) {
+    return delegate.adminKey(id);
+  }
+
+  @Override
+  public List<AdminKey> adminKeys(@Nullable String beforeId, int limit) {
+    return delegate.adminKeys(beforeId, limit);
+  }
+
+  @Override
+  public void putAdminKey(AdminKey key) {
+    delegate.putAdminKey(key);
+  }
+
+  @Override
+  public boolean deleteAdminKey(String id) {
+    return delegate.deleteAdminKey(id);
+  }
+
+  @Override
+  public void touchAdminKey(String id, java.time.Instant when) {
+    delegate.touchAdminKey(id, when);
   }
 }

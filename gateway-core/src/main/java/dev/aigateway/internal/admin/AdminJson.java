@@ -2,6 +2,7 @@ package dev.aigateway.internal.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.aigateway.admin.AccessKeyChange;
+import dev.aigateway.admin.AdminKeyChange;
 import dev.aigateway.admin.ConfigurationChange;
 import dev.aigateway.admin.GatewayAdmin;
 import dev.aigateway.config.ConfigurationException;
@@ -19,6 +20,7 @@ import org.jspecify.annotations.Nullable;
 public final class AdminJson {
   private static final Set<String> ACCESS_KEY_FIELDS = Set.of("name", "description", "metadata",
       "accessKeyConfigurationId");
+  private static final Set<String> ADMIN_KEY_FIELDS = Set.of("name", "description", "metadata");
   private static final Set<String> CONFIGURATION_FIELDS = Set.of("name", "description", "metadata", "access",
       "router", "limits");
 
@@ -33,6 +35,17 @@ public final class AdminJson {
     ifPresent(o, "description", GatewayAdmin.MAX_NAME, b::description);
     ifPresent(o, "metadata", GatewayAdmin.MAX_METADATA, b::metadata);
     ifPresent(o, "accessKeyConfigurationId", 64, b::configurationId);
+    return b.build();
+  }
+
+  /** {@code {"name","description","metadata"}} of an admin API key, for create and PATCH. */
+  public static AdminKeyChange adminKeyChange(String json) {
+    Json.Obj o = new Json.Obj(Json.parseObject(json), "");
+    o.allowOnly(ADMIN_KEY_FIELDS);
+    AdminKeyChange.Builder b = AdminKeyChange.builder();
+    ifPresent(o, "name", GatewayAdmin.MAX_NAME, b::name);
+    ifPresent(o, "description", GatewayAdmin.MAX_NAME, b::description);
+    ifPresent(o, "metadata", GatewayAdmin.MAX_METADATA, b::metadata);
     return b.build();
   }
 

@@ -1,6 +1,7 @@
 package dev.aigateway.internal.admin;
 
 import dev.aigateway.admin.AccessKeyAdmin;
+import dev.aigateway.admin.AdminKeyAdmin;
 import dev.aigateway.admin.ConfigurationAdmin;
 import dev.aigateway.admin.GatewayAdmin;
 import dev.aigateway.admin.ProviderAdmin;
@@ -24,6 +25,7 @@ public final class DefaultGatewayAdmin implements GatewayAdmin {
   private final ProviderKeyAdmin providerKeys;
   private final ProviderAdmin providers;
   private final VirtualModelAdmin virtualModels;
+  private final AdminKeyAdmin adminKeys;
 
   /** Made by the gateway; hosts use {@code gateway.admin()}. */
   public DefaultGatewayAdmin(KeyStore store, Clock clock, AccessTokens tokens, SecretDigest digest, RoutingView routing,
@@ -35,6 +37,7 @@ public final class DefaultGatewayAdmin implements GatewayAdmin {
     this.providerKeys = keys;
     this.providers = new ProviderService(support, routing, guard);
     this.virtualModels = new VirtualModelService(support, routing);
+    this.adminKeys = new AdminKeyService(support);
   }
 
   @Override
@@ -60,5 +63,10 @@ public final class DefaultGatewayAdmin implements GatewayAdmin {
   @Override
   public VirtualModelAdmin virtualModels() {
     return virtualModels;
+  }
+
+  @Override
+  public AdminKeyAdmin adminKeys() {
+    return adminKeys;
   }
 }

@@ -2,6 +2,7 @@ package dev.aigateway.internal.store;
 
 import dev.aigateway.config.AccessKeyConfiguration;
 import dev.aigateway.resource.AccessKey;
+import dev.aigateway.resource.AdminKey;
 import dev.aigateway.resource.CustomProvider;
 import dev.aigateway.resource.ProviderKey;
 import dev.aigateway.resource.VirtualModel;
@@ -28,6 +29,7 @@ import org.jspecify.annotations.Nullable;
  */
 public final class InMemoryKeyStore implements KeyStore {
   private final ConcurrentSkipListMap<String, AccessKey> accessKeys = new ConcurrentSkipListMap<>();
+  private final ConcurrentSkipListMap<String, AdminKey> adminKeys = new ConcurrentSkipListMap<>();
   private final CowMap<AccessKeyConfiguration> configurations = new CowMap<>(c -> Objects.requireNonNull(c.id(), "id"));
   private final CowMap<ProviderKey> providerKeys = new CowMap<>(ProviderKey::id);
   private final CowMap<CustomProvider> providers = new CowMap<>(CustomProvider::providerId);
@@ -41,10 +43,23 @@ public final class InMemoryKeyStore implements KeyStore {
 
   @Override
   public List<AccessKey> accessKeys(@Nullable String beforeId, int limit) {
-    NavigableMap<String, AccessKey> view = beforeId == null ? accessKeys.descendingMap()
-        : accessKeys.headMap(beforeId, false).descendingMap();
-    List<AccessKey> out = new ArrayList<>(Math.min(limit, 128));
-    for (AccessKey k : view.values()) {
+    return newestFirst(accessKeys, beforeId, limit);
+  }
+
+  @Override
+  public @Nullable AdminKey adminKey(String id) {
+    return adminKeys.get(id);
+  }
+
+  @Override
+  public List<AdminKey> adminKeys(@Nullable String beforeId, int limit) {
+    return newestFirst(adminKeys, beforeId, limit);
+  }
+
+  private static <T> List<T> newestFirst(ConcurrentSkipListMap<String, T> map, @Nullable String beforeId, int limit) {
+    NavigableMap<String, T> view = beforeId == null ? map.descendingMap() : map.headMap(beforeId, false).descendingMap();
+    List<T> out = new ArrayList<>(Math.min(limit, 128));
+    for (T k : view.values()) {
       if (out.size() >= limit) {
         break;
       }
@@ -106,6 +121,21 @@ public final class InMemoryKeyStore implements KeyStore {
   @Override
   public void touchAccessKey(String id, Instant when) {
     accessKeys.computeIfPresent(id, (k, v) -> v.toBuilder().lastUsed(when).build());
+  }
+
+  @Override
+  public void putAdminKey(AdminKey key) {
+    put(ResourceType.ADMIN_KEY, key.id(), () -> adminKeys.put(key.id(), key));
+  }
+
+  @Override
+  public boolean deleteAdminKey(String id) {
+    return delete(ResourceType.ADMIN_KEY, id, () -> adminKeys.remove(id) != null);
+  }
+
+  @Override
+  public void touchAdminKey(String id, Instant when) {
+    adminKeys.computeIfPresent(id, (k, v) -> v.toBuilder().lastUsed(when).build());
   }
 
   @Override
@@ -181,7 +211,7 @@ public final class InMemoryKeyStore implements KeyStore {
   @Override
   public String toString() {
     return "InMemoryKeyStore[accessKeys=" + accessKeys.size() + ", configurations=" + configurations.values().size()
-        + ", providerKeys=" + providerKeys.values().size() + "]";
+        + ", providerKeys=" + providerKeys.values().size() + ", adminKeys=" + adminKeys.size() + "]";
   }
 
   /** A small map that keeps insertion order; readers see immutable snapshots without locking. */

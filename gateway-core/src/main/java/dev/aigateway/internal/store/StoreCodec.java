@@ -9,6 +9,7 @@ import dev.aigateway.Surface;
 import dev.aigateway.config.AccessKeyConfiguration;
 import dev.aigateway.internal.json.ConfigurationCodec;
 import dev.aigateway.resource.AccessKey;
+import dev.aigateway.resource.AdminKey;
 import dev.aigateway.resource.CustomProvider;
 import dev.aigateway.resource.ProviderKey;
 import dev.aigateway.resource.SecretValue;
@@ -55,6 +56,30 @@ public final class StoreCodec {
     return AccessKey.builder().id(text(n, "id")).name(opt(n, "name")).description(opt(n, "description"))
         .metadata(opt(n, "metadata")).configurationId(opt(n, "configurationId")).keyRedacted(text(n, "keyRedacted"))
         .secretDigest(Base64.getDecoder().decode(text(n, "digest"))).createdAt(Instant.parse(text(n, "createdAt")))
+        .updatedAt(Instant.parse(text(n, "updatedAt"))).lastUsed(instant(n, "lastUsed")).build();
+  }
+
+  /** An admin API key: its display fields and the digest of its token, never the token. */
+  public ObjectNode adminKey(AdminKey k) {
+    ObjectNode n = Json.MAPPER.createObjectNode();
+    n.put("id", k.id());
+    put(n, "name", k.name());
+    put(n, "description", k.description());
+    put(n, "metadata", k.metadata());
+    n.put("keyRedacted", k.keyRedacted());
+    n.put("digest", Base64.getEncoder().encodeToString(k.tokenDigest()));
+    n.put("createdAt", k.createdAt().toString());
+    n.put("updatedAt", k.updatedAt().toString());
+    if (k.lastUsed() != null) {
+      n.put("lastUsed", k.lastUsed().toString());
+    }
+    return n;
+  }
+
+  public AdminKey adminKey(JsonNode n) {
+    return AdminKey.builder().id(text(n, "id")).name(opt(n, "name")).description(opt(n, "description"))
+        .metadata(opt(n, "metadata")).keyRedacted(text(n, "keyRedacted"))
+        .tokenDigest(Base64.getDecoder().decode(text(n, "digest"))).createdAt(Instant.parse(text(n, "createdAt")))
         .updatedAt(Instant.parse(text(n, "updatedAt"))).lastUsed(instant(n, "lastUsed")).build();
   }
 

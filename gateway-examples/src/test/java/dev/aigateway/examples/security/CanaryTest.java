@@ -48,7 +48,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * No secret in any output (QUALITY 7): unique canary access token and provider secrets go through every
+ * No secret in any output (QUALITY 7): unique canary access token, admin tokens (configured and stored) and
+ * provider secrets go through every
  * scenario (200, 401, 403, 429, 5xx, timeout, disconnect, bad header, bad base URL, bad bodies), and
  * nothing the library emits (logs at TRACE, exceptions with causes and suppressed, toString() of public
  * objects, explain(), HTTP responses of the gateway and the management API) may hold a canary or any
@@ -130,6 +131,8 @@ final class CanaryTest {
     String base = "http://127.0.0.1:" + server.getAddress().getPort();
     HttpClient http = HttpClient.newHttpClient();
     String token;
+    String storedAdmin;
+    String javaAdmin;
     try {
       outputs.add(send(http, "POST", base + "/provider-keys", admin,
           "{\"providerId\":\"openai\",\"name\":\"primary\",\"value\":\"" + primary + "\"}"));
@@ -184,10 +187,30 @@ final class CanaryTest {
       outputs.add(send(http, "POST", base + "/access-key-configurations", admin,
           "{\"name\":\"c\",\"router\":{\"rules\":[{\"provider\":\"openai\",\"steps\":[{\"type\":\"user\",\"keys\":"
               + "[{\"name\":\"n\",\"value\":\"" + backup + "\"}]}]}]}}"));
+      // admin API keys: the create response is the one place a token may appear, so it is not collected
+      HttpResponse<String> createdAdmin = http.send(HttpRequest.newBuilder(URI.create(base + "/api-keys"))
+          .header("Authorization", "Bearer " + admin).POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"ops\"}"))
+          .build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(createdAdmin.statusCode()).isEqualTo(201);
+      storedAdmin = new com.fasterxml.jackson.databind.ObjectMapper().readTree(createdAdmin.body()).get("token")
+          .asText();
+      String storedAdminId = storedAdmin.substring(0, storedAdmin.lastIndexOf('_'));
+      outputs.add(send(http, "GET", base + "/api-keys", storedAdmin, null));
+      outputs.add(send(http, "GET", base + "/api-keys/" + storedAdminId, storedAdmin, null));
+      outputs.add(send(http, "PATCH", base + "/api-keys/" + storedAdminId, storedAdmin, "{\"description\":\"d\"}"));
+      outputs.add(send(http, "POST", base + "/api-keys", storedAdmin, "{\"token\":\"" + storedAdmin + "\"}"));
+      outputs.add(send(http, "GET", base + "/api-keys", storedAdmin + "x", null));
+      outputs.add(send(http, "POST", base + "/v1/chat/completions", storedAdmin, "{\"model\":\"gpt-4o\"}"));
+      gateway.keyStore().adminKeys(null, 10).forEach(k -> outputs.add(k.toString()));
+      dev.aigateway.admin.CreatedAdminKey javaCreated = gateway.admin().adminKeys()
+          .create(dev.aigateway.admin.AdminKeyChange.builder().name("java").build());
+      javaAdmin = javaCreated.token();
+      outputs.add(javaCreated.toString());
+      outputs.add(send(http, "GET", base + "/api-keys", javaAdmin, null));
       // management reads of everything
       for (String path : List.of("/access-keys", "/provider-keys", "/access-key-configurations", "/providers",
           "/virtual-models", "/gateway-config", "/credits/balance", "/usage",
-          "/usage/overview?groupBy=accessKey")) {
+          "/usage/overview?groupBy=accessKey", "/api-keys")) {
         outputs.add(send(http, "GET", base + path, admin, null));
       }
       outputs.add(send(http, "GET", base + "/access-keys", token, null));
@@ -230,7 +253,9 @@ final class CanaryTest {
     }
     String all = String.join("\n", outputs);
     assertThat(all).contains("invalid_access_key").contains("all_providers_failed").contains("rate_limited");
-    for (String secret : List.of(primary, backup, managed, admin, token.substring(29, 61))) {
+    for (String secret : List.of(primary, backup, managed, admin, token.substring(29, 61),
+        storedAdmin.substring(storedAdmin.lastIndexOf('_') + 1, storedAdmin.length() - 4),
+        javaAdmin.substring(javaAdmin.lastIndexOf('_') + 1, javaAdmin.length() - 4))) {
       assertNoPieceOf(secret, all);
     }
   }

@@ -288,6 +288,34 @@ final class GatewayServerTest {
     start(Map.of());
     assertThat(printed.toString(StandardCharsets.UTF_8)).doesNotContain("admin API key");
     assertThat(call("GET", "/access-keys", admin, null).statusCode()).isEqualTo(200);
+    // kept in the store as the admin API key "initial": listed, never with its token, and never on disk
+    HttpResponse<String> listed = call("GET", "/api-keys", admin, null);
+    assertThat(json(listed).get("aiGatewayApiKeys")).singleElement()
+        .satisfies(k -> assertThat(k.get("name").asText()).isEqualTo("initial"))
+        .satisfies(k -> assertThat(admin).startsWith(k.get("id").asText() + "_"));
+    assertThat(listed.body()).doesNotContain(admin);
+    try (var files = Files.walk(data)) {
+      for (Path f : files.filter(Files::isRegularFile).toList()) {
+        assertThat(Files.readString(f, StandardCharsets.ISO_8859_1)).as(f.toString())
+            .doesNotContain(admin.substring(admin.lastIndexOf('_') + 1));
+      }
+    }
+    // the only stored key cannot be deleted (no AIGATEWAY_ADMIN_KEY here)
+    String id = admin.substring(0, admin.lastIndexOf('_'));
+    assertThat(call("DELETE", "/api-keys/" + id, admin, null).statusCode()).isEqualTo(409);
+  }
+
+  @Test
+  void withAnAdminKeyInTheEnvironment_noKeyIsGenerated_andTheLastStoredKeyMayGo() throws Exception {
+    start(Map.of("AIGATEWAY_ADMIN_KEY", ADMIN));
+    assertThat(printed.toString(StandardCharsets.UTF_8)).doesNotContain("admin API key");
+    assertThat(json(call("GET", "/api-keys", ADMIN, null)).get("aiGatewayApiKeys")).isEmpty();
+    JsonNode created = json(call("POST", "/api-keys", ADMIN, "{\"name\":\"ops\"}"));
+    String token = created.get("token").asText();
+    assertThat(call("GET", "/access-keys", token, null).statusCode()).isEqualTo(200);
+    assertThat(call("DELETE", "/api-keys/" + created.get("id").asText(), ADMIN, null).statusCode()).isEqualTo(204);
+    assertThat(call("GET", "/access-keys", token, null).statusCode()).isEqualTo(401);
+    assertThat(call("GET", "/access-keys", ADMIN, null).statusCode()).isEqualTo(200);
   }
 
   @Test
@@ -319,10 +347,19 @@ final class GatewayServerTest {
       assertThat(json(call("GET", "/gateway-config", oldAdmin, null)).get("perRequestTimeout").asText())
           .isEqualTo("30s");
       call("POST", "/access-keys", oldAdmin, "{\"name\":\"after " + start + "\"}");
+      // the old generated key is now an admin API key in the store, listed once, its token never shown
+      HttpResponse<String> adminKeys = call("GET", "/api-keys", oldAdmin, null);
+      assertThat(adminKeys.statusCode()).isEqualTo(200);
+      JsonNode listed = json(adminKeys).get("aiGatewayApiKeys");
+      assertThat(listed).hasSize(1);
+      assertThat(listed.get(0).get("id").asText()).isEqualTo("aigak_old");
+      assertThat(listed.get(0).get("name").asText()).isEqualTo("initial");
+      assertThat(adminKeys.body()).doesNotContain(oldAdmin);
       server.close();
       server = null;
     }
     assertThat(data.resolve("server.json")).exists();
+    assertThat(Files.readString(data.resolve("server.json"))).as("moved into the store").doesNotContain(digest);
   }
 
   @Test

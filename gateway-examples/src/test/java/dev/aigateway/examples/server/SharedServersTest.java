@@ -106,6 +106,68 @@ final class SharedServersTest {
     }
   }
 
+  @Test
+  void twoServersOnOneDatabase_withoutAConfiguredAdminKey_shareAdminKeys_andTheirRevocations() throws Exception {
+    String database = TestDatabase.get().newDatabaseUrl();
+    byte[] master = new byte[32];
+    new java.security.SecureRandom().nextBytes(master);
+    Map<String, String> env = Map.of("AIGATEWAY_MASTER_KEY", Base64.getEncoder().encodeToString(master));
+    ByteArrayOutputStream printedA = new ByteArrayOutputStream();
+    ByteArrayOutputStream printedB = new ByteArrayOutputStream();
+    try (GatewayServer a = startWithoutRedis(dataA, env, database, printedA)) {
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+          "admin API key \\(shown once, only its hash is kept\\): (\\S+)")
+          .matcher(printedA.toString(StandardCharsets.UTF_8));
+      assertThat(m.find()).as("the first server generates and prints an admin key").isTrue();
+      String initial = m.group(1);
+      try (GatewayServer b = startWithoutRedis(dataB, env, database, printedB)) {
+        assertThat(printedB.toString(StandardCharsets.UTF_8)).as("the second finds it in the database")
+            .doesNotContain("admin API key");
+        assertThat(call(b, "GET", "/api-keys", initial, null).statusCode()).isEqualTo(200);
+
+        // created on A: accepted by B within a second
+        JsonNode created = json(call(a, "POST", "/api-keys", initial, "{\"name\":\"ops\"}"));
+        String token = created.get("token").asText();
+        long t0 = System.nanoTime();
+        assertThat(awaitAdmin(b, token, 200)).isEqualTo(200);
+        assertThat((System.nanoTime() - t0) / 1_000_000).as("new admin key seen by B, ms").isLessThan(1_000);
+        JsonNode listed = json(call(b, "GET", "/api-keys", token, null));
+        assertThat(listed.get("aiGatewayApiKeys")).hasSize(2);
+        assertThat(listed.toString()).doesNotContain(token).doesNotContain(initial);
+
+        // deleted on A: refused by B within a second
+        assertThat(call(a, "DELETE", "/api-keys/" + created.get("id").asText(), initial, null).statusCode())
+            .isEqualTo(204);
+        t0 = System.nanoTime();
+        assertThat(awaitAdmin(b, token, 401)).isEqualTo(401);
+        assertThat((System.nanoTime() - t0) / 1_000_000).as("revocation seen by B, ms").isLessThan(1_000);
+        // the last stored key stays: no admin key is configured on these servers
+        HttpResponse<String> last = call(b, "DELETE", "/api-keys/" + initial.substring(0, initial.lastIndexOf('_')),
+            initial, null);
+        assertThat(last.statusCode()).isEqualTo(409);
+        assertThat(last.body()).contains("is the last one");
+      }
+    }
+  }
+
+  private static GatewayServer startWithoutRedis(Path data, Map<String, String> env, String database,
+      ByteArrayOutputStream printed) throws Exception {
+    return GatewayServer.start(new String[] {"--port", "0", "--data", data.toString(), "--database", database}, env,
+        new PrintStream(printed, true, StandardCharsets.UTF_8));
+  }
+
+  /** Polls the management API until the admin token gets {@code status} (at most 2 s); answers the last status. */
+  private int awaitAdmin(GatewayServer s, String token, int status) throws Exception {
+    int last = -1;
+    for (int i = 0; i < 200 && last != status; i++) {
+      last = call(s, "GET", "/access-keys", token, null).statusCode();
+      if (last != status) {
+        Thread.sleep(10);
+      }
+    }
+    return last;
+  }
+
   private GatewayServer start(Path data, Map<String, String> env, String database, String redis, String upstream)
       throws Exception {
     ByteArrayOutputStream printed = new ByteArrayOutputStream();

@@ -278,7 +278,7 @@ public final class ChangeFollower implements AutoCloseable {
     try {
       flushTouches();
     } catch (SQLException | RuntimeException e) {
-      LOG.warn("Could not write the last use of {} access key(s) on close ({})", touches.size(), describe(e));
+      LOG.warn("Could not write the last use of {} key(s) on close ({})", touches.size(), describe(e));
     }
   }
 }

@@ -244,20 +244,38 @@ public final class Database {
     }
   }
 
-  /** Writes access keys' last use (a later time only), without a change notification. */
+  /**
+   * Writes access keys' and admin keys' last use (a later time only), without a change notification; an
+   * {@code aigak_} id is an admin key.
+   */
   public void writeLastUsed(Map<String, Instant> touches) throws SQLException {
     if (touches.isEmpty()) {
       return;
     }
-    try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement("update " + quoted
-        + ".access_keys set last_used = greatest(last_used, ?) where id = ?")) {
-      ps.setQueryTimeout(queryTimeoutSeconds);
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement access = c.prepareStatement("update " + quoted
+            + ".access_keys set last_used = greatest(last_used, ?) where id = ?");
+        PreparedStatement admin = c.prepareStatement("update " + quoted
+            + ".admin_keys set last_used = greatest(last_used, ?) where id = ?")) {
+      access.setQueryTimeout(queryTimeoutSeconds);
+      admin.setQueryTimeout(queryTimeoutSeconds);
+      boolean anyAccess = false;
+      boolean anyAdmin = false;
       for (Map.Entry<String, Instant> e : touches.entrySet()) {
+        boolean isAdmin = e.getKey().startsWith("aigak_");
+        PreparedStatement ps = isAdmin ? admin : access;
         ps.setObject(1, OffsetDateTime.ofInstant(e.getValue(), ZoneOffset.UTC));
         ps.setString(2, e.getKey());
         ps.addBatch();
+        anyAdmin |= isAdmin;
+        anyAccess |= !isAdmin;
       }
-      ps.executeBatch();
+      if (anyAccess) {
+        access.executeBatch();
+      }
+      if (anyAdmin) {
+        admin.executeBatch();
+      }
     }
   }
 

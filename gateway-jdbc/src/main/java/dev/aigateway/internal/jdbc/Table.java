@@ -5,6 +5,7 @@ import dev.aigateway.config.AccessKeyConfiguration;
 import dev.aigateway.internal.store.InMemoryKeyStore;
 import dev.aigateway.internal.store.StoreCodec;
 import dev.aigateway.resource.AccessKey;
+import dev.aigateway.resource.AdminKey;
 import dev.aigateway.resource.CustomProvider;
 import dev.aigateway.resource.ProviderKey;
 import dev.aigateway.resource.VirtualModel;
@@ -64,9 +65,17 @@ public record Table<T>(ResourceType type, String name, String key, String order,
       v -> List.of(v.id()), InMemoryKeyStore::putVirtualModel, InMemoryKeyStore::deleteVirtualModel,
       InMemoryKeyStore::virtualModels);
 
+  public static final Table<AdminKey> ADMIN_KEYS = new Table<>(ResourceType.ADMIN_KEY, "admin_keys", "id", "id",
+      AdminKey::id, (codec, k) -> {
+        ObjectNode body = codec.adminKey(k);
+        body.remove("lastUsed"); // kept in its own column, written without a notification
+        return body;
+      }, StoreCodec::adminKey, List.of("id"), k -> List.of(k.id()), InMemoryKeyStore::putAdminKey,
+      InMemoryKeyStore::deleteAdminKey, m -> m.adminKeys(null, Integer.MAX_VALUE));
+
   /** Every table, in the order a full load reads them (configurations before the access keys that link them). */
   public static final List<Table<?>> ALL = List.of(CONFIGURATIONS, PROVIDER_KEYS, PROVIDERS, VIRTUAL_MODELS,
-      ACCESS_KEYS);
+      ACCESS_KEYS, ADMIN_KEYS);
 
   public static Table<?> of(ResourceType type) {
     for (Table<?> t : ALL) {
@@ -77,8 +86,9 @@ public record Table<T>(ResourceType type, String name, String key, String order,
     throw new IllegalArgumentException("no table for " + type);
   }
 
-  boolean isAccessKeys() {
-    return type == ResourceType.ACCESS_KEY;
+  /** Access keys and admin keys keep their last use in a column of its own ({@code last_used}). */
+  boolean hasLastUsed() {
+    return type == ResourceType.ACCESS_KEY || type == ResourceType.ADMIN_KEY;
   }
 
   /** Insert, or replace the row with the same key; a replaced row keeps its place in creation order. */
@@ -95,7 +105,7 @@ public record Table<T>(ResourceType type, String name, String key, String order,
     updates.add("body = excluded.body");
     String cols = String.join(", ", columns) + ", body";
     String vals = String.join(", ", placeholders) + ", ?::jsonb";
-    if (isAccessKeys()) {
+    if (hasLastUsed()) {
       cols += ", last_used";
       vals += ", ?";
       updates.add("last_used = greatest(" + q + ".last_used, excluded.last_used)");
@@ -111,8 +121,8 @@ public record Table<T>(ResourceType type, String name, String key, String order,
       ps.setString(i++, v);
     }
     ps.setString(i++, body);
-    if (isAccessKeys()) {
-      Instant lastUsed = ((AccessKey) value).lastUsed();
+    if (hasLastUsed()) {
+      Instant lastUsed = value instanceof AdminKey admin ? admin.lastUsed() : ((AccessKey) value).lastUsed();
       if (lastUsed == null) {
         ps.setNull(i, Types.TIMESTAMP_WITH_TIMEZONE);
       } else {
@@ -125,7 +135,7 @@ public record Table<T>(ResourceType type, String name, String key, String order,
     return "delete from " + Sql.quote(schema) + "." + name + " where " + key + " = ?";
   }
 
-  /** Every row: key, body as text, last use (access keys only), in list order. */
+  /** Every row: key, body as text, last use (access and admin keys only), in list order. */
   String selectAllSql(String schema) {
     return select(schema) + " order by " + order;
   }
@@ -136,11 +146,11 @@ public record Table<T>(ResourceType type, String name, String key, String order,
   }
 
   private String select(String schema) {
-    return "select " + key + ", body::text, " + (isAccessKeys() ? "last_used" : "null::timestamptz") + " from "
+    return "select " + key + ", body::text, " + (hasLastUsed() ? "last_used" : "null::timestamptz") + " from "
         + Sql.quote(schema) + "." + name;
   }
 
-  /** Decodes a row's body (and, for access keys, its last use). */
+  /** Decodes a row's body (and, for access and admin keys, its last use). */
   T decode(StoreCodec codec, ObjectNode body, @Nullable OffsetDateTime lastUsed) {
     if (lastUsed != null) {
       body.put("lastUsed", lastUsed.toInstant().toString());

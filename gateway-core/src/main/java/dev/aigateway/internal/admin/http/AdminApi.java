@@ -21,7 +21,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The management API without a server: checks the admin key ({@code Authorization: Bearer aigak_...}),
+ * The management API without a server: checks the admin key ({@code Authorization: Bearer aigak_...}: a
+ * token configured in {@link AdminKeys} or an admin API key of the gateway's store, see {@code AdminAuth}),
  * reads the body (at most 1 MiB), dispatches on the first path segment to the route that serves it and
  * turns every refusal into the admin error shape {@code {"errorCode","statusCode","msg","details"}}. An
  * HTTP adapter passes the request in and writes the {@link AdminResponse} out. Thread-safe.
@@ -31,15 +32,18 @@ public final class AdminApi {
   private static final int MAX_BODY = 1 << 20;
 
   private final AdminKeys keys;
+  private final AdminAuth auth;
   private final AdminCodec codec;
   private final Map<String, AdminRoute> routes;
 
   private AdminApi(Gateway gateway, AdminKeys keys, @Nullable Consumer<Gateway.Limits> limitsSaver,
       @Nullable Consumer<Gateway.AccountSettings> settingsSaver) {
     this.keys = keys;
+    this.auth = new AdminAuth(keys, gateway.keyStore(), gateway.clock());
     this.codec = new AdminCodec(gateway.keyStore());
     GatewayAdmin admin = gateway.admin();
     this.routes = Map.of(
+        "api-keys", new AdminKeyRoute(admin.adminKeys(), keys, codec),
         "access-keys", new AccessKeyRoute(admin.accessKeys(), codec),
         "access-key-configurations", new ConfigurationRoute(admin.configurations(), codec),
         "provider-keys", new ProviderKeyRoute(admin.providerKeys(), codec),
@@ -51,7 +55,8 @@ public final class AdminApi {
   }
 
   /**
-   * The management API of {@code gateway}, authorized by {@code keys}.
+   * The management API of {@code gateway}, authorized by the tokens configured in {@code keys} and the admin API
+   * keys in the gateway's store.
    *
    * @param limitsSaver called after {@code PATCH /gateway-config} changed the limits (to persist them), or null
    */
@@ -60,7 +65,8 @@ public final class AdminApi {
   }
 
   /**
-   * The management API of {@code gateway}, authorized by {@code keys}.
+   * The management API of {@code gateway}, authorized by the tokens configured in {@code keys} and the admin API
+   * keys in the gateway's store.
    *
    * @param limitsSaver called after {@code PATCH /gateway-config} changed the limits (to persist them), or null
    * @param settingsSaver called when {@code PATCH /gateway-config} changes the account settings, before they
@@ -91,7 +97,7 @@ public final class AdminApi {
       if (segments.isEmpty()) {
         throw AdminRequest.noSuchEndpoint();
       }
-      if (!keys.verify(bearer(authorization))) {
+      if (!auth.verify(bearer(authorization))) {
         throw new GatewayException(ErrorCode.INVALID_ACCESS_KEY, "A valid admin API key is required.");
       }
       byte[] bytes = read(body);

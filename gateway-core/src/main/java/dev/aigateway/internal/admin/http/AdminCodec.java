@@ -12,6 +12,7 @@ import dev.aigateway.internal.json.ConfigurationCodec;
 import dev.aigateway.internal.json.Json;
 import dev.aigateway.internal.store.StoreCodec;
 import dev.aigateway.resource.AccessKey;
+import dev.aigateway.resource.AdminKey;
 import dev.aigateway.resource.CustomProvider;
 import dev.aigateway.resource.ProviderKey;
 import dev.aigateway.resource.VirtualModel;
@@ -97,6 +98,22 @@ public final class AdminCodec {
       AccessKeyConfiguration cfg = store.configuration(k.configurationId());
       nullable(c, "name", cfg == null ? null : cfg.name());
     }
+    return n;
+  }
+
+  /** An admin API key without its token: the fields of an access key, without a configuration link. */
+  public ObjectNode adminKey(AdminKey k) {
+    ObjectNode n = Json.MAPPER.createObjectNode();
+    n.put("id", k.id());
+    n.put("uri", "/api-keys/" + k.id());
+    nullable(n, "name", k.name());
+    nullable(n, "description", k.description());
+    nullable(n, "metadata", k.metadata());
+    n.put("createdAt", k.createdAt().toString());
+    n.put("updatedAt", k.updatedAt().toString());
+    actor(n);
+    n.put("keyRedacted", k.keyRedacted());
+    nullable(n, "lastUsed", k.lastUsed() == null ? null : k.lastUsed().toString());
     return n;
   }
 
