@@ -487,10 +487,6 @@ function limitsSection(limits) {
   return { el, json };
 }
 
-/** True when a rule holds an inline key whose stored value the API does not send back (and none was typed). */
-function hasStoredInlineKey(rules) {
-  return rules.some((r) => r.steps.some((s) => s.type === 'user' && s.keys.some((k) => !k.id && k.id !== '' && !k.value)));
-}
 
 async function configurationEditor(id) {
   const [config, providerKeys, providers] = await Promise.all([
@@ -549,17 +545,6 @@ async function configurationEditor(id) {
     rulesHolder, addRule);
   routingSection.setAttribute('data-path', 'router');
 
-  let routerTouched = false;
-  routingSection.addEventListener('input', () => { routerTouched = true; });
-  routingSection.addEventListener('change', () => { routerTouched = true; });
-  routingSection.addEventListener('click', (event) => {
-    if (event.target instanceof HTMLButtonElement) routerTouched = true;
-  });
-  const storedInline = id !== null && id !== undefined && hasStoredInlineKey(rules);
-  if (storedInline) {
-    routingSection.insertBefore(h('p', { class: 'hint', text: 'Inline key values are stored encrypted and never shown. The routing is kept as it is unless you change it; to change it, type the inline keys\' values again.' }),
-      rulesHolder);
-  }
   const limits = limitsSection(c.limits);
 
   const preview = h('pre', { class: 'json', 'aria-label': 'Configuration JSON' });
@@ -576,8 +561,6 @@ async function configurationEditor(id) {
       body.access = null;
     }
     body.router = rules.length ? { rules: rules.map(ruleJson) } : null;
-    // a routing with stored inline keys that nobody changed is left out of the update, so it stays as stored
-    if (storedInline && !routerTouched) delete body.router;
     body.limits = limits.json();
     if (!id) for (const k of ['description', 'metadata', 'access', 'router', 'limits']) if (body[k] === null) delete body[k];
     return body;
@@ -646,8 +629,8 @@ function ruleJson(r) {
     const step = { type: 'user', keySelectionStrategy: s.keySelectionStrategy };
     step.keys = s.keys.map((k) => {
       if (k.id) return k.weight && s.keySelectionStrategy === 'weighted' ? { id: k.id, weight: Number(k.weight) } : { id: k.id };
-      const inline = { name: k.name || '' };
-      if (k.value) inline.value = k.value;
+      // an empty value is sent as such, so that the API's error names the value field
+      const inline = { name: k.name || '', value: k.value || '' };
       if (k.weight && s.keySelectionStrategy === 'weighted') inline.weight = Number(k.weight);
       return inline;
     });
@@ -726,7 +709,8 @@ function stepView(rule, step, j, path, redraw, providerKeys) {
     });
     const addInline = h('button', { type: 'button', text: 'Add inline key' });
     addInline.addEventListener('click', () => { step.keys.push({ name: '', value: '' }); redraw(); });
-    box.append(h('div', { class: 'hint', text: 'Provider keys, tried in this order:' }), keysHolder, add, addInline);
+    box.append(h('div', { class: 'hint', text: 'Provider keys, tried in this order. An inline key (a name and a value) is stored as a new provider key when the configuration is saved.' }),
+      keysHolder, add, addInline);
   } else {
     box.append(h('p', { class: 'hint', text: 'Uses the managed credential the host supplies for this provider, if any.' }));
   }
@@ -752,8 +736,8 @@ function keyRow(rule, step, key, n, path, redraw, providerKeys) {
     row.append(h('div', {}, field(`Provider key ${n + 1}`, select)));
   } else {
     const name = h('input', { type: 'text', value: key.name || '', 'data-path': `${path}.name` });
-    const value = h('input', { type: 'password', value: '', autocomplete: 'off', 'data-path': `${path}.value`,
-      placeholder: key.keyRedacted ? `stored (${key.keyRedacted}); enter again to save` : '' });
+    // an inline key becomes a stored provider key when the configuration is saved; its value never comes back
+    const value = h('input', { type: 'password', value: key.value || '', autocomplete: 'off', 'data-path': `${path}.value` });
     name.addEventListener('input', () => { key.name = name.value; });
     value.addEventListener('input', () => { key.value = value.value; });
     row.append(h('div', {}, field(`Inline key ${n + 1} name`, name)), h('div', {}, field(`Inline key ${n + 1} value`, value)));
@@ -1144,7 +1128,7 @@ function requestView(r, names) {
 async function recentRequests(holder, names, show) {
   let data;
   try {
-    data = await api('GET', '/usage?limit=20');
+    data = await api('GET', '/usage?limit=20&includeRetries=false');
   } catch (e) {
     if (e.status === 401) return;
     holder.replaceChildren(h('p', { class: 'muted', text: e.status === 404 || e.status === 405
