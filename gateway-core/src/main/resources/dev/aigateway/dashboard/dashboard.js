@@ -332,6 +332,7 @@ function accessKeyForm(key, configs, holder) {
         if (!body.accessKeyConfigurationId) delete body.accessKeyConfigurationId;
         const created = await api('POST', '/access-keys', body);
         holder.replaceChildren(tokenPanel(created));
+        holder.querySelector('button.primary').focus();
       }
     } catch (e) {
       showApiError(form, error, e);
@@ -423,6 +424,7 @@ async function configurationsPage(args) {
       h('td', { text: c.description || '' }),
       h('td', { text: accessSummary(c.access) }),
       h('td', { text: String(rules) }),
+      h('td', { text: limitsSummary(c.limits) }),
       h('td', { class: 'mono', text: c.id }),
       h('td', {}, edit, deleteButton(`configuration ${c.name || c.id}`,
         () => api('DELETE', `/access-key-configurations/${encodeURIComponent(c.id)}`))));
@@ -432,8 +434,18 @@ async function configurationsPage(args) {
     newButton,
     configs.length === 0 ? h('p', { class: 'muted', text: 'No configurations yet.' })
       : h('table', { 'aria-label': 'Configurations' },
-        h('thead', {}, h('tr', {}, ['Name', 'Description', 'Access', 'Rules', 'Id', ''].map((t) => h('th', { text: t })))),
+        h('thead', {}, h('tr', {}, ['Name', 'Description', 'Access', 'Rules', 'Limits', 'Id', ''].map((t) => h('th', { text: t })))),
         h('tbody', {}, rows)));
+}
+
+function limitsSummary(limits) {
+  if (!limits) return 'none';
+  const parts = [];
+  if (limits.requestsPerMinute) parts.push(`${limits.requestsPerMinute} requests/min`);
+  if (limits.tokensPerMinute) parts.push(`${limits.tokensPerMinute} tokens/min`);
+  if (limits.concurrentRequests) parts.push(`${limits.concurrentRequests} at once`);
+  if (limits.budget) parts.push(`${limits.budget.amountCents} cents per ${limits.budget.period}`);
+  return parts.length ? parts.join(', ') : 'none';
 }
 
 function accessSummary(access) {
@@ -1224,8 +1236,8 @@ function chart(title, buckets, measure) {
   const totals = days.map((d) => buckets.filter((b) => String(b.bucketStart).startsWith(d))
     .reduce((s, b) => s + (Number(b[measure]) || 0), 0));
   const max = Math.max(measure === 'cost' ? 0 : 1, ...totals) || 1;
-  const width = 420;
-  const height = 180;
+  const width = 340;
+  const height = 170;
   const pad = 52;
   const slot = (width - pad - 8) / Math.max(1, days.length);
   const bw = Math.min(40, Math.max(4, slot - 8));

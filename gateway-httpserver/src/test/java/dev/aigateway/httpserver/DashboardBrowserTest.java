@@ -391,6 +391,7 @@ final class DashboardBrowserTest {
     label("Provider key 1").selectOption(primary);
     button("Add provider key").click();
     label("Provider key 2").selectOption(backup);
+    label("Requests per minute").fill("600");
     screenshot("configuration-editor");
     button("Save").click();
 
@@ -405,6 +406,7 @@ final class DashboardBrowserTest {
     JsonNode rule = saved.path("router").path("rules").get(0);
     assertThat(rule.path("provider").asText()).isEqualTo("openai");
     assertThat(rule.path("steps").get(0).path("keys").findValuesAsText("id")).containsExactly(primary, backup);
+    assertThat(saved.path("limits").toString()).isEqualTo("{\"requestsPerMinute\":600}");
 
     // Keys: edit the access key and assign the configuration
     open("Keys");
@@ -454,7 +456,7 @@ final class DashboardBrowserTest {
     JsonNode again = JSON.readTree(http.send(HttpRequest.newBuilder(URI.create(base + "/access-key-configurations/"
         + saved.path("id").asText())).header("Authorization", "Bearer " + adminToken).build(),
         HttpResponse.BodyHandlers.ofString()).body());
-    for (String f : new String[] {"name", "description", "access", "router"}) {
+    for (String f : new String[] {"name", "description", "access", "router", "limits"}) {
       assertThat(again.path(f)).as(f).isEqualTo(saved.path(f));
     }
     assertThat(received).hasSizeGreaterThan(10);
@@ -890,7 +892,43 @@ final class DashboardBrowserTest {
     PlaywrightAssertions.assertThat(attempts).containsText("primary");
     PlaywrightAssertions.assertThat(attempts).containsText("served");
     label("Group by").selectOption("provider");
+    page.evaluate("() => document.activeElement.blur()");
     screenshot("usage");
     assertNoCanaryIn(received, canaryPrimary, canaryBackup, canaryBroken);
+  }
+
+  @Test
+  void keyboardOnly_createsAKey_copiesItsToken_andDeletesIt() {
+    signIn();
+    button("New access key").focus();
+    page.keyboard().press("Enter");
+    PlaywrightAssertions.assertThat(label("Name")).isFocused();
+    page.keyboard().type("Keyboard key");
+    page.keyboard().press("Enter");
+    PlaywrightAssertions.assertThat(button("Copy")).isFocused();
+    String token = label("Token").inputValue();
+    page.keyboard().press("Enter");
+    PlaywrightAssertions.assertThat(page.getByText("Copied to the clipboard.")).isVisible();
+    assertThat(page.evaluate("() => navigator.clipboard.readText()")).isEqualTo(token);
+    page.keyboard().press("Tab");
+    PlaywrightAssertions.assertThat(button("Done")).isFocused();
+    page.keyboard().press("Enter");
+    PlaywrightAssertions.assertThat(label("Token")).hasCount(0);
+
+    Locator row = row("Keyboard key");
+    row.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Delete").setExact(true)).focus();
+    page.keyboard().press("Enter");
+    PlaywrightAssertions.assertThat(row.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions()
+        .setName("Confirm delete"))).isFocused();
+    page.keyboard().press("Enter");
+    PlaywrightAssertions.assertThat(page.getByText("Deleted access key Keyboard key.")).isVisible();
+    assertThat(gateway.admin().accessKeys().list(null, 100).items()).isEmpty();
+
+    // the navigation is a list of links: Enter on one opens its page
+    page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Virtual models").setExact(true)).focus();
+    page.keyboard().press("Enter");
+    PlaywrightAssertions.assertThat(region("Virtual models")).isVisible();
+    PlaywrightAssertions.assertThat(page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions()
+        .setName("Virtual models").setExact(true))).hasAttribute("aria-current", "page");
   }
 }
