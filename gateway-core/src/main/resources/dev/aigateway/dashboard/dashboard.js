@@ -1158,7 +1158,7 @@ async function recentRequests(holder, names, show) {
       'aria-label': `Show attempts of ${ev.requestId}` });
     open.addEventListener('click', () => show(ev.requestId));
     return h('tr', {},
-      h('td', { text: fmtTime(ev.timestamp) }),
+      h('td', { class: 'nowrap', text: fmtTime(ev.timestamp) }),
       h('td', {}, open),
       h('td', { text: names.accessKey.get(ev.accessKeyId) || ev.accessKeyId || '' }),
       h('td', { text: ev.provider || '' }),
