@@ -578,7 +578,11 @@ async function configurationEditor(id) {
     return body;
   };
   const showPreview = h('button', { type: 'button', text: 'Show JSON' });
-  showPreview.addEventListener('click', () => { preview.textContent = JSON.stringify(collect(), null, 2); });
+  // an inline key's value is sent once but not shown here, so that it never sits in the page as text
+  showPreview.addEventListener('click', () => {
+    preview.textContent = JSON.stringify(collect(), (k, v) => (k === 'value' && typeof v === 'string' && v
+      ? '(typed, not shown)' : v), 2);
+  });
 
   const title = id ? `Configuration ${c.name || id}` : 'New configuration';
   const form = h('form', { 'aria-label': title, novalidate: true },

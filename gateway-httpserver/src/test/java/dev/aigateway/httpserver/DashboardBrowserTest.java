@@ -815,6 +815,9 @@ final class DashboardBrowserTest {
     PlaywrightAssertions.assertThat(label("Inline key 3 value")).hasAttribute("aria-invalid", "true");
     PlaywrightAssertions.assertThat(page.locator(".field-error")).containsText("router.rules[0].steps[0].keys[2]");
     label("Inline key 3 value").fill(typedSecret);
+    button("Show JSON").click();
+    PlaywrightAssertions.assertThat(page.getByLabel("Configuration JSON")).containsText("\"value\": \"(typed, not shown)\"");
+    received.add(page.content());
     button("Save").click();
     PlaywrightAssertions.assertThat(page.getByText("Saved configuration Everything.")).isVisible();
     JsonNode rules = adminGet("/access-key-configurations/" + id).path("router").path("rules");
