@@ -332,6 +332,7 @@ function accessKeyForm(key, configs, holder) {
         if (!body.accessKeyConfigurationId) delete body.accessKeyConfigurationId;
         const created = await api('POST', '/access-keys', body);
         holder.replaceChildren(tokenPanel(created));
+        holder.querySelector('button.primary').focus();
       }
     } catch (e) {
       showApiError(form, error, e);
@@ -423,6 +424,7 @@ async function configurationsPage(args) {
       h('td', { text: c.description || '' }),
       h('td', { text: accessSummary(c.access) }),
       h('td', { text: String(rules) }),
+      h('td', { text: limitsSummary(c.limits) }),
       h('td', { class: 'mono', text: c.id }),
       h('td', {}, edit, deleteButton(`configuration ${c.name || c.id}`,
         () => api('DELETE', `/access-key-configurations/${encodeURIComponent(c.id)}`))));
@@ -432,8 +434,18 @@ async function configurationsPage(args) {
     newButton,
     configs.length === 0 ? h('p', { class: 'muted', text: 'No configurations yet.' })
       : h('table', { 'aria-label': 'Configurations' },
-        h('thead', {}, h('tr', {}, ['Name', 'Description', 'Access', 'Rules', 'Id', ''].map((t) => h('th', { text: t })))),
+        h('thead', {}, h('tr', {}, ['Name', 'Description', 'Access', 'Rules', 'Limits', 'Id', ''].map((t) => h('th', { text: t })))),
         h('tbody', {}, rows)));
+}
+
+function limitsSummary(limits) {
+  if (!limits) return 'none';
+  const parts = [];
+  if (limits.requestsPerMinute) parts.push(`${limits.requestsPerMinute} requests/min`);
+  if (limits.tokensPerMinute) parts.push(`${limits.tokensPerMinute} tokens/min`);
+  if (limits.concurrentRequests) parts.push(`${limits.concurrentRequests} at once`);
+  if (limits.budget) parts.push(`${limits.budget.amountCents} cents per ${limits.budget.period}`);
+  return parts.length ? parts.join(', ') : 'none';
 }
 
 function accessSummary(access) {
@@ -444,8 +456,49 @@ function accessSummary(access) {
   return parts.length ? parts.join('; ') : 'everything';
 }
 
-const MANAGED_FIELDS = ['id', 'uri', 'name', 'description', 'metadata', 'access', 'router', 'createdAt', 'updatedAt',
-  'createdBy', 'lastUpdatedBy'];
+const MANAGED_FIELDS = ['id', 'uri', 'name', 'description', 'metadata', 'access', 'router', 'limits', 'createdAt',
+  'updatedAt', 'createdBy', 'lastUpdatedBy'];
+const BUDGET_PERIODS = ['day', 'week', 'month', 'total'];
+
+/** A whole number as a number; anything else as typed, so that the API names the field it refuses. */
+function numberOrText(text) {
+  const t = text.trim();
+  return /^[0-9]{1,15}$/.test(t) ? Number(t) : t;
+}
+
+/** The Limits section: requests, tokens, concurrency and a budget per access key; empty fields are no limit. */
+function limitsSection(limits) {
+  const l = limits || {};
+  const b = l.budget || {};
+  const num = (path, v) => h('input', { type: 'text', inputmode: 'numeric', 'data-path': path,
+    value: v === undefined || v === null ? '' : String(v) });
+  const rpm = num('limits.requestsPerMinute', l.requestsPerMinute);
+  const tpm = num('limits.tokensPerMinute', l.tokensPerMinute);
+  const concurrent = num('limits.concurrentRequests', l.concurrentRequests);
+  const amount = num('limits.budget.amountCents', b.amountCents);
+  const period = h('select', { 'data-path': 'limits.budget.period' },
+    BUDGET_PERIODS.map((x) => h('option', { value: x, text: x, selected: (b.period || 'month') === x })));
+  const el = section('Limits',
+    h('p', { class: 'hint', text: 'Counted per access key that uses this configuration. Leave a field empty for no limit.' }),
+    h('div', { class: 'row' },
+      h('div', {}, field('Requests per minute', rpm)),
+      h('div', {}, field('Tokens per minute', tpm)),
+      h('div', {}, field('Concurrent requests', concurrent))),
+    h('div', { class: 'row' },
+      h('div', {}, field('Budget in cents', amount, 'Cost of served requests, as for credits')),
+      h('div', {}, field('Budget period', period, 'Calendar periods, UTC'))));
+  el.setAttribute('data-path', 'limits');
+  const json = () => {
+    const out = {};
+    if (rpm.value.trim()) out.requestsPerMinute = numberOrText(rpm.value);
+    if (tpm.value.trim()) out.tokensPerMinute = numberOrText(tpm.value);
+    if (concurrent.value.trim()) out.concurrentRequests = numberOrText(concurrent.value);
+    if (amount.value.trim()) out.budget = { amountCents: numberOrText(amount.value), period: period.value };
+    return Object.keys(out).length ? out : null;
+  };
+  return { el, json };
+}
+
 
 async function configurationEditor(id) {
   const [config, providerKeys, providers] = await Promise.all([
@@ -454,7 +507,7 @@ async function configurationEditor(id) {
     listAll('/providers', 'aiGatewayProviders').catch(() => []),
   ]);
   const c = config || {};
-  // fields this editor does not show (limits, fields added later) are kept and sent back unchanged
+  // fields this editor does not show (fields added later) are kept and sent back unchanged
   const extra = {};
   for (const [k, v] of Object.entries(c)) if (!MANAGED_FIELDS.includes(k)) extra[k] = v;
   const providerIds = [...new Set([...KNOWN_PROVIDERS, ...providers.map((p) => p.providerId),
@@ -504,6 +557,8 @@ async function configurationEditor(id) {
     rulesHolder, addRule);
   routingSection.setAttribute('data-path', 'router');
 
+  const limits = limitsSection(c.limits);
+
   const preview = h('pre', { class: 'json', 'aria-label': 'Configuration JSON' });
   const error = formError();
   const collect = () => {
@@ -518,11 +573,16 @@ async function configurationEditor(id) {
       body.access = null;
     }
     body.router = rules.length ? { rules: rules.map(ruleJson) } : null;
-    if (!id) for (const k of ['description', 'metadata', 'access', 'router']) if (body[k] === null) delete body[k];
+    body.limits = limits.json();
+    if (!id) for (const k of ['description', 'metadata', 'access', 'router', 'limits']) if (body[k] === null) delete body[k];
     return body;
   };
   const showPreview = h('button', { type: 'button', text: 'Show JSON' });
-  showPreview.addEventListener('click', () => { preview.textContent = JSON.stringify(collect(), null, 2); });
+  // an inline key's value is sent once but not shown here, so that it never sits in the page as text
+  showPreview.addEventListener('click', () => {
+    preview.textContent = JSON.stringify(collect(), (k, v) => (k === 'value' && typeof v === 'string' && v
+      ? '(typed, not shown)' : v), 2);
+  });
 
   const title = id ? `Configuration ${c.name || id}` : 'New configuration';
   const form = h('form', { 'aria-label': title, novalidate: true },
@@ -530,7 +590,7 @@ async function configurationEditor(id) {
     section(title,
       field('Name', name), field('Description', description), field('Metadata', metadata),
       h('p', { class: 'muted mono', text: id ? `Id ${id}` : '' })),
-    accessSection, routingSection,
+    accessSection, routingSection, limits.el,
     h('div', {},
       h('button', { type: 'submit', class: 'primary', text: 'Save' }),
       h('button', { type: 'button', text: 'Cancel', onclick: () => go('#configurations') }),
@@ -558,9 +618,12 @@ async function configurationEditor(id) {
 }
 
 function ruleModel(r) {
+  const hasModel = r.model !== undefined && r.model !== null;
+  const hasProvider = r.provider !== undefined && r.provider !== null;
   return {
-    by: r.model !== undefined && r.model !== null ? 'model' : 'provider',
-    match: r.model || r.provider || '',
+    by: hasModel && hasProvider ? 'both' : (hasModel ? 'model' : 'provider'),
+    match: hasModel && !hasProvider ? r.model : (r.provider || ''),
+    model: hasModel && hasProvider ? r.model : '',
     steps: (r.steps || []).map((s) => ({
       type: s.type || 'user',
       keySelectionStrategy: s.keySelectionStrategy || 'ordered',
@@ -571,14 +634,19 @@ function ruleModel(r) {
 
 function ruleJson(r) {
   const out = {};
-  out[r.by] = r.match.trim();
+  if (r.by === 'both') {
+    out.provider = r.match.trim();
+    out.model = r.model.trim();
+  } else {
+    out[r.by] = r.match.trim();
+  }
   out.steps = r.steps.map((s) => {
     if (s.type !== 'user') return { type: s.type };
     const step = { type: 'user', keySelectionStrategy: s.keySelectionStrategy };
     step.keys = s.keys.map((k) => {
       if (k.id) return k.weight && s.keySelectionStrategy === 'weighted' ? { id: k.id, weight: Number(k.weight) } : { id: k.id };
-      const inline = { name: k.name || '' };
-      if (k.value) inline.value = k.value;
+      // an empty value is sent as such, so that the API's error names the value field
+      const inline = { name: k.name || '', value: k.value || '' };
       if (k.weight && s.keySelectionStrategy === 'weighted') inline.weight = Number(k.weight);
       return inline;
     });
@@ -596,11 +664,27 @@ function move(list, i, delta) {
 function ruleView(rule, i, rules, redraw, providerKeys, listId) {
   const path = `router.rules[${i}]`;
   const by = h('select', {}, h('option', { value: 'provider', text: 'provider', selected: rule.by === 'provider' }),
-    h('option', { value: 'model', text: 'model', selected: rule.by === 'model' }));
-  const match = h('input', { type: 'text', value: rule.match, 'data-role': 'match', 'data-path': `${path}.${rule.by}`,
-    list: rule.by === 'provider' ? listId : null });
-  by.addEventListener('change', () => { rule.by = by.value; redraw(); });
+    h('option', { value: 'model', text: 'model', selected: rule.by === 'model' }),
+    h('option', { value: 'both', text: 'provider and model', selected: rule.by === 'both' }));
+  const match = h('input', { type: 'text', value: rule.match, 'data-role': 'match',
+    'data-path': `${path}.${rule.by === 'model' ? 'model' : 'provider'}`, list: rule.by === 'model' ? null : listId });
+  by.addEventListener('change', () => {
+    if (by.value === 'both' && rule.by === 'model') {
+      rule.model = rule.match;
+      rule.match = '';
+    } else if (rule.by === 'both' && by.value === 'model') {
+      rule.match = rule.model;
+    }
+    rule.by = by.value;
+    redraw();
+  });
   match.addEventListener('input', () => { rule.match = match.value; });
+  const matchFields = [h('div', {}, field(rule.by === 'model' ? 'Model' : 'Provider', match))];
+  if (rule.by === 'both') {
+    const model = h('input', { type: 'text', value: rule.model, 'data-path': `${path}.model` });
+    model.addEventListener('input', () => { rule.model = model.value; });
+    matchFields.push(h('div', {}, field('Model', model)));
+  }
   const stepsHolder = h('div', { 'data-path': `${path}.steps` });
   rule.steps.forEach((s, j) => stepsHolder.append(stepView(rule, s, j, `${path}.steps[${j}]`, redraw, providerKeys)));
   const addStep = h('button', { type: 'button', text: 'Add step' });
@@ -612,7 +696,7 @@ function ruleView(rule, i, rules, redraw, providerKeys, listId) {
   return h('fieldset', { class: 'rule', 'data-path': path }, h('legend', { text: legend }),
     h('div', { class: 'row' },
       h('div', {}, field('Match by', by)),
-      h('div', {}, field(rule.by === 'provider' ? 'Provider' : 'Model', match))),
+      matchFields),
     stepsHolder, addStep,
     h('button', { type: 'button', text: 'Move rule up', disabled: i === 0, onclick: () => { move(rules, i, -1); redraw(); } }),
     h('button', { type: 'button', text: 'Move rule down', disabled: i === rules.length - 1, onclick: () => { move(rules, i, 1); redraw(); } }),
@@ -641,7 +725,8 @@ function stepView(rule, step, j, path, redraw, providerKeys) {
     });
     const addInline = h('button', { type: 'button', text: 'Add inline key' });
     addInline.addEventListener('click', () => { step.keys.push({ name: '', value: '' }); redraw(); });
-    box.append(h('div', { class: 'hint', text: 'Provider keys, tried in this order:' }), keysHolder, add, addInline);
+    box.append(h('div', { class: 'hint', text: 'Provider keys, tried in this order. An inline key (a name and a value) is stored as a new provider key when the configuration is saved.' }),
+      keysHolder, add, addInline);
   } else {
     box.append(h('p', { class: 'hint', text: 'Uses the managed credential the host supplies for this provider, if any.' }));
   }
@@ -667,8 +752,8 @@ function keyRow(rule, step, key, n, path, redraw, providerKeys) {
     row.append(h('div', {}, field(`Provider key ${n + 1}`, select)));
   } else {
     const name = h('input', { type: 'text', value: key.name || '', 'data-path': `${path}.name` });
-    const value = h('input', { type: 'password', value: '', autocomplete: 'off', 'data-path': `${path}.value`,
-      placeholder: key.keyRedacted ? `stored (${key.keyRedacted}); enter again to save` : '' });
+    // an inline key becomes a stored provider key when the configuration is saved; its value never comes back
+    const value = h('input', { type: 'password', value: key.value || '', autocomplete: 'off', 'data-path': `${path}.value` });
     name.addEventListener('input', () => { key.name = name.value; });
     value.addEventListener('input', () => { key.value = value.value; });
     row.append(h('div', {}, field(`Inline key ${n + 1} name`, name)), h('div', {}, field(`Inline key ${n + 1} value`, value)));
@@ -773,114 +858,230 @@ const SURFACES = [
 
 async function providersPage() {
   const providers = await listAll('/providers', 'aiGatewayProviders');
-  const providerId = h('input', { type: 'text', 'data-path': 'providerId' });
-  const name = h('input', { type: 'text', 'data-path': 'name' });
-  const baseUrl = h('input', { type: 'text', 'data-path': 'baseUrl', placeholder: 'https://llm.example.com/v1' });
-  const models = h('textarea', { 'data-path': 'models' });
-  const authHeader = h('input', { type: 'text', 'data-path': 'authHeader', placeholder: 'Authorization' });
-  const authValuePrefix = h('input', { type: 'text', 'data-path': 'authValuePrefix', placeholder: 'Bearer ' });
-  const surfaceBoxes = SURFACES.map(([format, surface]) => {
-    const box = h('input', { type: 'checkbox', checked: surface === 'chat-completions' });
-    return { format, surface, box, label: h('label', { class: 'inline' }, box, `${format} ${surface}`) };
+  const formHolder = h('div', {});
+  const showCreate = () => formHolder.replaceChildren(providerForm(null, showCreate));
+  showCreate();
+  const rows = providers.map((p) => {
+    const edit = h('button', { type: 'button', text: 'Edit' });
+    edit.addEventListener('click', () => {
+      formHolder.replaceChildren(providerForm(p, showCreate));
+      formHolder.querySelector('input:not([readonly])').focus();
+    });
+    return h('tr', {},
+      h('td', { class: 'mono', text: p.providerId }),
+      h('td', { text: p.name || '' }),
+      h('td', { class: 'mono', text: p.baseUrl }),
+      h('td', { text: (p.supportedApiSurfaces || []).map((s) => `${s.format} ${s.surface}`).join(', ') }),
+      h('td', { text: (p.models || []).map((m) => m.modelId || m.id).join(', ') }),
+      h('td', { class: 'mono', text: p.authHeader ? `${p.authHeader}: ${p.authValuePrefix || ''}…` : 'Authorization: Bearer …' }),
+      h('td', {}, edit, deleteButton(`provider ${p.providerId}`,
+        () => api('DELETE', `/providers/${encodeURIComponent(p.providerId)}`))));
   });
-  const surfacesGroup = h('fieldset', { 'data-path': 'supportedApiSurfaces' }, h('legend', { text: 'API surfaces' }),
-    surfaceBoxes.map((s) => s.label));
+  return section('Providers',
+    h('p', { class: 'hint', text: 'Custom providers: any OpenAI- or Anthropic-compatible endpoint. Built-in providers need no entry here. A provider needs provider keys (or a rule with inline keys) before it can serve.' }),
+    formHolder,
+    providers.length === 0 ? h('p', { class: 'muted', text: 'No custom providers.' })
+      : h('table', { 'aria-label': 'Custom providers' },
+        h('thead', {}, h('tr', {}, ['Provider id', 'Name', 'Base URL', 'Surfaces', 'Models', 'Auth', ''].map((t) => h('th', { text: t })))),
+        h('tbody', {}, rows)));
+}
+
+/** Create (p null) or edit a custom provider; the provider id cannot change once created. */
+function providerForm(p, onDone) {
+  const editing = !!p;
+  const providerId = h('input', { type: 'text', 'data-path': 'providerId', value: p ? p.providerId : '',
+    readonly: editing, 'aria-readonly': editing ? 'true' : null });
+  const name = h('input', { type: 'text', 'data-path': 'name', value: p ? p.name || '' : '' });
+  const baseUrl = h('input', { type: 'text', 'data-path': 'baseUrl', placeholder: 'https://llm.example.com/v1',
+    value: p ? p.baseUrl || '' : '' });
+  const models = h('textarea', { 'data-path': 'models' },
+    p ? (p.models || []).map((m) => m.modelId || m.id).join('\n') : '');
+  const authHeader = h('input', { type: 'text', 'data-path': 'authHeader', placeholder: 'Authorization',
+    value: p ? p.authHeader || '' : '' });
+  const authValuePrefix = h('input', { type: 'text', 'data-path': 'authValuePrefix', placeholder: 'Bearer ',
+    value: p ? p.authValuePrefix || '' : '' });
+  const metadata = h('input', { type: 'text', 'data-path': 'metadata', value: p ? p.metadata || '' : '' });
+  // the surfaces offered, plus any other the provider already has, so an edit keeps them
+  const existing = p ? (p.supportedApiSurfaces || []) : [];
+  const offered = SURFACES.map(([format, surface]) => ({ format, surface }));
+  for (const s of existing) {
+    if (!offered.some((o) => o.format === s.format && o.surface === s.surface)) offered.push({ format: s.format, surface: s.surface });
+  }
+  const surfaceBoxes = offered.map(({ format, surface }) => {
+    const had = existing.find((s) => s.format === format && s.surface === surface);
+    const box = h('input', { type: 'checkbox', checked: p ? !!had : surface === 'chat-completions' });
+    return { format, surface, had, box, label: h('label', { class: 'inline' }, box, `${format} ${surface}`) };
+  });
+  const surfacesGroup = h('fieldset', { 'data-path': 'supportedApiSurfaces', tabindex: '-1' },
+    h('legend', { text: 'API surfaces' }), surfaceBoxes.map((s) => s.label));
   const error = formError();
-  const form = h('form', { 'aria-label': 'New provider' },
-    h('h3', { text: 'New custom provider' }),
-    h('div', { class: 'row' }, h('div', {}, field('Provider id', providerId)), h('div', {}, field('Name', name)),
-      h('div', {}, field('Base URL', baseUrl))),
+  const title = editing ? `Edit provider ${p.providerId}` : 'New custom provider';
+  const form = h('form', { 'aria-label': title },
+    h('h3', { text: title }),
+    h('div', { class: 'row' }, h('div', {}, field('Provider id', providerId, editing ? 'Cannot be changed' : null)),
+      h('div', {}, field('Name', name)), h('div', {}, field('Base URL', baseUrl))),
     surfacesGroup,
     field('Models', models, 'One model id per line'),
     h('div', { class: 'row' }, h('div', {}, field('Auth header', authHeader)),
-      h('div', {}, field('Auth value prefix', authValuePrefix))),
-    h('button', { type: 'submit', class: 'primary', text: 'Create provider' }), error);
+      h('div', {}, field('Auth value prefix', authValuePrefix)), h('div', {}, field('Metadata', metadata))),
+    h('button', { type: 'submit', class: 'primary', text: editing ? 'Save' : 'Create provider' }),
+    editing ? h('button', { type: 'button', text: 'Cancel', onclick: () => onDone() }) : null,
+    error);
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     clearFieldErrors(form);
     error.textContent = '';
     const body = {
-      providerId: providerId.value.trim(),
       baseUrl: baseUrl.value.trim(),
-      supportedApiSurfaces: surfaceBoxes.filter((s) => s.box.checked).map((s) => ({ format: s.format, surface: s.surface })),
+      supportedApiSurfaces: surfaceBoxes.filter((s) => s.box.checked).map((s) => {
+        const out = { format: s.format, surface: s.surface };
+        if (s.had && Array.isArray(s.had.supportedParams) && s.had.supportedParams.length) {
+          out.supportedParams = s.had.supportedParams.map((x) => ({ name: x.name }));
+        }
+        return out;
+      }),
       models: lines(models.value).map((m) => ({ modelId: m })),
     };
-    if (name.value.trim()) body.name = name.value.trim();
-    if (authHeader.value.trim()) body.authHeader = authHeader.value.trim();
-    if (authValuePrefix.value) body.authValuePrefix = authValuePrefix.value;
     try {
-      await api('POST', '/providers', body);
-      await render();
-      setStatus(`Created provider ${body.providerId}.`);
+      if (editing) {
+        body.name = name.value.trim() || p.providerId;
+        body.authHeader = authHeader.value.trim() || null;
+        body.authValuePrefix = authValuePrefix.value || null;
+        body.metadata = metadata.value.trim() || null;
+        await api('PATCH', `/providers/${encodeURIComponent(p.providerId)}`, body);
+        await render();
+        setStatus(`Saved provider ${p.providerId}.`);
+      } else {
+        body.providerId = providerId.value.trim();
+        if (name.value.trim()) body.name = name.value.trim();
+        if (authHeader.value.trim()) body.authHeader = authHeader.value.trim();
+        if (authValuePrefix.value) body.authValuePrefix = authValuePrefix.value;
+        if (metadata.value.trim()) body.metadata = metadata.value.trim();
+        await api('POST', '/providers', body);
+        await render();
+        setStatus(`Created provider ${body.providerId}.`);
+      }
     } catch (e) {
       showApiError(form, error, e);
     }
   });
-  const rows = providers.map((p) => h('tr', {},
-    h('td', { class: 'mono', text: p.providerId }),
-    h('td', { text: p.name || '' }),
-    h('td', { class: 'mono', text: p.baseUrl }),
-    h('td', { text: (p.supportedApiSurfaces || []).map((s) => `${s.format} ${s.surface}`).join(', ') }),
-    h('td', { text: (p.models || []).map((m) => m.modelId || m.id).join(', ') }),
-    h('td', {}, deleteButton(`provider ${p.providerId}`, () => api('DELETE', `/providers/${encodeURIComponent(p.providerId)}`)))));
-  return section('Providers',
-    h('p', { class: 'hint', text: 'Custom providers: any OpenAI- or Anthropic-compatible endpoint. Built-in providers need no entry here.' }),
-    form,
-    providers.length === 0 ? h('p', { class: 'muted', text: 'No custom providers.' })
-      : h('table', { 'aria-label': 'Custom providers' },
-        h('thead', {}, h('tr', {}, ['Provider id', 'Name', 'Base URL', 'Surfaces', 'Models', ''].map((t) => h('th', { text: t })))),
-        h('tbody', {}, rows)));
+  return form;
 }
 
 // ---------------------------------------------------------------------------------------------- Virtual models
 
 async function virtualModelsPage() {
   const models = await listAll('/virtual-models', 'aiGatewayVirtualModels');
-  const name = h('input', { type: 'text', 'data-path': 'name' });
-  const description = h('input', { type: 'text', 'data-path': 'description' });
-  const targets = h('textarea', { 'data-path': 'targets' });
-  const error = formError();
-  const form = h('form', { 'aria-label': 'New virtual model' },
-    h('h3', { text: 'New virtual model' }),
-    h('div', { class: 'row' }, h('div', {}, field('Name', name)), h('div', {}, field('Description', description))),
-    field('Targets', targets, 'One model per line, tried in order (1 to 10), e.g. openai/gpt-4o'),
-    h('button', { type: 'submit', class: 'primary', text: 'Create virtual model' }), error);
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    clearFieldErrors(form);
-    error.textContent = '';
-    const body = { name: name.value.trim(), targets: lines(targets.value).map((m) => ({ model: m })) };
-    if (description.value.trim()) body.description = description.value.trim();
-    try {
-      await api('POST', '/virtual-models', body);
-      await render();
-      setStatus(`Created virtual model ${body.name}.`);
-    } catch (e) {
-      showApiError(form, error, e);
-    }
+  const formHolder = h('div', {});
+  const showCreate = () => formHolder.replaceChildren(virtualModelForm(null, showCreate));
+  showCreate();
+  const rows = models.map((m) => {
+    const edit = h('button', { type: 'button', text: 'Edit' });
+    edit.addEventListener('click', () => {
+      formHolder.replaceChildren(virtualModelForm(m, showCreate));
+      formHolder.querySelector('input').focus();
+    });
+    return h('tr', {},
+      h('td', { class: 'mono', text: m.name }),
+      h('td', { text: m.description || '' }),
+      h('td', { text: (m.targets || []).map((t) => targetString(t)).join(' → ') }),
+      h('td', {}, edit, deleteButton(`virtual model ${m.name}`,
+        () => api('DELETE', `/virtual-models/${encodeURIComponent(m.id)}`))));
   });
-  const rows = models.map((m) => h('tr', {},
-    h('td', { class: 'mono', text: m.name }),
-    h('td', { text: m.description || '' }),
-    h('td', { text: (m.targets || []).map((t) => t.model).join(' → ') }),
-    h('td', {}, deleteButton(`virtual model ${m.name}`, () => api('DELETE', `/virtual-models/${encodeURIComponent(m.id)}`)))));
   return section('Virtual models',
     h('p', { class: 'hint', text: 'A name that stands for an ordered list of models; a request for it tries each in turn.' }),
-    form,
+    formHolder,
     models.length === 0 ? h('p', { class: 'muted', text: 'No virtual models.' })
       : h('table', { 'aria-label': 'Virtual models' },
         h('thead', {}, h('tr', {}, ['Name', 'Description', 'Targets', ''].map((t) => h('th', { text: t })))),
         h('tbody', {}, rows)));
 }
 
+function targetString(t) {
+  if (typeof t === 'string') return t;
+  return t.provider ? `${t.provider}:${t.model}` : String(t.model || '');
+}
+
+/** Create (m null) or edit a virtual model: a name and an ordered list of 1 to 10 target models. */
+function virtualModelForm(m, onDone) {
+  const editing = !!m;
+  const name = h('input', { type: 'text', 'data-path': 'name', value: m ? m.name : '', maxlength: 64 });
+  const description = h('input', { type: 'text', 'data-path': 'description', value: m ? m.description || '' : '' });
+  const targets = m ? (m.targets || []).map((t) => targetString(t)) : [''];
+  const targetsHolder = h('div', { 'data-path': 'targets', tabindex: '-1' });
+  const redraw = (focusIndex) => {
+    targetsHolder.replaceChildren(...targets.map((t, i) => {
+      const input = h('input', { type: 'text', value: t, 'data-path': `targets[${i}]`, placeholder: 'openai/gpt-4o' });
+      input.addEventListener('input', () => { targets[i] = input.value; });
+      return h('div', { class: 'row' }, h('div', {}, field(`Target ${i + 1}`, input)), h('div', { class: 'actions' },
+        h('button', { type: 'button', text: 'Up', 'aria-label': `Move target ${i + 1} up`, disabled: i === 0,
+          onclick: () => { move(targets, i, -1); redraw(i - 1); } }),
+        h('button', { type: 'button', text: 'Down', 'aria-label': `Move target ${i + 1} down`, disabled: i === targets.length - 1,
+          onclick: () => { move(targets, i, 1); redraw(i + 1); } }),
+        h('button', { type: 'button', text: 'Remove', 'aria-label': `Remove target ${i + 1}`, disabled: targets.length === 1,
+          onclick: () => { targets.splice(i, 1); redraw(Math.min(i, targets.length - 1)); } })));
+    }));
+    addTarget.disabled = targets.length >= 10;
+    if (focusIndex !== undefined) {
+      const inputs = targetsHolder.querySelectorAll('input');
+      if (inputs[focusIndex]) inputs[focusIndex].focus();
+    }
+  };
+  const addTarget = h('button', { type: 'button', text: 'Add target' });
+  addTarget.addEventListener('click', () => { targets.push(''); redraw(targets.length - 1); });
+  redraw();
+  const error = formError();
+  const title = editing ? `Edit virtual model ${m.name}` : 'New virtual model';
+  const form = h('form', { 'aria-label': title },
+    h('h3', { text: title }),
+    h('div', { class: 'row' }, h('div', {}, field('Name', name)), h('div', {}, field('Description', description))),
+    h('fieldset', {}, h('legend', { text: 'Targets, tried in this order (1 to 10)' }),
+      h('div', { class: 'hint', text: 'A model as a client would write it: openai/gpt-4o, anthropic:claude-sonnet-4-6 or a catalog id.' }),
+      targetsHolder, addTarget),
+    h('button', { type: 'submit', class: 'primary', text: editing ? 'Save' : 'Create virtual model' }),
+    editing ? h('button', { type: 'button', text: 'Cancel', onclick: () => onDone() }) : null,
+    error);
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    clearFieldErrors(form);
+    error.textContent = '';
+    const body = { name: name.value.trim(), targets: targets.map((t) => t.trim()).map((t) => ({ model: t })) };
+    try {
+      if (editing) {
+        body.description = description.value.trim() || null;
+        await api('PATCH', `/virtual-models/${encodeURIComponent(m.id)}`, body);
+        await render();
+        setStatus(`Saved virtual model ${body.name}.`);
+      } else {
+        if (description.value.trim()) body.description = description.value.trim();
+        await api('POST', '/virtual-models', body);
+        await render();
+        setStatus(`Created virtual model ${body.name}.`);
+      }
+    } catch (e) {
+      showApiError(form, error, e);
+    }
+  });
+  return form;
+}
+
 // ---------------------------------------------------------------------------------------------- Usage
 
 async function usagePage(args) {
+  // names for access key ids and provider key ids; a host without these lists still shows ids
+  const [accessKeys, providerKeys] = await Promise.all([
+    listAll('/access-keys', 'aiGatewayAccessKeys').catch(() => []),
+    listAll('/provider-keys', 'aiGatewayProviderKeys').catch(() => []),
+  ]);
+  const names = {
+    accessKey: new Map(accessKeys.map((k) => [k.id, k.name || k.id])),
+    providerKey: new Map(providerKeys.map((k) => [k.id, k.name || k.id])),
+  };
   const requestId = h('input', { type: 'text', value: args[0] || '', placeholder: 'rq_...' });
   const result = h('div', {});
   const error = formError();
   const form = h('form', { 'aria-label': 'Find a request' },
-    field('Request id', requestId, 'From the AIG-Request-Id header of a gateway response'),
+    field('Request id', requestId, 'From the AIG-Request-Id header of a gateway response, or pick one under Recent requests'),
     h('button', { type: 'submit', class: 'primary', text: 'Show attempts' }), error);
   const lookup = async () => {
     error.textContent = '';
@@ -888,42 +1089,96 @@ async function usagePage(args) {
     const id = requestId.value.trim();
     if (!id) return;
     try {
-      result.replaceChildren(requestView(await api('GET', `/usage/requests/${encodeURIComponent(id)}`)));
+      result.replaceChildren(requestView(await api('GET', `/usage/requests/${encodeURIComponent(id)}`), names));
     } catch (e) {
-      if (e.status !== 401) error.textContent = e.message;
+      if (e.status !== 401) error.textContent = e.status === 404 ? `No recent request ${id} is known.` : e.message;
     }
   };
   form.addEventListener('submit', (event) => { event.preventDefault(); lookup(); });
+  const show = (id) => {
+    requestId.value = id;
+    lookup().then(() => {
+      const table = result.querySelector('table');
+      if (table) table.focus();
+    });
+  };
   const charts = h('div', {});
-  const page = section('Usage', h('h3', { text: 'One request and its attempts' }), form, result,
-    h('h3', { text: 'Requests, errors and cost per day' }), charts);
-  overview(charts, 'provider');
-  if (args[0]) lookup();
+  const recent = h('div', {});
+  const page = section('Usage',
+    h('h3', { text: 'Requests, errors and cost per day' }), charts,
+    h('h3', { text: 'Recent requests' }), recent,
+    h('h3', { text: 'One request and its attempts' }), form, result);
+  await Promise.all([overview(charts, 'provider', names), recentRequests(recent, names, show)]);
+  if (args[0]) await lookup();
   return page;
 }
 
-function requestView(r) {
+function requestView(r, names) {
   const rows = (r.attempts || []).map((a) => {
     const ev = a.event || {};
+    const keyName = ev.providerKeyId ? names.providerKey.get(ev.providerKeyId) : null;
     return h('tr', {},
       h('td', { text: String(ev.attemptNumber) }),
       h('td', { text: ev.provider || '' }),
       h('td', { text: ev.model || '' }),
-      h('td', { class: 'mono', text: ev.providerKeyId || ev.keySource || '' }),
+      h('td', {}, ev.providerKeyId ? [keyName && keyName !== ev.providerKeyId ? `${keyName} ` : '',
+        h('span', { class: 'mono', text: ev.providerKeyId })] : h('span', { class: 'mono', text: ev.keySource || '' })),
       h('td', { text: ev.statusCode ? String(ev.statusCode) : (ev.timedOut ? 'timed out' : 'no response') }),
       h('td', { text: a.retryAction || '' }),
       h('td', { text: a.served ? 'served' : (a.error || a.completion || '') }),
+      h('td', { text: `${ev.inputTokens || 0} / ${ev.outputTokens || 0}` }),
       h('td', { text: `${a.upstreamDurationMs} ms` }));
   });
+  const keyName = r.accessKeyId ? names.accessKey.get(r.accessKeyId) : null;
   return h('div', {},
-    h('p', {}, `Request `, h('code', { text: r.requestId }), ` at ${fmtTime(r.startedAt)} answered ${r.statusCode}`,
+    h('p', {}, 'Request ', h('code', { text: r.requestId }), ` at ${fmtTime(r.startedAt)}`,
+      keyName ? ` with access key ${keyName}` : '', ` answered ${r.statusCode}`,
       r.errorCode ? ` (${r.errorCode})` : '', ` after ${(r.attempts || []).length} attempt(s).`),
-    h('table', { 'aria-label': 'Attempts' },
-      h('thead', {}, h('tr', {}, ['#', 'Provider', 'Model', 'Key', 'Status', 'Verdict', 'Outcome', 'Duration'].map((t) => h('th', { text: t })))),
+    h('table', { 'aria-label': 'Attempts', tabindex: '-1' },
+      h('thead', {}, h('tr', {}, ['#', 'Provider', 'Model', 'Provider key', 'Status', 'Verdict', 'Outcome', 'Tokens in / out', 'Duration']
+        .map((t) => h('th', { text: t })))),
       h('tbody', {}, rows)));
 }
 
-async function overview(holder, groupBy) {
+/** The last requests (their final attempts) from /usage; each request id opens its attempts. */
+async function recentRequests(holder, names, show) {
+  let data;
+  try {
+    data = await api('GET', '/usage?limit=20&includeRetries=false');
+  } catch (e) {
+    if (e.status === 401) return;
+    holder.replaceChildren(h('p', { class: 'muted', text: e.status === 404 || e.status === 405
+      ? 'Usage events are not available from this gateway: it does not serve /usage.'
+      : `Usage events are not available: ${e.message}` }));
+    return;
+  }
+  const items = Array.isArray(data && data.items) ? data.items : [];
+  if (items.length === 0) {
+    holder.replaceChildren(h('p', { class: 'muted', text: 'No requests recorded yet.' }));
+    return;
+  }
+  const rows = items.map((ev) => {
+    const open = h('button', { type: 'button', class: 'link mono', text: ev.requestId,
+      'aria-label': `Show attempts of ${ev.requestId}` });
+    open.addEventListener('click', () => show(ev.requestId));
+    return h('tr', {},
+      h('td', { class: 'nowrap', text: fmtTime(ev.timestamp) }),
+      h('td', {}, open),
+      h('td', { text: names.accessKey.get(ev.accessKeyId) || ev.accessKeyId || '' }),
+      h('td', { text: ev.provider || '' }),
+      h('td', { text: ev.model || '' }),
+      h('td', { class: ev.isError ? 'error' : null, text: ev.statusCode ? String(ev.statusCode) : (ev.timedOut ? 'timed out' : 'no response') }),
+      h('td', { text: String(ev.attemptNumber) }),
+      h('td', { text: `${ev.inputTokens || 0} / ${ev.outputTokens || 0}` }),
+      h('td', { text: fmtNumber(Number(ev.totalCost) || 0, 'cost') }));
+  });
+  holder.replaceChildren(h('table', { 'aria-label': 'Recent requests' },
+    h('thead', {}, h('tr', {}, ['Time', 'Request', 'Access key', 'Provider', 'Model', 'Status', 'Attempts', 'Tokens in / out', 'Cost (USD)']
+      .map((t) => h('th', { text: t })))),
+    h('tbody', {}, rows)));
+}
+
+async function overview(holder, groupBy, names) {
   let data;
   try {
     data = await api('GET', `/usage/overview?groupBy=${encodeURIComponent(groupBy)}`);
@@ -934,80 +1189,106 @@ async function overview(holder, groupBy) {
       : `Usage data is not available: ${e.message}` }));
     return;
   }
-  const buckets = Array.isArray(data) ? data : (Object.values(data || {}).find((v) => Array.isArray(v)) || []);
-  const select = h('select', {}, ['provider', 'accessKey'].map((g) => h('option', { value: g, text: g === 'provider' ? 'provider' : 'access key', selected: g === groupBy })));
-  select.addEventListener('change', () => overview(holder, select.value));
+  const raw = Array.isArray(data) ? data : (Array.isArray(data && data.items) ? data.items
+    : (Object.values(data || {}).find((v) => Array.isArray(v)) || []));
+  // access keys are shown by name (a deleted key by its id)
+  const label = (key) => {
+    const k = key === null || key === undefined || key === '' ? '(none)' : String(key);
+    return groupBy === 'accessKey' && names.accessKey.has(k) ? names.accessKey.get(k) : k;
+  };
+  const buckets = raw.map((b) => ({ ...b, groupKey: label(b.groupKey) }));
+  const select = h('select', {}, ['provider', 'accessKey'].map((g) => h('option', { value: g,
+    text: g === 'provider' ? 'provider' : 'access key', selected: g === groupBy })));
+  select.addEventListener('change', async () => {
+    await overview(holder, select.value, names);
+    const again = holder.querySelector('select');
+    if (again) again.focus();
+  });
   const content = [h('div', { class: 'row' }, h('div', {}, field('Group by', select)))];
   if (buckets.length === 0) content.push(h('p', { class: 'muted', text: 'No usage recorded yet.' }));
   else {
-    content.push(chart('Requests per day', buckets, 'requests'));
-    content.push(chart('Errors per day', buckets, 'errors'));
-    content.push(chart('Cost per day', buckets, 'cost'));
+    content.push(h('div', { class: 'charts' },
+      chart('Requests per day', buckets, 'requests'),
+      chart('Errors per day', buckets, 'errors'),
+      chart('Cost per day', buckets, 'cost')));
+    content.push(numbersTable(buckets));
   }
   holder.replaceChildren(...content);
 }
 
-const COLORS = ['#2457c5', '#e07b00', '#067647', '#b42318', '#7a3fc5', '#0b8a9a', '#8a6d00', '#c03c8a'];
+/** The charts' numbers as a table, for reading exact values and for assistive technology. */
+function numbersTable(buckets) {
+  const rows = buckets.map((b) => h('tr', {},
+    h('td', { text: String(b.bucketStart).substring(0, 10) }),
+    h('td', { text: b.groupKey }),
+    h('td', { text: fmtNumber(Number(b.requests) || 0, 'requests') }),
+    h('td', { text: fmtNumber(Number(b.errors) || 0, 'errors') }),
+    h('td', { text: fmtNumber(Number(b.cost) || 0, 'cost') })));
+  return h('details', {}, h('summary', { text: 'Show the numbers' }),
+    h('table', { 'aria-label': 'Usage per day' },
+      h('thead', {}, h('tr', {}, ['Day (UTC)', 'Group', 'Requests', 'Errors', 'Cost (USD)'].map((t) => h('th', { text: t })))),
+      h('tbody', {}, rows)));
+}
 
-/** A stacked bar chart in plain SVG: one bar per day, one colour per group. */
+const COLOR_COUNT = 8;
+
+/** A stacked bar chart in plain SVG: one bar per day, one colour per group (colours from the style sheet). */
 function chart(title, buckets, measure) {
   const NS = 'http://www.w3.org/2000/svg';
   const days = [...new Set(buckets.map((b) => String(b.bucketStart).substring(0, 10)))].sort();
   const groups = [...new Set(buckets.map((b) => String(b.groupKey)))];
   const totals = days.map((d) => buckets.filter((b) => String(b.bucketStart).startsWith(d))
     .reduce((s, b) => s + (Number(b[measure]) || 0), 0));
-  const max = Math.max(1, ...totals);
-  const width = 640;
-  const height = 200;
-  const pad = 30;
-  const bw = Math.min(48, Math.max(4, (width - pad * 2) / Math.max(1, days.length) - 6));
+  const max = Math.max(measure === 'cost' ? 0 : 1, ...totals) || 1;
+  const width = 340;
+  const height = 170;
+  const pad = 52;
+  const slot = (width - pad - 8) / Math.max(1, days.length);
+  const bw = Math.min(40, Math.max(4, slot - 8));
   const svg = document.createElementNS(NS, 'svg');
-  svg.setAttribute('viewBox', `0 0 ${width} ${height + 30}`);
+  svg.setAttribute('viewBox', `0 0 ${width} ${height + 24}`);
   svg.setAttribute('width', String(width));
   svg.setAttribute('role', 'img');
   svg.setAttribute('aria-label', `${title}: ${days.map((d, i) => `${d} ${fmtNumber(totals[i], measure)}`).join(', ')}`);
-  const text = (x, y, s, anchor) => {
-    const t = document.createElementNS(NS, 'text');
-    t.setAttribute('x', String(x));
-    t.setAttribute('y', String(y));
-    t.setAttribute('font-size', '10');
-    t.setAttribute('text-anchor', anchor || 'middle');
-    t.textContent = s;
-    svg.append(t);
+  const add = (tag, attrs, textContent) => {
+    const el = document.createElementNS(NS, tag);
+    for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, String(v));
+    if (textContent !== undefined) el.textContent = textContent;
+    svg.append(el);
+    return el;
   };
-  text(pad - 4, 12, fmtNumber(max, measure), 'end');
+  const top = 12;
+  add('line', { x1: pad, y1: height, x2: width - 4, y2: height, class: 'axis' });
+  add('line', { x1: pad, y1: top, x2: width - 4, y2: top, class: 'grid' });
+  add('text', { x: pad - 6, y: top + 4, 'text-anchor': 'end', class: 'tick' }, fmtNumber(max, measure));
+  add('text', { x: pad - 6, y: height, 'text-anchor': 'end', class: 'tick' }, '0');
   days.forEach((d, i) => {
     let y = height;
-    const x = pad + i * ((width - pad * 2) / days.length) + 3;
+    const x = pad + i * slot + (slot - bw) / 2;
     groups.forEach((g, gi) => {
       const v = buckets.filter((b) => String(b.bucketStart).startsWith(d) && String(b.groupKey) === g)
         .reduce((s, b) => s + (Number(b[measure]) || 0), 0);
       if (v <= 0) return;
-      const bh = (v / max) * (height - 20);
+      const bh = Math.max(1, (v / max) * (height - top));
       y -= bh;
-      const rect = document.createElementNS(NS, 'rect');
-      rect.setAttribute('x', String(x));
-      rect.setAttribute('y', String(y));
-      rect.setAttribute('width', String(bw));
-      rect.setAttribute('height', String(bh));
-      rect.setAttribute('fill', COLORS[gi % COLORS.length]);
+      const rect = add('rect', { x, y, width: bw, height: bh, class: `c${gi % COLOR_COUNT}` });
       const tip = document.createElementNS(NS, 'title');
       tip.textContent = `${d} ${g}: ${fmtNumber(v, measure)}`;
       rect.append(tip);
-      svg.append(rect);
     });
-    text(x + bw / 2, height + 14, d.substring(5));
+    add('text', { x: x + bw / 2, y: height + 14, 'text-anchor': 'middle', class: 'tick' }, d.substring(5));
   });
-  const legend = h('div', { class: 'legend' }, groups.map((g, gi) => {
-    const sw = h('span', { class: 'swatch' });
-    sw.style.background = COLORS[gi % COLORS.length];
-    return h('span', {}, sw, g);
-  }));
-  return h('figure', { class: 'chart' }, h('figcaption', { text: title }), svg, legend);
+  const legend = h('div', { class: 'legend' }, groups.map((g, gi) =>
+    h('span', {}, h('span', { class: `swatch c${gi % COLOR_COUNT}` }), g)));
+  return h('figure', { class: 'chart' }, h('figcaption', { text: measure === 'cost' ? `${title} (USD)` : title }), svg, legend);
 }
 
+/** Counts as whole numbers; US dollars with two places, or two significant digits below a cent. */
 function fmtNumber(v, measure) {
-  return measure === 'cost' ? Number(v).toFixed(2) : String(Math.round(v));
+  if (measure !== 'cost') return String(Math.round(v));
+  const n = Number(v);
+  if (n === 0 || Math.abs(n) >= 0.01) return n.toFixed(2);
+  return n.toPrecision(2);
 }
 
 // ---------------------------------------------------------------------------------------------- start

@@ -408,4 +408,24 @@ final class GatewayServletTest {
       held.release.countDown();
     }
   }
+
+  @Test
+  void dashboard_isServedBelowTheAdminServlet_withItsPolicy_andEveryPageOfIt() throws Exception {
+    try (Response r = ok.newCall(new Request.Builder().url(base + "/admin/dashboard/").build()).execute()) {
+      assertThat(r.code()).isEqualTo(200);
+      assertThat(r.header("Content-Type")).startsWith("text/html");
+      assertThat(r.header("Content-Security-Policy")).startsWith("default-src 'self';")
+          .doesNotContain("unsafe-inline");
+      assertThat(r.body().string()).contains("<title>AI Gateway dashboard").contains("href=\"#providers\"")
+          .contains("href=\"#virtual-models\"").contains("href=\"#usage\"");
+    }
+    try (Response r = ok.newCall(new Request.Builder().url(base + "/admin/dashboard/dashboard.js").build()).execute()) {
+      assertThat(r.code()).isEqualTo(200);
+      assertThat(r.header("Content-Type")).startsWith("text/javascript");
+      // the create, edit and delete calls of custom providers and virtual models
+      assertThat(r.body().string()).contains("'PATCH', `/providers/").contains("'DELETE', `/providers/")
+          .contains("'PATCH', `/virtual-models/").contains("'DELETE', `/virtual-models/")
+          .contains("/usage/overview?groupBy=");
+    }
+  }
 }
