@@ -24,6 +24,7 @@ import dev.aigateway.internal.auth.AccessTokens;
 import dev.aigateway.internal.admin.DefaultGatewayAdmin;
 import dev.aigateway.internal.auth.Authenticator;
 import dev.aigateway.internal.json.BodyScanner;
+import dev.aigateway.internal.json.GatewayConfigCodec;
 import dev.aigateway.internal.limit.BudgetCost;
 import dev.aigateway.internal.limit.KeyLimiter;
 import dev.aigateway.internal.plan.CompiledConfiguration;
@@ -94,6 +95,7 @@ public final class Gateway implements AutoCloseable {
   private volatile Limits limits;
   private volatile AccountSettings accountSettings;
   private final Object stateLock = new Object();
+  private final Object configLock = new Object();
   private final @Nullable AttemptLoop loop;
   private final @Nullable Upstream upstream;
   private volatile boolean closed;
@@ -127,6 +129,16 @@ public final class Gateway implements AutoCloseable {
             clock));
     this.upstream = b.upstream;
     this.store.addListener(this::onStoreChange);
+    String stored = store.gatewayConfig();
+    if (stored != null) {
+      try {
+        applyGatewayConfig(stored);
+      } catch (RuntimeException e) {
+        throw new IllegalStateException("The gateway configuration kept in the store cannot be applied: "
+            + e.getMessage() + ". Refusing to start with other limits and account settings than the other gateways "
+            + "on this store; correct or remove the stored document (PostgreSQL: the table gateway_config).", e);
+      }
+    }
     this.admin = new DefaultGatewayAdmin(store, clock, authenticator.tokens(), authenticator.digest(),
         new RoutingView() {
           @Override
@@ -355,20 +367,63 @@ public final class Gateway implements AutoCloseable {
     return accountSettings;
   }
 
-  /** Replaces the account settings; requests that start afterwards use the new ones. */
+  /**
+   * Replaces the account settings of this gateway only; requests that start afterwards use the new ones. A
+   * change the store reports later ({@link #saveGatewayConfig}) replaces them again.
+   */
   public void updateAccountSettings(AccountSettings settings) {
     this.accountSettings = Objects.requireNonNull(settings, "settings");
   }
 
-  /** Replaces the request limits; requests that start afterwards use the new ones. */
+  /**
+   * Replaces the request limits of this gateway only; requests that start afterwards use the new ones. A
+   * change the store reports later ({@link #saveGatewayConfig}) replaces them again.
+   */
   public void updateLimits(Limits newLimits) {
+    this.limits = checked(newLimits);
+  }
+
+  private static Limits checked(Limits newLimits) {
     Objects.requireNonNull(newLimits, "newLimits");
     if (newLimits.perAttemptTimeout().compareTo(newLimits.totalTimeout()) > 0 || newLimits.maxAttempts() < 1
         || newLimits.maxRequestBytes() < 1 || newLimits.totalTimeout().isNegative() || newLimits.totalTimeout().isZero()
         || newLimits.perAttemptTimeout().isNegative() || newLimits.perAttemptTimeout().isZero()) {
       throw new IllegalArgumentException("inconsistent limits: " + newLimits);
     }
-    this.limits = newLimits;
+    return newLimits;
+  }
+
+  /**
+   * Saves the limits and account settings ({@code /gateway-config}) in the {@link KeyStore} when it keeps them
+   * ({@link KeyStore#putGatewayConfig}), and applies them: every gateway on the store applies what the store
+   * reports ({@link ResourceType#GATEWAY_CONFIG}), this one before this method returns, others sharing the
+   * store when they follow the change (a {@code JdbcKeyStore}: within a second). A gateway built on a store that
+   * keeps a configuration starts with it, whatever its builder said.
+   *
+   * @return false, having changed nothing, when the store does not keep a gateway configuration: then apply
+   *     them with {@link #updateLimits} and {@link #updateAccountSettings}, and keep them yourself
+   * @throws IllegalArgumentException when the limits are inconsistent (nothing is saved)
+   */
+  public boolean saveGatewayConfig(Limits newLimits, AccountSettings settings) {
+    checked(newLimits);
+    Objects.requireNonNull(settings, "settings");
+    if (!store.putGatewayConfig(GatewayConfigCodec.document(newLimits, settings))) {
+      return false;
+    }
+    // the store reported it (applied by onStoreChange); a store that reports later is followed then
+    String stored = store.gatewayConfig();
+    applyGatewayConfig(stored != null ? stored : GatewayConfigCodec.document(newLimits, settings));
+    return true;
+  }
+
+  /** Reads a stored document over the values in force and applies it; throws when it does not apply. */
+  private void applyGatewayConfig(String document) {
+    synchronized (configLock) {
+      GatewayConfigCodec.Config c = GatewayConfigCodec.read(document, limits, accountSettings);
+      Limits l = checked(c.limits());
+      this.accountSettings = c.settings();
+      this.limits = l;
+    }
   }
 
   private RoutingState state() {
@@ -396,6 +451,18 @@ public final class Gateway implements AutoCloseable {
     }
     if (type == ResourceType.ADMIN_KEY) {
       return; // the management API follows admin keys itself; routing does not use them
+    }
+    if (type == ResourceType.GATEWAY_CONFIG) {
+      String stored = store.gatewayConfig();
+      if (stored != null) {
+        try {
+          applyGatewayConfig(stored);
+        } catch (RuntimeException e) {
+          LOG.warn("The gateway configuration the store reported cannot be applied; the one in force is kept: {}",
+              e.getMessage());
+        }
+      }
+      return;
     }
     synchronized (stateLock) {
       state = null;

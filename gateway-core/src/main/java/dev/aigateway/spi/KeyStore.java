@@ -103,6 +103,28 @@ public interface KeyStore {
   /** Records that an admin API key was used; a store may coalesce or drop these. Default: ignore. */
   default void touchAdminKey(String id, java.time.Instant when) {}
 
+  /**
+   * The account-wide gateway configuration ({@code /gateway-config}: the request limits and the account
+   * settings) as the JSON document the gateway wrote with {@link #putGatewayConfig}, or null when none was
+   * saved here. A store keeps the document as given and need not read it. Default: null (not kept here).
+   */
+  default @Nullable String gatewayConfig() {
+    return null;
+  }
+
+  /**
+   * Replaces the gateway configuration document (one per store), then reports
+   * {@link ResourceType#GATEWAY_CONFIG} with the id {@link #GATEWAY_CONFIG_ID} to the listeners, so every
+   * gateway on this store (on other instances too, for a shared store) applies it. Answers whether this store
+   * keeps it; a store that answers false leaves saving it to the host. Default: false (not kept here).
+   */
+  default boolean putGatewayConfig(String json) {
+    return false;
+  }
+
+  /** The id reported with {@link ResourceType#GATEWAY_CONFIG}: there is one gateway configuration per store. */
+  String GATEWAY_CONFIG_ID = "gateway-config";
+
   void addListener(Listener listener);
 
   /** Told after each mutation is visible. Must be fast and must not call back into mutations. */

@@ -8,5 +8,10 @@ public enum ResourceType {
   PROVIDER,
   VIRTUAL_MODEL,
   /** An admin API key ({@code aigak_}): authorizes the management API. */
-  ADMIN_KEY
+  ADMIN_KEY,
+  /**
+   * The account-wide gateway configuration of {@code /gateway-config} (limits and account settings), one per
+   * store, reported with the id {@link KeyStore#GATEWAY_CONFIG_ID}.
+   */
+  GATEWAY_CONFIG
 }

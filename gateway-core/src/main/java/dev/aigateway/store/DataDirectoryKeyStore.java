@@ -1,6 +1,7 @@
 package dev.aigateway.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aigateway.config.AccessKeyConfiguration;
 import dev.aigateway.internal.store.AppendLog;
@@ -76,6 +77,8 @@ public final class DataDirectoryKeyStore implements KeyStore, AutoCloseable {
   private final Kind<VirtualModel> virtualModels;
   private final Kind<AccessKey> accessKeys;
   private final Kind<AdminKey> adminKeys;
+  /** The one gateway configuration document ({@code /gateway-config}), kept as given. */
+  private final Kind<String> gatewayConfig;
   /** Each kind by its type in the log; compaction writes them in {@link #compactionOrder()}. */
   private final Map<String, Kind<?>> kinds;
   private final Object lock = new Object();
@@ -100,8 +103,16 @@ public final class DataDirectoryKeyStore implements KeyStore, AutoCloseable {
         () -> m.accessKeys(null, Integer.MAX_VALUE));
     adminKeys = new Kind<>("adminKey", codec::adminKey, codec::adminKey, m::putAdminKey, m::deleteAdminKey,
         () -> m.adminKeys(null, Integer.MAX_VALUE));
+    gatewayConfig = new Kind<>("gatewayConfig",
+        json -> JsonNodeFactory.instance.objectNode().put("id", GATEWAY_CONFIG_ID).put("document", json),
+        data -> data.path("document").asText(), m::putGatewayConfig, id -> false,
+        () -> {
+          String json = m.gatewayConfig();
+          return json == null ? List.of() : List.of(json);
+        });
     kinds = Map.of(configurations.type(), configurations, providerKeys.type(), providerKeys, providers.type(),
-        providers, virtualModels.type(), virtualModels, accessKeys.type(), accessKeys, adminKeys.type(), adminKeys);
+        providers, virtualModels.type(), virtualModels, accessKeys.type(), accessKeys, adminKeys.type(), adminKeys,
+        gatewayConfig.type(), gatewayConfig);
     // without a master key, sealed provider key values are only counted: if any is live, opening stops
     Set<String> sealedWithoutKey = new HashSet<>();
     this.log = AppendLog.open(dir, LOG_FILE, new AppendLog.Replay() {
@@ -355,6 +366,22 @@ public final class DataDirectoryKeyStore implements KeyStore, AutoCloseable {
   }
 
   @Override
+  public @Nullable String gatewayConfig() {
+    return memory.gatewayConfig();
+  }
+
+  /**
+   * Logs the document, durable before this returns, then reports it; answers true.
+   *
+   * @throws UncheckedIOException when the change cannot be made durable (it is then not made)
+   */
+  @Override
+  public boolean putGatewayConfig(String json) {
+    put(gatewayConfig, Objects.requireNonNull(json, "json"));
+    return true;
+  }
+
+  @Override
   public void addListener(Listener listener) {
     memory.addListener(listener);
   }
@@ -408,7 +435,7 @@ public final class DataDirectoryKeyStore implements KeyStore, AutoCloseable {
   }
 
   private List<Kind<?>> compactionOrder() {
-    return List.of(configurations, providerKeys, providers, virtualModels, accessKeys, adminKeys);
+    return List.of(configurations, providerKeys, providers, virtualModels, accessKeys, adminKeys, gatewayConfig);
   }
 
   /**

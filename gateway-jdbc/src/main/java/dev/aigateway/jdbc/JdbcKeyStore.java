@@ -292,6 +292,24 @@ public final class JdbcKeyStore implements KeyStore, AutoCloseable {
   }
 
   @Override
+  public @Nullable String gatewayConfig() {
+    return mirror.memory().gatewayConfig();
+  }
+
+  /**
+   * Writes the document to the one row of {@code gateway_config} (the database keeps it as {@code jsonb}: its
+   * whitespace and member order may change); every instance on the schema applies it. Answers true.
+   *
+   * @throws IllegalArgumentException when {@code json} is not a JSON object
+   * @throws JdbcStoreException when the database refuses or cannot be reached (nothing changed)
+   */
+  @Override
+  public boolean putGatewayConfig(String json) {
+    put(Table.GATEWAY_CONFIG, Objects.requireNonNull(json, "json"));
+    return true;
+  }
+
+  @Override
   public void addListener(Listener listener) {
     mirror.addListener(listener);
   }

@@ -264,10 +264,8 @@ public class AiGatewayAutoConfiguration {
         factory.registerDependentBean(REDIS_BEAN, GATEWAY_BEAN); // the gateway closes first, then Redis
       }
     }
-    Gateway.AccountSettings settings = state.accountSettings();
     Gateway.Builder builder = Gateway.builder().keyStore(keyStore).credentialResolver(credentials)
         .upstream(upstream).creditLedger(ledger).usageLog(usageLog).failoverPolicy(policy)
-        .accountSettings(settings != null ? settings : Gateway.AccountSettings.defaults())
         .listener(CompositeListener.of(listeners.orderedStream().toList()));
     if (state.corsAllowedOrigins() == null && !properties.getCorsAllowedOrigins().isEmpty()) {
       try { // a list saved through /gateway-config wins over the property
@@ -291,11 +289,10 @@ public class AiGatewayAutoConfiguration {
     if (redisBean != null && present(beans, RedisParts.LIMITS_CLASS)) {
       RedisParts.applyTo(redisBean, builder);
     }
+    // a store that keeps the /gateway-config settings (the built-in ones) wins: the gateway starts with them
     Gateway gateway = builder.build();
-    Gateway.Limits saved = state.limits(gateway.limits());
-    if (saved != null) {
-      gateway.updateLimits(saved);
-    }
+    // those server.json holds move into the store once, when it holds none yet (else they are applied from there)
+    state.moveGatewayConfigTo(gateway);
     return gateway;
   }
 
@@ -361,7 +358,7 @@ public class AiGatewayAutoConfiguration {
         AdminKeys keys, DataDirectorySettings state) {
       String path = adminPath(properties.getAdmin().getPath());
       ServletRegistrationBean<AdminServlet> reg = new ServletRegistrationBean<>(
-          // PATCH /gateway-config applies the account settings, then saves the limits: both are saved together
+          // PATCH /gateway-config saves to the store when it keeps them; else to server.json, both together
           AdminServlet.create(gateway, keys, limits -> state.saveGatewayConfig(limits, gateway.accountSettings())),
           path + "/*");
       reg.setName("aigatewayAdmin");

@@ -35,6 +35,7 @@ public final class InMemoryKeyStore implements KeyStore {
   private final CowMap<CustomProvider> providers = new CowMap<>(CustomProvider::providerId);
   private final CowMap<VirtualModel> virtualModels = new CowMap<>(VirtualModel::id);
   private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+  private volatile @Nullable String gatewayConfig;
 
   @Override
   public @Nullable AccessKey accessKey(String id) {
@@ -182,6 +183,27 @@ public final class InMemoryKeyStore implements KeyStore {
   @Override
   public boolean deleteVirtualModel(String id) {
     return delete(ResourceType.VIRTUAL_MODEL, id, () -> virtualModels.remove(id));
+  }
+
+  @Override
+  public @Nullable String gatewayConfig() {
+    return gatewayConfig;
+  }
+
+  @Override
+  public boolean putGatewayConfig(String json) {
+    Objects.requireNonNull(json, "json");
+    put(ResourceType.GATEWAY_CONFIG, GATEWAY_CONFIG_ID, () -> gatewayConfig = json);
+    return true;
+  }
+
+  /** Forgets the gateway configuration (a shared store's row was deleted), then tells the listeners. */
+  public boolean removeGatewayConfig() {
+    return delete(ResourceType.GATEWAY_CONFIG, GATEWAY_CONFIG_ID, () -> {
+      boolean existed = gatewayConfig != null;
+      gatewayConfig = null;
+      return existed;
+    });
   }
 
   @Override

@@ -193,9 +193,8 @@ public final class GatewayServer implements AutoCloseable {
       // does not read that type argument's @Nullable from gateway-core's class files
       @SuppressWarnings("NullAway")
       CredentialResolver credentials = CredentialResolver.managedFromEnv(managedVars, env::get);
-      Gateway.AccountSettings settings = state.accountSettings();
       Gateway.Builder builder = Gateway.builder().keyStore(store).credentialResolver(credentials).creditLedger(ledger)
-          .usageLog(usage).accountSettings(settings != null ? settings : Gateway.AccountSettings.defaults())
+          .usageLog(usage)
           .upstream(o.allowPrivate ? OkHttpUpstream.create()
               : OkHttpUpstream.publicAddressesOnly(OkHttpUpstream.defaultClient()));
       BaseUrlGuard guard = o.allowPrivate ? BaseUrlGuard.syntaxOnly()
@@ -214,11 +213,10 @@ public final class GatewayServer implements AutoCloseable {
         demo = new DemoProviders();
         builder.baseUrl("openai", demo.openAiBaseUrl()).baseUrl("anthropic", demo.anthropicBaseUrl());
       }
+      // the limits and account settings are the store's (shared with --database); built with the ones it keeps
       Gateway gateway = builder.build();
-      Gateway.Limits saved = state.limits(gateway.limits());
-      if (saved != null) {
-        gateway.updateLimits(saved);
-      }
+      // those an earlier version saved in server.json move into the store once, when it holds none yet
+      state.moveGatewayConfigTo(gateway);
 
       AdminKeys adminKeys = new AdminKeys();
       String adminEnv = env.get("AIGATEWAY_ADMIN_KEY");
@@ -232,7 +230,7 @@ public final class GatewayServer implements AutoCloseable {
         out.println("admin API key (shown once, only its hash is kept): " + generated);
       }
 
-      // PATCH /gateway-config applies the account settings, then saves the limits: both are saved together
+      // PATCH /gateway-config saves to the store; the saver would keep them in server.json for a store that does not
       Server server = JettyFront.create(o.host, o.port, o.limits(), gateway, adminKeys,
           limits -> state.saveGatewayConfig(limits, gateway.accountSettings()));
       try {

@@ -39,7 +39,8 @@ public final class SchemaMigrator {
    * its own version is not recorded, whatever newer versions are, so scripts must not depend on one another
    * beyond V1.
    */
-  static final List<String> SCRIPTS = List.of("V1__resources.sql", "V2__admin_keys.sql", "V3__credits_usage.sql");
+  static final List<String> SCRIPTS = List.of("V1__resources.sql", "V2__admin_keys.sql", "V3__credits_usage.sql",
+      "V4__gateway_config.sql");
 
   private SchemaMigrator() {}
 

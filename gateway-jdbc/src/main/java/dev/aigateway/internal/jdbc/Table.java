@@ -1,5 +1,7 @@
 package dev.aigateway.internal.jdbc;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aigateway.config.AccessKeyConfiguration;
 import dev.aigateway.internal.store.InMemoryKeyStore;
@@ -9,6 +11,7 @@ import dev.aigateway.resource.AdminKey;
 import dev.aigateway.resource.CustomProvider;
 import dev.aigateway.resource.ProviderKey;
 import dev.aigateway.resource.VirtualModel;
+import dev.aigateway.spi.KeyStore;
 import dev.aigateway.spi.ResourceType;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -73,9 +76,31 @@ public record Table<T>(ResourceType type, String name, String key, String order,
       }, StoreCodec::adminKey, List.of("id"), k -> List.of(k.id()), InMemoryKeyStore::putAdminKey,
       InMemoryKeyStore::deleteAdminKey, m -> m.adminKeys(null, Integer.MAX_VALUE));
 
+  /** The one gateway configuration document ({@code /gateway-config}); its body is the document itself. */
+  public static final Table<String> GATEWAY_CONFIG = new Table<>(ResourceType.GATEWAY_CONFIG, "gateway_config", "id",
+      "id", json -> KeyStore.GATEWAY_CONFIG_ID, (codec, json) -> document(json), (codec, body) -> body.toString(),
+      List.of("id"), json -> List.of(KeyStore.GATEWAY_CONFIG_ID), InMemoryKeyStore::putGatewayConfig,
+      (m, id) -> m.removeGatewayConfig(), m -> {
+        String json = m.gatewayConfig();
+        return json == null ? List.of() : List.of(json);
+      });
+
   /** Every table, in the order a full load reads them (configurations before the access keys that link them). */
   public static final List<Table<?>> ALL = List.of(CONFIGURATIONS, PROVIDER_KEYS, PROVIDERS, VIRTUAL_MODELS,
-      ACCESS_KEYS, ADMIN_KEYS);
+      ACCESS_KEYS, ADMIN_KEYS, GATEWAY_CONFIG);
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private static ObjectNode document(String json) {
+    try {
+      if (JSON.readTree(json) instanceof ObjectNode object) {
+        return object;
+      }
+    } catch (JsonProcessingException e) {
+      // refused below, without the content
+    }
+    throw new IllegalArgumentException("the gateway configuration must be a JSON object");
+  }
 
   public static Table<?> of(ResourceType type) {
     for (Table<?> t : ALL) {

@@ -9,6 +9,7 @@ import dev.aigateway.config.AccessKeyConfiguration;
 import dev.aigateway.failover.AttemptRecord;
 import dev.aigateway.failover.RequestRecord;
 import dev.aigateway.internal.json.ConfigurationCodec;
+import dev.aigateway.internal.json.GatewayConfigCodec;
 import dev.aigateway.internal.json.Json;
 import dev.aigateway.internal.store.StoreCodec;
 import dev.aigateway.resource.AccessKey;
@@ -176,30 +177,7 @@ public final class AdminCodec {
 
   /** {@code /gateway-config}: the limits and account settings in force, durations Go-style. */
   public ObjectNode gatewayConfig(Gateway.Limits l, Gateway.AccountSettings s) {
-    ObjectNode n = Json.MAPPER.createObjectNode();
-    nullable(n, "accountId", s.accountId());
-    n.put("uri", "/gateway-config");
-    n.put("totalTimeout", duration(l.totalTimeout()));
-    n.put("perRequestTimeout", duration(l.perAttemptTimeout()));
-    n.put("maxRetryWait", duration(l.maxRetryWait()));
-    n.put("maxAttempts", l.maxAttempts());
-    n.put("maxRequestBytes", l.maxRequestBytes());
-    if (s.maxInputTokens() == null) {
-      n.putNull("maxInputTokens");
-    } else {
-      n.put("maxInputTokens", s.maxInputTokens());
-    }
-    if (s.maxOutputTokens() == null) {
-      n.putNull("maxOutputTokens");
-    } else {
-      n.put("maxOutputTokens", s.maxOutputTokens());
-    }
-    nullable(n, "metadata", s.metadata());
-    n.put("creditsEnforced", s.creditsEnforced());
-    n.put("processingFeeCentsPerMillionTokens", s.processingFeeCentsPerMillionTokens());
-    ArrayNode origins = n.putArray("corsAllowedOrigins");
-    s.corsAllowedOrigins().forEach(origins::add);
-    return n;
+    return GatewayConfigCodec.write(l, s, "/gateway-config");
   }
 
   /** {@code /usage/requests/{id}}: one request and each of its attempts. */
@@ -378,8 +356,7 @@ public final class AdminCodec {
 
   /** A Go-style duration as the reference writes it: whole seconds ({@code 120s}) or else milliseconds. */
   static String duration(Duration d) {
-    long ms = d.toMillis();
-    return ms % 1000 == 0 ? (ms / 1000) + "s" : ms + "ms";
+    return GatewayConfigCodec.duration(d);
   }
 
   private static void actor(ObjectNode n) {
