@@ -42,6 +42,24 @@ public abstract class DurableKeyStoreContract extends KeyStoreContract {
   }
 
   @Test
+  public void aKeptGatewayConfig_survivesAReopen() throws Exception {
+    boolean kept;
+    try (dev.aigateway.Gateway a = dev.aigateway.Gateway.builder().keyStore(store()).build()) {
+      kept = a.saveGatewayConfig(GATEWAY_LIMITS_2, GATEWAY_SETTINGS_2)
+          && a.saveGatewayConfig(GATEWAY_LIMITS_1, GATEWAY_SETTINGS_1);
+    }
+    KeyStore again = reopened();
+    if (!kept) {
+      assertThat(again.gatewayConfig()).as("a store that does not keep it holds none").isNull();
+      return;
+    }
+    try (dev.aigateway.Gateway b = dev.aigateway.Gateway.builder().keyStore(again).build()) {
+      assertThat(b.limits()).as("the last one saved").isEqualTo(GATEWAY_LIMITS_1);
+      assertThat(b.accountSettings()).isEqualTo(GATEWAY_SETTINGS_1);
+    }
+  }
+
+  @Test
   public void aReopenedStore_takesNewChanges_andKeepsThemToo() throws Exception {
     ACCESS_KEYS.put(store(), 1, "before");
     ACCESS_KEYS.put(reopened(), 2, "after");

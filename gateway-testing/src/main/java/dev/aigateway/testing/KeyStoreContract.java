@@ -61,7 +61,7 @@ import org.junit.jupiter.api.Test;
  * }</pre>
  *
  * <p>The suite covers every resource type (access keys, configurations, provider keys, custom providers,
- * virtual models, admin API keys): a value read back is equal, field by field, to the value stored (provider key secret
+ * virtual models, admin API keys) and the gateway configuration: a value read back is equal, field by field, to the value stored (provider key secret
  * values included); a put with a known id replaces; a delete answers whether the resource existed; lists
  * keep creation order; access keys and admin API keys page newest first; listeners hear of every put and delete, with its
  * {@link ResourceType} and id, before the call returns; {@code touchAccessKey} and
@@ -244,6 +244,52 @@ public abstract class KeyStoreContract {
     store().addListener((type, id) -> heard.add(type + " " + id));
     KINDS.forEach(kind -> kind.toldOfChanges(store(), heard));
   }
+
+  @Test
+  public void aNewStore_holdsNoGatewayConfig() {
+    assertThat(store().gatewayConfig()).isNull();
+  }
+
+  /**
+   * A store that keeps the gateway configuration ({@code putGatewayConfig} answers true) keeps the last document,
+   * reports it as {@link ResourceType#GATEWAY_CONFIG} before the call returns, and every gateway on the store
+   * applies it; a store that answers false keeps nothing (the host saves it).
+   */
+  @Test
+  public void aGatewayConfig_isKept_reported_andAppliedByEveryGatewayOnTheStore() {
+    List<String> heard = new CopyOnWriteArrayList<>();
+    store().addListener((type, id) -> heard.add(type + " " + id));
+    try (dev.aigateway.Gateway a = dev.aigateway.Gateway.builder().keyStore(store()).build()) {
+      boolean kept = a.saveGatewayConfig(GATEWAY_LIMITS_1, GATEWAY_SETTINGS_1);
+      if (!kept) {
+        assertThat(store().gatewayConfig()).as("a store that does not keep it holds none").isNull();
+        assertThat(a.limits()).as("nothing changed").isNotEqualTo(GATEWAY_LIMITS_1);
+        return;
+      }
+      assertThat(store().gatewayConfig()).isNotNull();
+      assertThat(heard).contains(ResourceType.GATEWAY_CONFIG + " " + KeyStore.GATEWAY_CONFIG_ID);
+      assertThat(a.limits()).isEqualTo(GATEWAY_LIMITS_1);
+      assertThat(a.accountSettings()).isEqualTo(GATEWAY_SETTINGS_1);
+      try (dev.aigateway.Gateway b = dev.aigateway.Gateway.builder().keyStore(store()).maxAttempts(7).build()) {
+        assertThat(b.limits()).as("a gateway built on the store starts with its configuration")
+            .isEqualTo(GATEWAY_LIMITS_1);
+        assertThat(b.accountSettings()).isEqualTo(GATEWAY_SETTINGS_1);
+        assertThat(a.saveGatewayConfig(GATEWAY_LIMITS_2, GATEWAY_SETTINGS_2)).isTrue();
+        assertThat(b.limits()).as("the other gateway on the store follows the replacement").isEqualTo(GATEWAY_LIMITS_2);
+        assertThat(b.accountSettings()).isEqualTo(GATEWAY_SETTINGS_2);
+      }
+    }
+  }
+
+  static final dev.aigateway.Gateway.Limits GATEWAY_LIMITS_1 = new dev.aigateway.Gateway.Limits(1 << 20,
+      java.time.Duration.ofSeconds(90), java.time.Duration.ofMillis(30_500), 4, java.time.Duration.ofMillis(750));
+  static final dev.aigateway.Gateway.AccountSettings GATEWAY_SETTINGS_1 = new dev.aigateway.Gateway.AccountSettings(
+      true, 12, 5_000L, 800L, "tier: \"gold\"\nline two", "acct-1", List.of("https://app.example.com",
+      "http://localhost:5173"));
+  static final dev.aigateway.Gateway.Limits GATEWAY_LIMITS_2 = new dev.aigateway.Gateway.Limits(2 << 20,
+      java.time.Duration.ofMinutes(3), java.time.Duration.ofSeconds(60), 2, java.time.Duration.ofSeconds(2));
+  static final dev.aigateway.Gateway.AccountSettings GATEWAY_SETTINGS_2 =
+      dev.aigateway.Gateway.AccountSettings.defaults();
 
   @Test
   public void deletingAMissingId_answersFalse_andChangesNothing() {
