@@ -164,6 +164,67 @@ final class MultiInstanceTest {
   }
 
   @Test
+  void aGatewayConfigSavedOnOneInstance_takesEffectOnTheOthersWithinASecond() {
+    Gateway origin = gateways.get(0);
+    CreatedAccessKey created = origin.admin().accessKeys().create(AccessKeyChange.builder().name("config")
+        .build());
+    for (Gateway g : gateways) {
+      eventuallyPlans(g, created.token()); // served while credits are not enforced (every ledger is empty)
+    }
+    List<String> heard = Collections.synchronizedList(new ArrayList<>());
+    gateways.get(2).keyStore().addListener((type, id) -> heard.add(type + " " + id));
+    Gateway.Limits limits = new Gateway.Limits(1 << 20, java.time.Duration.ofSeconds(90),
+        java.time.Duration.ofSeconds(30), 3, java.time.Duration.ofSeconds(1));
+    Gateway.AccountSettings settings = origin.accountSettings().withCreditsEnforced(true)
+        .withCorsAllowedOrigins(List.of("https://app.example.com"));
+    long start = System.nanoTime();
+    assertThat(origin.saveGatewayConfig(limits, settings)).as("kept by the shared store").isTrue();
+    assertThat(origin.limits()).as("at once where it was saved").isEqualTo(limits);
+    List<Long> latencies = new ArrayList<>();
+    for (Gateway g : gateways.subList(1, 3)) {
+      latencies.add(untilRejected(g, created.token(), ErrorCode.INSUFFICIENT_CREDITS, start));
+      assertThat(g.accountSettings().corsAllowedOrigins()).containsExactly("https://app.example.com");
+      assertThat(g.limits().maxAttempts()).isEqualTo(3);
+      assertThat(g.limits()).isEqualTo(limits);
+    }
+    report("gateway configuration", latencies);
+    assertThat(latencies).as("credits enforced on every instance, ns").allSatisfy(l -> assertThat(l)
+        .isLessThan(SECOND));
+    assertThat(heard).contains(ResourceType.GATEWAY_CONFIG + " gateway-config");
+
+    // an instance started afterwards starts with it, whatever its builder says
+    Gateway late = Gateway.builder().keyStore(open(true)).maxAttempts(9).build();
+    gateways.add(late);
+    assertThat(late.limits()).isEqualTo(limits);
+    assertThat(late.accountSettings()).isEqualTo(gateways.get(1).accountSettings());
+
+    // and the change back reaches everyone too
+    assertThat(gateways.get(1).saveGatewayConfig(limits, settings.withCreditsEnforced(false))).isTrue();
+    for (Gateway g : gateways) {
+      eventuallyPlans(g, created.token());
+    }
+  }
+
+  @Test
+  void aGatewayConfigWrittenBySql_reachesEveryInstance_andABadOneIsIgnoredByRunningInstances() throws Exception {
+    TestDatabase.get().execute("insert into " + schema + ".gateway_config (id, body) values ('gateway-config', "
+        + "'{\"maxAttempts\": 4, \"corsAllowedOrigins\": [\"https://sql.example.com\"]}')");
+    for (Gateway g : gateways) {
+      eventually(() -> g.limits().maxAttempts() == 4, "a row written by SQL reaches every instance");
+      assertThat(g.accountSettings().corsAllowedOrigins()).containsExactly("https://sql.example.com");
+    }
+    TestDatabase.get().execute("update " + schema + ".gateway_config set body = '{\"maxAttempts\": 0}'");
+    for (Gateway g : gateways) {
+      eventually(() -> String.valueOf(g.keyStore().gatewayConfig()).replace(" ", "").equals("{\"maxAttempts\":0}"),
+          "the bad row is read");
+      assertThat(g.limits().maxAttempts()).as("a bad document leaves the one in force").isEqualTo(4);
+    }
+    assertThatThrownBy(() -> Gateway.builder().keyStore(open(true)).build())
+        .as("a new instance refuses to start with other settings than the others")
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("maxAttempts");
+  }
+
+  @Test
   void aLostNotification_isCaughtByThePoll_afterTheListeningConnectionIsKilled() throws Exception {
     CreatedAccessKey created = gateways.get(0).admin().accessKeys().create(AccessKeyChange.builder().name("kill")
         .build());

@@ -57,7 +57,7 @@ final class SchemaAndSecretsTest {
         started.add(f.get(60, TimeUnit.SECONDS));
       }
       assertThat(rows("select version, description from " + schema + ".schema_version"))
-          .containsExactly("1 resources", "2 admin keys", "3 credits usage");
+          .containsExactly("1 resources", "2 admin keys", "3 credits usage", "4 gateway config");
       Gateway gateway = Gateway.builder().keyStore(started.get(0)).build();
       CreatedAccessKey created = gateway.admin().accessKeys().create(AccessKeyChange.builder().name("m").build());
       for (JdbcKeyStore s : started) {
@@ -86,7 +86,8 @@ final class SchemaAndSecretsTest {
       assertThat(ledger.balanceCents()).isEqualTo(5);
     }
     assertThat(rows("select version, description from " + schema + ".schema_version order by version"))
-        .containsExactly("1 resources", "2 admin keys", "3 credits usage", "90 from another build");
+        .containsExactly("1 resources", "2 admin keys", "3 credits usage", "4 gateway config",
+            "90 from another build");
     builder(schema).masterKey(KEY).build().close(); // and the key store opens it as before
   }
 
@@ -102,7 +103,7 @@ final class SchemaAndSecretsTest {
     TestDatabase.get().execute("drop table " + schema + ".admin_keys; delete from " + schema
         + ".schema_version where version = 2");
     try (JdbcKeyStore store = builder(schema).masterKey(KEY).build()) {
-      assertThat(rows("select version from " + schema + ".schema_version order by version")).containsExactly("1", "2", "3");
+      assertThat(rows("select version from " + schema + ".schema_version order by version")).containsExactly("1", "2", "3", "4");
       assertThat(store.accessKey(accessKeyId)).isNotNull();
       Gateway g = Gateway.builder().keyStore(store).build();
       String id = g.admin().adminKeys().create(dev.aigateway.admin.AdminKeyChange.builder().name("new").build())
