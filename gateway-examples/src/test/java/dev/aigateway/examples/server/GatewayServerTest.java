@@ -359,7 +359,8 @@ final class GatewayServerTest {
       server = null;
     }
     assertThat(data.resolve("server.json")).exists();
-    assertThat(Files.readString(data.resolve("server.json"))).as("moved into the store").doesNotContain(digest);
+    assertThat(Files.readString(data.resolve("server.json"))).as("moved into the store").doesNotContain(digest)
+        .doesNotContain("perRequestTimeoutMs");
   }
 
   @Test
