@@ -158,6 +158,36 @@ final class SharedStoreStarterTest {
     }
   }
 
+  @Test
+  void gatewayConfigPatchedThroughOneInstance_takesEffectOnTheOtherWithinASecond() throws Exception {
+    try (ConfigurableApplicationContext other = second()) {
+      String a = "http://127.0.0.1:" + port;
+      String b = "http://127.0.0.1:" + other.getEnvironment().getProperty("local.server.port");
+      String origin = "https://spring.example.com";
+      try {
+        long t0 = System.nanoTime();
+        assertThat(admin(a, "PATCH", "/gateway-config", "{\"corsAllowedOrigins\":[\"" + origin + "\"],"
+            + "\"maxAttempts\":4}").statusCode()).isEqualTo(200);
+        JsonNode seen = await(b, "/gateway-config", c -> c.get("maxAttempts").asInt() == 4);
+        long elapsedMs = (System.nanoTime() - t0) / 1_000_000;
+        assertThat(seen.get("maxAttempts").asInt()).isEqualTo(4);
+        assertThat(elapsedMs).as("PATCH through A seen by B, ms").isLessThanOrEqualTo(1_000);
+        assertThat(seen.get("corsAllowedOrigins").toString()).isEqualTo("[\"" + origin + "\"]");
+        assertThat(other.getBean(Gateway.class).limits().maxAttempts()).isEqualTo(4);
+        HttpResponse<String> preflight = http.send(HttpRequest.newBuilder(URI.create(b + "/v1/chat/completions"))
+            .header("Origin", origin).header("Access-Control-Request-Method", "POST")
+            .method("OPTIONS", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(preflight.statusCode()).as("a preflight B allows").isEqualTo(204);
+        assertThat(preflight.headers().firstValue("Access-Control-Allow-Origin")).hasValue(origin);
+        assertThat(dataB.resolve("server.json")).as("kept in the database, not in B's data directory")
+            .doesNotExist();
+      } finally {
+        admin(b, "PATCH", "/gateway-config", "{\"corsAllowedOrigins\":null,\"maxAttempts\":null}");
+        await(a, "/gateway-config", c -> c.get("maxAttempts").asInt() == 10);
+      }
+    }
+  }
+
   private JsonNode await(String base, String path, Predicate<JsonNode> done) throws Exception {
     JsonNode last = null;
     for (int i = 0; i < 250; i++) {
