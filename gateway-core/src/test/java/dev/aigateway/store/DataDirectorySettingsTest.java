@@ -73,6 +73,66 @@ final class DataDirectorySettingsTest {
   }
 
   @Test
+  void savedGatewayConfig_movesIntoAStoreThatHoldsNone_once_andLeavesTheFile() {
+    DataDirectorySettings state = DataDirectorySettings.open(dir);
+    Gateway.AccountSettings settings = Gateway.AccountSettings.defaults().withCreditsEnforced(true)
+        .withCorsAllowedOrigins(List.of("https://saved.example"));
+    state.saveGatewayConfig(limits(3), settings);
+    state.addAdminKey("aigak_a", DIGEST_A, Instant.parse("2026-01-01T00:00:00Z"));
+    dev.aigateway.spi.KeyStore store = dev.aigateway.spi.KeyStore.inMemory();
+    try (Gateway gateway = Gateway.builder().keyStore(store).build()) {
+      assertThat(state.moveGatewayConfigTo(gateway)).isTrue();
+      assertThat(gateway.limits()).isEqualTo(limits(3));
+      assertThat(gateway.accountSettings()).isEqualTo(settings);
+      assertThat(store.gatewayConfig()).as("now the store's").isNotNull();
+    }
+    DataDirectorySettings again = DataDirectorySettings.open(dir);
+    assertThat(again.limits(DEFAULTS)).as("gone from server.json").isNull();
+    assertThat(again.accountSettings()).isNull();
+    assertThat(again.adminKeyDigests()).as("the rest of the file is kept").containsExactly(DIGEST_A);
+    try (Gateway later = Gateway.builder().keyStore(store).build()) {
+      assertThat(again.moveGatewayConfigTo(later)).as("nothing left to move").isFalse();
+      assertThat(later.limits()).isEqualTo(limits(3));
+    }
+  }
+
+  @Test
+  void aStoreThatHoldsAGatewayConfig_winsOverTheFile_whichIsLeftAsItWas() {
+    DataDirectorySettings state = DataDirectorySettings.open(dir);
+    state.saveLimits(limits(3));
+    dev.aigateway.spi.KeyStore store = dev.aigateway.spi.KeyStore.inMemory();
+    try (Gateway first = Gateway.builder().keyStore(store).build()) {
+      assertThat(first.saveGatewayConfig(limits(7), Gateway.AccountSettings.defaults())).isTrue();
+    }
+    try (Gateway gateway = Gateway.builder().keyStore(store).build()) {
+      assertThat(state.moveGatewayConfigTo(gateway)).isFalse();
+      assertThat(gateway.limits()).isEqualTo(limits(7));
+    }
+    assertThat(DataDirectorySettings.open(dir).limits(DEFAULTS)).isEqualTo(limits(3));
+  }
+
+  @Test
+  void aStoreThatKeepsNoGatewayConfig_getsTheFilesApplied_andTheFileStaysWhereTheyLive() {
+    DataDirectorySettings state = DataDirectorySettings.open(dir);
+    state.saveLimits(limits(3)); // limits only, as versions before the account settings saved them
+    dev.aigateway.spi.KeyStore inner = dev.aigateway.spi.KeyStore.inMemory();
+    dev.aigateway.spi.KeyStore keepsNone = (dev.aigateway.spi.KeyStore) java.lang.reflect.Proxy.newProxyInstance(
+        getClass().getClassLoader(), new Class<?>[] {dev.aigateway.spi.KeyStore.class}, (proxy, method, args) ->
+            method.isDefault() ? java.lang.reflect.InvocationHandler.invokeDefault(proxy, method, args)
+                : method.invoke(inner, args));
+    try (Gateway gateway = Gateway.builder().keyStore(keepsNone).corsAllowedOrigins("https://host.example").build()) {
+      assertThat(state.moveGatewayConfigTo(gateway)).isFalse();
+      assertThat(gateway.limits()).isEqualTo(limits(3));
+      assertThat(gateway.accountSettings().corsAllowedOrigins()).as("never saved: the host's")
+          .containsExactly("https://host.example");
+      assertThat(gateway.saveGatewayConfig(limits(5), gateway.accountSettings())).as("left to the host").isFalse();
+      assertThat(gateway.limits()).as("nothing changed").isEqualTo(limits(3));
+    }
+    assertThat(keepsNone.gatewayConfig()).isNull();
+    assertThat(DataDirectorySettings.open(dir).limits(DEFAULTS)).isEqualTo(limits(3));
+  }
+
+  @Test
   void adminKeysAndLimits_areOnDiskWhenTheCallReturns() {
     DataDirectorySettings state = DataDirectorySettings.open(dir);
     state.addAdminKey("aigak_a", DIGEST_A, Instant.parse("2026-01-01T00:00:00Z"));
