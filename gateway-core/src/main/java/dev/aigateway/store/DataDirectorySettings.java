@@ -288,6 +288,17 @@ public final class DataDirectorySettings {
     return v == null || v.isNull() ? null : v.asText();
   }
 
+  /**
+   * The saver a host hands to the management API ({@code PATCH /gateway-config}): saves the limits and
+   * {@code gateway}'s account settings here when its store keeps no gateway configuration; when it keeps one, the
+   * store is where they live and nothing is written. Durable when this returns.
+   */
+  public synchronized void saveGatewayConfigUnlessStored(Gateway.Limits limits, Gateway gateway) {
+    if (gateway.keyStore().gatewayConfig() == null) {
+      saveGatewayConfig(limits, gateway.accountSettings());
+    }
+  }
+
   /** Saves the limits, keeping the saved account settings; durable when this returns. */
   public synchronized void saveLimits(Gateway.Limits limits) {
     saveGatewayConfig(limits, accountSettings());

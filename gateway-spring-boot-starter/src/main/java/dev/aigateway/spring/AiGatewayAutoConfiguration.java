@@ -359,7 +359,7 @@ public class AiGatewayAutoConfiguration {
       String path = adminPath(properties.getAdmin().getPath());
       ServletRegistrationBean<AdminServlet> reg = new ServletRegistrationBean<>(
           // PATCH /gateway-config saves to the store when it keeps them; else to server.json, both together
-          AdminServlet.create(gateway, keys, limits -> state.saveGatewayConfig(limits, gateway.accountSettings())),
+          AdminServlet.create(gateway, keys, limits -> state.saveGatewayConfigUnlessStored(limits, gateway)),
           path + "/*");
       reg.setName("aigatewayAdmin");
       return reg;

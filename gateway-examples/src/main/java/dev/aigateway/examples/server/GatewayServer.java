@@ -232,7 +232,7 @@ public final class GatewayServer implements AutoCloseable {
 
       // PATCH /gateway-config saves to the store; the saver would keep them in server.json for a store that does not
       Server server = JettyFront.create(o.host, o.port, o.limits(), gateway, adminKeys,
-          limits -> state.saveGatewayConfig(limits, gateway.accountSettings()));
+          limits -> state.saveGatewayConfigUnlessStored(limits, gateway));
       try {
         server.start();
       } catch (IOException e) {

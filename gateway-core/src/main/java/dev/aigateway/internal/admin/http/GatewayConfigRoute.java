@@ -14,7 +14,8 @@ import org.jspecify.annotations.Nullable;
  * In PATCH an omitted field is unchanged and {@code null} restores its default (or clears it); the JSON is
  * {@link GatewayConfigCodec}'s. The whole PATCH is checked before anything changes; the settings are saved before
  * they take effect: in the gateway's store when it keeps the configuration (every gateway sharing the store then
- * applies it, see {@link Gateway#saveGatewayConfig}), else through the host's savers.
+ * applies it, see {@link Gateway#saveGatewayConfig}), and through the host's savers when given (the settings saver
+ * first, the limits saver once the change is in force).
  */
 final class GatewayConfigRoute implements AdminRoute {
   private final Gateway gateway;
@@ -43,17 +44,18 @@ final class GatewayConfigRoute implements AdminRoute {
 
   private synchronized void update(Json.Obj o) {
     GatewayConfigCodec.Config next = GatewayConfigCodec.patch(o, gateway.limits(), gateway.accountSettings());
-    if (gateway.saveGatewayConfig(next.limits(), next.settings())) {
-      return; // kept by the store, and applied
-    }
     Gateway.AccountSettings settings = next.settings();
-    if (!settings.equals(gateway.accountSettings())) {
-      if (settingsSaver != null) {
-        settingsSaver.accept(settings);
-      }
-      gateway.updateAccountSettings(settings);
+    boolean settingsChanged = !settings.equals(gateway.accountSettings());
+    if (settingsChanged && settingsSaver != null) {
+      settingsSaver.accept(settings);
     }
-    gateway.updateLimits(next.limits());
+    // kept by the store (and applied on every gateway on it), or else applied here only
+    if (!gateway.saveGatewayConfig(next.limits(), settings)) {
+      if (settingsChanged) {
+        gateway.updateAccountSettings(settings);
+      }
+      gateway.updateLimits(next.limits());
+    }
     if (limitsSaver != null) {
       limitsSaver.accept(next.limits());
     }
