@@ -151,53 +151,36 @@ final class SharedServersTest {
     }
   }
 
+  /** Regression: each server kept /gateway-config in its own server.json, so a PATCH on A never reached B. */
   @Test
   void gatewayConfig_patchedOnOneServer_takesEffectOnTheOtherWithinASecond_andSurvivesRestartingBoth()
       throws Exception {
     String database = TestDatabase.get().newDatabaseUrl();
-    byte[] master = new byte[32];
-    new java.security.SecureRandom().nextBytes(master);
-    Map<String, String> env = Map.of("AIGATEWAY_ADMIN_KEY", ADMIN,
-        "AIGATEWAY_MASTER_KEY", Base64.getEncoder().encodeToString(master));
-    // settings an earlier version saved per server: A's move into the empty database, B's lose to the database's
-    java.nio.file.Files.writeString(dataA.resolve("server.json"), serverJson(5, "acct-from-a"));
-    java.nio.file.Files.writeString(dataB.resolve("server.json"), serverJson(8, "acct-from-b"));
+    Map<String, String> env = sharedEnv();
     String origin = "https://app.example.com";
     ByteArrayOutputStream printed = new ByteArrayOutputStream();
-    try (GatewayServer a = startWithoutRedis(dataA, env, database, printed)) {
-      JsonNode moved = json(call(a, "GET", "/gateway-config", ADMIN, null));
-      assertThat(moved.get("maxAttempts").asInt()).isEqualTo(5);
-      assertThat(moved.get("accountId").asText()).isEqualTo("acct-from-a");
-      assertThat(moved.get("perRequestTimeout").asText()).isEqualTo("30s");
-      assertThat(java.nio.file.Files.readString(dataA.resolve("server.json"))).as("moved into the database")
-          .doesNotContain("gatewayConfig");
-      try (GatewayServer b = startWithoutRedis(dataB, env, database, printed)) {
-        JsonNode onB = json(call(b, "GET", "/gateway-config", ADMIN, null));
-        assertThat(onB.get("maxAttempts").asInt()).as("the database's, not B's server.json").isEqualTo(5);
-        assertThat(onB.get("accountId").asText()).isEqualTo("acct-from-a");
-        assertThat(java.nio.file.Files.readString(dataB.resolve("server.json"))).as("left as it was")
-            .contains("acct-from-b");
-        assertThat(preflight(b, origin).statusCode()).as("CORS off on B before the change").isEqualTo(405);
-
-        long t0 = System.nanoTime();
-        HttpResponse<String> patched = call(a, "PATCH", "/gateway-config", ADMIN, "{\"creditsEnforced\":true,"
-            + "\"corsAllowedOrigins\":[\"" + origin + "\"],\"maxAttempts\":3}");
-        assertThat(json(patched).get("maxAttempts").asInt()).isEqualTo(3);
-        JsonNode seen = awaitJson(b, "/gateway-config", c -> c.get("maxAttempts").asInt() == 3);
-        long elapsedMs = (System.nanoTime() - t0) / 1_000_000;
-        assertThat(seen.get("maxAttempts").asInt()).isEqualTo(3);
-        assertThat(elapsedMs).as("PATCH on A seen by B, ms").isLessThanOrEqualTo(1_000);
-        assertThat(seen.get("creditsEnforced").asBoolean()).isTrue();
-        assertThat(seen.get("corsAllowedOrigins").toString()).isEqualTo("[\"" + origin + "\"]");
-        assertThat(seen.get("accountId").asText()).as("fields the PATCH left out are kept").isEqualTo("acct-from-a");
-        HttpResponse<String> allowed = preflight(b, origin);
-        assertThat(allowed.statusCode()).as("a preflight B now allows").isEqualTo(204);
-        assertThat(allowed.headers().firstValue("Access-Control-Allow-Origin")).hasValue(origin);
-        assertThat(b.gateway().limits().maxAttempts()).isEqualTo(3);
-        assertThat(b.gateway().accountSettings().creditsEnforced()).isTrue();
-      }
+    try (GatewayServer a = startWithoutRedis(dataA, env, database, printed);
+         GatewayServer b = startWithoutRedis(dataB, env, database, printed)) {
+      assertThat(preflight(b, origin).statusCode()).as("CORS off on B before the change").isEqualTo(405);
+      long t0 = System.nanoTime();
+      HttpResponse<String> patched = call(a, "PATCH", "/gateway-config", ADMIN, "{\"creditsEnforced\":true,"
+          + "\"corsAllowedOrigins\":[\"" + origin + "\"],\"maxAttempts\":3,\"accountId\":\"acct-shared\"}");
+      assertThat(json(patched).get("maxAttempts").asInt()).isEqualTo(3);
+      JsonNode seen = awaitJson(b, "/gateway-config", c -> c.get("maxAttempts").asInt() == 3);
+      long elapsedMs = (System.nanoTime() - t0) / 1_000_000;
+      assertThat(seen.get("maxAttempts").asInt()).isEqualTo(3);
+      assertThat(elapsedMs).as("PATCH on A seen by B, ms").isLessThanOrEqualTo(1_000);
+      assertThat(seen.get("creditsEnforced").asBoolean()).isTrue();
+      assertThat(seen.get("corsAllowedOrigins").toString()).isEqualTo("[\"" + origin + "\"]");
+      assertThat(seen.get("accountId").asText()).isEqualTo("acct-shared");
+      HttpResponse<String> allowed = preflight(b, origin);
+      assertThat(allowed.statusCode()).as("a preflight B now allows").isEqualTo(204);
+      assertThat(allowed.headers().firstValue("Access-Control-Allow-Origin")).hasValue(origin);
+      assertThat(b.gateway().limits().maxAttempts()).isEqualTo(3);
+      assertThat(b.gateway().accountSettings().creditsEnforced()).isTrue();
+      assertThat(dataA.resolve("server.json")).as("kept in the database, not per server").doesNotExist();
     }
-    // both restarted (B first): the database keeps it, neither server.json brings an old value back
+    // both restarted (B first): the database keeps it
     try (GatewayServer b = startWithoutRedis(dataB, env, database, printed);
          GatewayServer a = startWithoutRedis(dataA, env, database, printed)) {
       for (GatewayServer s : List.of(a, b)) {
@@ -208,6 +191,45 @@ final class SharedServersTest {
         assertThat(preflight(s, origin).statusCode()).isEqualTo(204);
       }
     }
+  }
+
+  @Test
+  void settingsSavedInServerJsonByAnEarlierVersion_moveIntoAnEmptyDatabaseOnce_andLoseToOneThatHasThem()
+      throws Exception {
+    String database = TestDatabase.get().newDatabaseUrl();
+    Map<String, String> env = sharedEnv();
+    // settings an earlier version saved per server: A's move into the empty database, B's lose to the database's
+    java.nio.file.Files.writeString(dataA.resolve("server.json"), serverJson(5, "acct-from-a"));
+    java.nio.file.Files.writeString(dataB.resolve("server.json"), serverJson(8, "acct-from-b"));
+    ByteArrayOutputStream printed = new ByteArrayOutputStream();
+    try (GatewayServer a = startWithoutRedis(dataA, env, database, printed)) {
+      JsonNode moved = json(call(a, "GET", "/gateway-config", ADMIN, null));
+      assertThat(moved.get("maxAttempts").asInt()).isEqualTo(5);
+      assertThat(moved.get("accountId").asText()).isEqualTo("acct-from-a");
+      assertThat(moved.get("perRequestTimeout").asText()).isEqualTo("30s");
+      assertThat(moved.get("processingFeeCentsPerMillionTokens").asInt()).isEqualTo(7);
+      assertThat(java.nio.file.Files.readString(dataA.resolve("server.json"))).as("moved into the database")
+          .doesNotContain("gatewayConfig");
+      try (GatewayServer b = startWithoutRedis(dataB, env, database, printed)) {
+        JsonNode onB = json(call(b, "GET", "/gateway-config", ADMIN, null));
+        assertThat(onB.get("maxAttempts").asInt()).as("the database's, not B's server.json").isEqualTo(5);
+        assertThat(onB.get("accountId").asText()).isEqualTo("acct-from-a");
+        assertThat(java.nio.file.Files.readString(dataB.resolve("server.json"))).as("left as it was")
+            .contains("acct-from-b");
+        call(b, "PATCH", "/gateway-config", ADMIN, "{\"maxAttempts\":6}");
+      }
+    }
+    try (GatewayServer a = startWithoutRedis(dataA, env, database, printed)) {
+      JsonNode config = json(call(a, "GET", "/gateway-config", ADMIN, null));
+      assertThat(config.get("maxAttempts").asInt()).as("moved once: the later change stays").isEqualTo(6);
+      assertThat(config.get("accountId").asText()).isEqualTo("acct-from-a");
+    }
+  }
+
+  private static Map<String, String> sharedEnv() {
+    byte[] master = new byte[32];
+    new java.security.SecureRandom().nextBytes(master);
+    return Map.of("AIGATEWAY_ADMIN_KEY", ADMIN, "AIGATEWAY_MASTER_KEY", Base64.getEncoder().encodeToString(master));
   }
 
   /** A {@code server.json} as earlier versions wrote it, with saved limits and account settings. */
