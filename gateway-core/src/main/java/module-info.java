@@ -3,13 +3,11 @@
  * the API and SPI packages; {@code dev.aigateway.internal.*} is open only to this project's own modules
  * and carries no compatibility promise.
  */
-@SuppressWarnings({"module", "requires-automatic"}) // qualified exports name sibling modules, compiled later;
-// jtokkit is an automatic module
+@SuppressWarnings("module") // qualified exports name sibling modules, compiled later
 module dev.aigateway.core {
   requires com.fasterxml.jackson.databind;
   requires com.github.benmanes.caffeine;
   requires org.slf4j;
-  requires jtokkit;
   requires static transitive org.jspecify;
 
   exports dev.aigateway;
@@ -22,6 +20,8 @@ module dev.aigateway.core {
   exports dev.aigateway.routing;
   exports dev.aigateway.spi;
   exports dev.aigateway.store;
+  uses dev.aigateway.spi.TokenCounter;
+
   exports dev.aigateway.internal.auth to dev.aigateway.httpserver, dev.aigateway.okhttp;
   exports dev.aigateway.internal.admin.http to dev.aigateway.httpserver, dev.aigateway.servlet;
   exports dev.aigateway.internal.json to dev.aigateway.httpserver;
