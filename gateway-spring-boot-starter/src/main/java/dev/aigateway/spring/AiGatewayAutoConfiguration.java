@@ -12,6 +12,7 @@ import dev.aigateway.spi.CredentialResolver;
 import dev.aigateway.spi.CreditLedger;
 import dev.aigateway.spi.GatewayListener;
 import dev.aigateway.spi.KeyStore;
+import dev.aigateway.spi.TokenCounter;
 import dev.aigateway.spi.Upstream;
 import dev.aigateway.store.DataDirectoryCreditLedger;
 import dev.aigateway.store.DataDirectorySettings;
@@ -136,13 +137,14 @@ public class AiGatewayAutoConfiguration {
 
   /**
    * The gateway, closed when the application stops. Every {@link GatewayListener} bean is told each event,
-   * in the beans' order.
+   * in the beans' order. A {@link TokenCounter} bean counts tokens for the estimates; without one, the
+   * {@code o200k_base} counter of {@code gateway-tokenizer} (a dependency of this starter) does.
    */
   @Bean(destroyMethod = "close")
   @ConditionalOnMissingBean(Gateway.class)
   public Gateway aigateway(AiGatewayProperties properties, KeyStore keyStore, CredentialResolver credentials,
       Upstream upstream, CreditLedger ledger, FailoverPolicy policy, ObjectProvider<GatewayListener> listeners,
-      DataDirectorySettings state, ListableBeanFactory beans) {
+      DataDirectorySettings state, ListableBeanFactory beans, ObjectProvider<TokenCounter> tokenCounter) {
     String redis = properties.getRedis().getUrl();
     if (redis != null && !redis.isBlank() && !beans.containsBean(REDIS_BEAN)) {
       throw new IllegalStateException("aigateway.redis.url is set, but shared counters require "
@@ -154,6 +156,7 @@ public class AiGatewayAutoConfiguration {
         .upstream(upstream).creditLedger(ledger).failoverPolicy(policy)
         .accountSettings(settings != null ? settings : Gateway.AccountSettings.defaults())
         .listener(CompositeListener.of(listeners.orderedStream().toList()));
+    tokenCounter.ifUnique(builder::tokenCounter);
     if (state.corsAllowedOrigins() == null && !properties.getCorsAllowedOrigins().isEmpty()) {
       try { // a list saved through /gateway-config wins over the property
         builder.corsAllowedOrigins(properties.getCorsAllowedOrigins());

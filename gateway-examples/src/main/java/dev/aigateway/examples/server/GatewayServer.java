@@ -25,6 +25,7 @@ import dev.aigateway.store.DataDirectoryUsageLog;
 import dev.aigateway.store.DataDirectoryKeyStore;
 import dev.aigateway.jdbc.JdbcKeyStore;
 import dev.aigateway.redis.RedisLimits;
+import dev.aigateway.tokenizer.O200kTokenCounter;
 import dev.aigateway.spi.KeyStore;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -170,6 +171,7 @@ public final class GatewayServer implements AutoCloseable {
       Gateway.AccountSettings settings = state.accountSettings();
       Gateway.Builder builder = Gateway.builder().keyStore(store).credentialResolver(credentials).creditLedger(ledger)
           .usageLog(usage).accountSettings(settings != null ? settings : Gateway.AccountSettings.defaults())
+          .tokenCounter(O200kTokenCounter.create()) // set, not left to ServiceLoader: a repackaged jar stays exact
           .upstream(o.allowPrivate ? OkHttpUpstream.create()
               : OkHttpUpstream.publicAddressesOnly(OkHttpUpstream.defaultClient()));
       BaseUrlGuard guard = o.allowPrivate ? BaseUrlGuard.syntaxOnly()
