@@ -156,7 +156,7 @@ public class AiGatewayAutoConfiguration {
         .upstream(upstream).creditLedger(ledger).failoverPolicy(policy)
         .accountSettings(settings != null ? settings : Gateway.AccountSettings.defaults())
         .listener(CompositeListener.of(listeners.orderedStream().toList()));
-    tokenCounter.ifUnique(builder::tokenCounter);
+    tokenCounter.ifAvailable(builder::tokenCounter); // two without a @Primary one fail the start
     if (state.corsAllowedOrigins() == null && !properties.getCorsAllowedOrigins().isEmpty()) {
       try { // a list saved through /gateway-config wins over the property
         builder.corsAllowedOrigins(properties.getCorsAllowedOrigins());
