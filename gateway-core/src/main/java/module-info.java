@@ -3,13 +3,11 @@
  * the API and SPI packages; {@code dev.aigateway.internal.*} is open only to this project's own modules
  * and carries no compatibility promise.
  */
-@SuppressWarnings({"module", "requires-automatic"}) // qualified exports name sibling modules, compiled later;
-// jtokkit is an automatic module
+@SuppressWarnings("module") // qualified exports name sibling modules, compiled later
 module dev.aigateway.core {
   requires com.fasterxml.jackson.databind;
   requires com.github.benmanes.caffeine;
   requires org.slf4j;
-  requires jtokkit;
   requires static transitive org.jspecify;
 
   exports dev.aigateway;

@@ -43,6 +43,7 @@ import dev.aigateway.spi.KeyStore;
 import dev.aigateway.spi.LimitCounters;
 import dev.aigateway.spi.ResourceType;
 import dev.aigateway.spi.SharedCooldowns;
+import dev.aigateway.spi.TokenCounter;
 import dev.aigateway.spi.UsageLog;
 import dev.aigateway.spi.UsagePricing;
 import dev.aigateway.spi.Upstream;
@@ -91,6 +92,7 @@ public final class Gateway implements AutoCloseable {
   private final KeyCooldowns cooldowns;
   private final LimitCounters limitCounters;
   private final Planner planner;
+  private final TokenEstimator tokens;
   private final GatewayAdmin admin;
   private volatile Limits limits;
   private volatile AccountSettings accountSettings;
@@ -121,8 +123,9 @@ public final class Gateway implements AutoCloseable {
     this.cooldowns = new KeyCooldowns(clock, b.sharedCooldowns);
     this.limitCounters = b.limitCounters != null ? b.limitCounters : LimitCounters.inProcess();
     this.planner = new Planner(credentials, cooldowns, b.random);
+    this.tokens = new TokenEstimator(b.tokenCounter != null ? b.tokenCounter : TokenCounter.fourBytesPerToken());
     this.loop = b.upstream == null ? null : new AttemptLoop(this::limits, b.upstream, b.policy, credentials,
-        new CreditCharger(ledger, this::accountSettings),
+        new CreditCharger(ledger, this::accountSettings, tokens),
         clock, cooldowns, events, b.bufferedResponseBytes, b.responseHeaders,
         new KeyLimiter(limitCounters, new BudgetCost(b.usagePricing != null ? b.usagePricing
             : (provider, model, in, out) -> cost(provider, model, true, in, out)),
@@ -185,9 +188,9 @@ public final class Gateway implements AutoCloseable {
       }
       Long maxInput = account.maxInputTokens();
       if (maxInput != null && body.length > maxInput) { // a token is at least one byte: smaller bodies fit
-        long tokens = TokenEstimator.jsonText(body, 0, body.length);
-        if (tokens > maxInput) {
-          throw new GatewayException(ErrorCode.REQUEST_TOO_LARGE, "Input too large: " + tokens + " tokens (max "
+        long estimate = tokens.jsonText(body, 0, body.length);
+        if (estimate > maxInput) {
+          throw new GatewayException(ErrorCode.REQUEST_TOO_LARGE, "Input too large: " + estimate + " tokens (max "
               + maxInput + ").");
         }
       }
@@ -351,6 +354,11 @@ public final class Gateway implements AutoCloseable {
 
   public Clock clock() {
     return clock;
+  }
+
+  /** The counter of token estimates: the builder's, else the registered one, else four bytes a token. */
+  public TokenCounter tokenCounter() {
+    return tokens.counter();
   }
 
   /** The usage events of {@code /usage} and {@code /usage/overview}: one per upstream attempt. */
@@ -547,8 +555,19 @@ public final class Gateway implements AutoCloseable {
     private @Nullable LimitCounters limitCounters;
     private SharedCooldowns sharedCooldowns = SharedCooldowns.NONE;
     private @Nullable UsagePricing usagePricing;
+    private @Nullable TokenCounter tokenCounter;
 
     private Builder() {}
+
+    /**
+     * Counts tokens for the estimates made where a provider reports no usage ({@code maxInputTokens}, credits).
+     * Default {@link TokenCounter#fourBytesPerToken()}; {@code gateway-tokenizer}'s
+     * {@code O200kTokenCounter.create()} counts with the {@code o200k_base} encoding.
+     */
+    public Builder tokenCounter(TokenCounter tokenCounter) {
+      this.tokenCounter = Objects.requireNonNull(tokenCounter, "tokenCounter");
+      return this;
+    }
 
     /**
      * The counters of per-access-key limits; default {@link LimitCounters#inProcess()} (per process).

@@ -12,8 +12,10 @@ import dev.aigateway.spi.CredentialResolver;
 import dev.aigateway.spi.CreditLedger;
 import dev.aigateway.spi.GatewayListener;
 import dev.aigateway.spi.KeyStore;
+import dev.aigateway.spi.TokenCounter;
 import dev.aigateway.spi.Upstream;
 import dev.aigateway.spi.UsageLog;
+import dev.aigateway.tokenizer.O200kTokenCounter;
 import dev.aigateway.store.DataDirectoryCreditLedger;
 import dev.aigateway.store.DataDirectorySettings;
 import dev.aigateway.store.DataDirectoryKeyStore;
@@ -245,13 +247,15 @@ public class AiGatewayAutoConfiguration {
 
   /**
    * The gateway, closed when the application stops. Every {@link GatewayListener} bean is told each event,
-   * in the beans' order.
+   * in the beans' order. A {@link TokenCounter} bean counts tokens for the estimates; without one, the
+   * {@code o200k_base} counter of {@code gateway-tokenizer} (a dependency of this starter) does.
    */
   @Bean(name = GATEWAY_BEAN, destroyMethod = "close")
   @ConditionalOnMissingBean(Gateway.class)
   public Gateway aigateway(AiGatewayProperties properties, KeyStore keyStore, CredentialResolver credentials,
       Upstream upstream, CreditLedger ledger, UsageLog usageLog, FailoverPolicy policy,
-      ObjectProvider<GatewayListener> listeners, DataDirectorySettings state, ListableBeanFactory beans) {
+      ObjectProvider<GatewayListener> listeners, DataDirectorySettings state, ListableBeanFactory beans,
+      ObjectProvider<TokenCounter> tokenCounter) {
     String redis = properties.getRedis().getUrl();
     Object redisBean = null;
     if (redis != null && !redis.isBlank()) {
@@ -267,6 +271,8 @@ public class AiGatewayAutoConfiguration {
     Gateway.Builder builder = Gateway.builder().keyStore(keyStore).credentialResolver(credentials)
         .upstream(upstream).creditLedger(ledger).usageLog(usageLog).failoverPolicy(policy)
         .listener(CompositeListener.of(listeners.orderedStream().toList()));
+    // the application's counter, else o200k_base (two beans without a @Primary one fail the start)
+    builder.tokenCounter(tokenCounter.getIfAvailable(O200kTokenCounter::create));
     if (state.corsAllowedOrigins() == null && !properties.getCorsAllowedOrigins().isEmpty()) {
       try { // a list saved through /gateway-config wins over the property
         builder.corsAllowedOrigins(properties.getCorsAllowedOrigins());

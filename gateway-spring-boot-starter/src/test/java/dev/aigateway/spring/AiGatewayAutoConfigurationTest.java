@@ -19,11 +19,13 @@ import dev.aigateway.spi.CreditLedger;
 import dev.aigateway.spi.CredentialResolver;
 import dev.aigateway.spi.GatewayListener;
 import dev.aigateway.spi.KeyStore;
+import dev.aigateway.spi.TokenCounter;
 import dev.aigateway.spi.Upstream;
 import dev.aigateway.spi.UsageLog;
 import dev.aigateway.store.DataDirectoryKeyStore;
 import dev.aigateway.testing.FakeClock;
 import dev.aigateway.testing.FakeUpstream;
+import dev.aigateway.tokenizer.O200kTokenCounter;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -82,6 +84,19 @@ final class AiGatewayAutoConfigurationTest {
       assertThat(servletMappings(context)).containsExactlyInAnyOrder("/aigateway/*");
       assertThat(context.getBean(AdminKeys.class).verify("admin-key-of-the-context-test-01")).isTrue();
       assertThat(context).hasSingleBean(AiGatewayHealthIndicator.class);
+    });
+  }
+
+  @Test
+  void tokenEstimates_useO200k_unlessATokenCounterBeanIsGiven() {
+    runner().run(context -> {
+      assertThat(context).hasNotFailed();
+      assertThat(context.getBean(Gateway.class).tokenCounter()).isInstanceOf(O200kTokenCounter.class);
+    });
+    TokenCounter mine = text -> 1;
+    runner().withBean(TokenCounter.class, () -> mine).run(context -> {
+      assertThat(context).hasNotFailed();
+      assertThat(context.getBean(Gateway.class).tokenCounter()).isSameAs(mine);
     });
   }
 

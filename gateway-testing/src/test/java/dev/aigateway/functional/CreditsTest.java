@@ -20,6 +20,7 @@ import dev.aigateway.spi.CreditTransaction;
 import dev.aigateway.spi.KeyStore;
 import dev.aigateway.testing.FakeClock;
 import dev.aigateway.testing.FakeUpstream;
+import dev.aigateway.tokenizer.O200kTokenCounter;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -50,6 +51,7 @@ final class CreditsTest {
 
   private CreditLedger build(CreditLedger ledger, Gateway.AccountSettings settings, boolean userKey) {
     gateway = Gateway.builder().keyStore(KeyStore.inMemory()).clock(clock).upstream(upstream).creditLedger(ledger)
+        .tokenCounter(O200kTokenCounter.create())
         .accountSettings(settings)
         .credentialResolver(CredentialResolver.storeValues().withManaged("openai", SecretValue.of(MANAGED))).build();
     if (userKey) {
@@ -170,11 +172,13 @@ final class CreditsTest {
     upstream.otherwise().always(FakeUpstream.json(200, answer));
     String body = "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"Say hello to everyone here\"}]}";
     chat(body).close();
+    assertThat(gateway.tokenCounter()).as("given to the builder").isInstanceOf(O200kTokenCounter.class);
     byte[] req = body.getBytes(StandardCharsets.UTF_8);
     byte[] res = answer.getBytes(StandardCharsets.UTF_8);
+    TokenEstimator o200k = new TokenEstimator(O200kTokenCounter.create());
     assertThat(ledger.billed).singleElement().satisfies(c -> {
-      assertThat(c.inputTokens()).isEqualTo(TokenEstimator.jsonText(req, 0, req.length)).isGreaterThan(4);
-      assertThat(c.outputTokens()).isEqualTo(TokenEstimator.jsonText(res, 0, res.length)).isGreaterThan(6);
+      assertThat(c.inputTokens()).isEqualTo(o200k.jsonText(req, 0, req.length)).isGreaterThan(4);
+      assertThat(c.outputTokens()).isEqualTo(o200k.jsonText(res, 0, res.length)).isGreaterThan(6);
       assertThat(c.feeMicroCents()).isEqualTo(5 * (c.inputTokens() + c.outputTokens()));
       assertThat(c.managed()).isFalse();
       assertThat(c.priceMicroCents()).isZero();

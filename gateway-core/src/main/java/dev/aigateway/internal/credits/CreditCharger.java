@@ -24,10 +24,12 @@ public final class CreditCharger {
 
   private final CreditLedger ledger;
   private final Supplier<Gateway.AccountSettings> settings;
+  private final TokenEstimator tokens;
 
-  public CreditCharger(CreditLedger ledger, Supplier<Gateway.AccountSettings> settings) {
+  public CreditCharger(CreditLedger ledger, Supplier<Gateway.AccountSettings> settings, TokenEstimator tokens) {
     this.ledger = ledger;
     this.settings = settings;
+    this.tokens = tokens;
   }
 
   /**
@@ -46,8 +48,8 @@ public final class CreditCharger {
     long in;
     long out;
     if (usage == Usage.NONE) {
-      in = TokenEstimator.jsonText(requestBody, 0, requestBody.length);
-      out = response != null ? TokenEstimator.jsonText(response, 0, response.length)
+      in = tokens.jsonText(requestBody, 0, requestBody.length);
+      out = response != null ? tokens.jsonText(response, 0, response.length)
           : TokenEstimator.bytes(responseBytes);
     } else {
       in = usage.input;
@@ -67,7 +69,7 @@ public final class CreditCharger {
     if (!s.creditsEnforced()) {
       return;
     }
-    long in = seen.input > 0 ? seen.input : TokenEstimator.jsonText(requestBody, 0, requestBody.length);
+    long in = seen.input > 0 ? seen.input : tokens.jsonText(requestBody, 0, requestBody.length);
     long out = Math.max(seen.output, TokenEstimator.bytes(responseBytes));
     charge(s, plan, a, provider, in, out);
   }

@@ -2,38 +2,70 @@ package dev.aigateway.internal.tokens;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import com.knuddels.jtokkit.Encodings;
-import com.knuddels.jtokkit.api.Encoding;
-import com.knuddels.jtokkit.api.EncodingType;
 import dev.aigateway.internal.json.Json;
+import dev.aigateway.spi.TokenCounter;
 import java.io.IOException;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Estimates token counts where a provider reports none: the text of a JSON body (every string value, no
- * member names or punctuation) counted with the {@code o200k_base} encoding (jtokkit, the tiktoken
- * encodings in Java). An estimate, not the provider's own count: other providers' tokenizers differ by a
- * few percent. Thread-safe; the encoding is loaded on first use.
+ * member names or punctuation) counted by the gateway's {@link TokenCounter} ({@code o200k_base} when
+ * {@code gateway-tokenizer} is present, else four bytes a token). An estimate, not the provider's own count:
+ * other providers' tokenizers differ by a few percent. Thread-safe.
  */
 public final class TokenEstimator {
+  private static final Logger LOG = LoggerFactory.getLogger(TokenEstimator.class);
   /** Bytes per token assumed for bytes that are not kept (a stream's middle): a common rough rate. */
   private static final int BYTES_PER_TOKEN = 4;
 
-  private TokenEstimator() {}
+  private final TokenCounter counter;
+  private final AtomicBoolean warned = new AtomicBoolean();
 
-  private static final class Holder {
-    static final Encoding ENCODING = Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.O200K_BASE);
+  public TokenEstimator(TokenCounter counter) {
+    this.counter = Objects.requireNonNull(counter, "counter");
   }
 
-  /** Tokens of {@code text}. */
-  public static long count(String text) {
-    return text.isEmpty() ? 0 : Holder.ENCODING.countTokensOrdinary(text);
+  /** The counter in use. */
+  public TokenCounter counter() {
+    return counter;
+  }
+
+  /**
+   * Tokens of {@code text}. A counter that throws or answers a negative number is logged once and that text
+   * counted at {@value #BYTES_PER_TOKEN} bytes a token: an estimate never fails a request.
+   */
+  public long count(String text) {
+    if (text.isEmpty()) {
+      return 0;
+    }
+    try {
+      long n = counter.count(text);
+      if (n >= 0) {
+        return n;
+      }
+      warnOnce("answered " + n, null);
+    } catch (RuntimeException | StackOverflowError e) {
+      warnOnce("failed", e);
+    }
+    return TokenCounter.fourBytesPerToken().count(text);
+  }
+
+  private void warnOnce(String what, @Nullable Throwable e) {
+    if (warned.compareAndSet(false, true)) {
+      LOG.warn("token counter {} {}; such text is counted at four bytes a token (logged once)",
+          counter.getClass().getName(), what, e);
+    }
   }
 
   /**
    * Tokens of the text in a JSON body: the sum over its string values. A body that is not JSON (or is cut
    * short) counts the string values read until then, plus the rest at {@value #BYTES_PER_TOKEN} bytes a token.
    */
-  public static long jsonText(byte[] body, int offset, int length) {
+  public long jsonText(byte[] body, int offset, int length) {
     long tokens = 0;
     try (JsonParser p = Json.MAPPER.getFactory().createParser(body, offset, length)) {
       JsonToken t;

@@ -28,6 +28,7 @@ import dev.aigateway.jdbc.JdbcKeyStore;
 import dev.aigateway.jdbc.JdbcUsageLog;
 import dev.aigateway.redis.RedisLimits;
 import dev.aigateway.spi.CreditLedger;
+import dev.aigateway.tokenizer.O200kTokenCounter;
 import dev.aigateway.spi.KeyStore;
 import dev.aigateway.spi.UsageLog;
 import java.io.IOException;
@@ -195,6 +196,7 @@ public final class GatewayServer implements AutoCloseable {
       CredentialResolver credentials = CredentialResolver.managedFromEnv(managedVars, env::get);
       Gateway.Builder builder = Gateway.builder().keyStore(store).credentialResolver(credentials).creditLedger(ledger)
           .usageLog(usage)
+          .tokenCounter(O200kTokenCounter.create()) // set, not left to ServiceLoader: a repackaged jar stays exact
           .upstream(o.allowPrivate ? OkHttpUpstream.create()
               : OkHttpUpstream.publicAddressesOnly(OkHttpUpstream.defaultClient()));
       BaseUrlGuard guard = o.allowPrivate ? BaseUrlGuard.syntaxOnly()

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.aigateway.tokenizer.O200kTokenCounter;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
@@ -190,6 +191,7 @@ final class GatewayServerTest {
     assertThat(json(call("GET", "/access-keys", ADMIN, null)).get("aiGatewayAccessKeys")).hasSize(1);
     assertThat(json(call("GET", "/gateway-config", ADMIN, null)).get("perRequestTimeout").asText()).isEqualTo("30s");
     assertThat(server.gateway().authenticate(token).name()).isEqualTo("persist");
+    assertThat(server.gateway().tokenCounter()).as("exact estimates").isInstanceOf(O200kTokenCounter.class);
     assertThat(server.gateway().keyStore().providerKeys().get(0).value().reveal()).isEqualTo("sk-ant-000111222333");
   }
 

@@ -1,0 +1,84 @@
+package dev.aigateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import dev.aigateway.admin.AccessKeyChange;
+import dev.aigateway.admin.ProviderKeyChange;
+import dev.aigateway.spi.TokenCounter;
+import dev.aigateway.spi.Upstream;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Which counter a gateway uses without {@code gateway-tokenizer} (core alone registers none), and that
+ * {@code maxInputTokens} refuses with its estimate before any upstream call.
+ */
+final class TokenCounterSelectionTest {
+  private static final Gateway.AccountSettings MAX_20 = new Gateway.AccountSettings(false, 5, 20L, null, null, null);
+  /** 3 string values: "gpt-4o" (6 bytes, 2 tokens), "user" (1), and 100 bytes of content (25): 28 at 4 bytes. */
+  private static final String LARGE = "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\""
+      + "many words".repeat(10) + "\"}]}";
+  private static final String SMALL = "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+
+  private final AtomicInteger upstreamCalls = new AtomicInteger();
+  private final Upstream upstream = request -> {
+    upstreamCalls.incrementAndGet();
+    throw new IllegalStateException("no upstream call is expected");
+  };
+  private Gateway gateway;
+
+  @AfterEach
+  void close() {
+    if (gateway != null) {
+      gateway.close();
+    }
+  }
+
+  private String build(Gateway.Builder builder) {
+    gateway = builder.upstream(upstream).accountSettings(MAX_20).build();
+    gateway.admin().providerKeys().create(ProviderKeyChange.builder().providerId("openai").name("mine")
+        .value("sk-test-0123456789").build());
+    return gateway.admin().accessKeys().create(AccessKeyChange.builder().build()).token();
+  }
+
+  private RequestRejectedException refused(String token, String body) {
+    return catchThrowableOfType(RequestRejectedException.class,
+        () -> gateway.handle(GatewayRequest.of(Surface.CHAT_COMPLETIONS, token, body)).close());
+  }
+
+  @Test
+  void withoutATokenizer_theDefaultIsFourBytesAToken() {
+    String token = build(Gateway.builder());
+    assertThat(gateway.tokenCounter()).isSameAs(TokenCounter.fourBytesPerToken());
+    RequestRejectedException e = refused(token, LARGE);
+    assertThat(e.status()).isEqualTo(413);
+    assertThat(e.code()).isEqualTo(ErrorCode.REQUEST_TOO_LARGE);
+    assertThat(e.getMessage()).isEqualTo("Input too large: 28 tokens (max 20).");
+    assertThat(upstreamCalls).hasValue(0);
+    assertThat(gateway.plan(GatewayRequest.of(Surface.CHAT_COMPLETIONS, token, SMALL)).attempts()).isNotEmpty();
+  }
+
+  @Test
+  void aCounterSetOnTheBuilder_isUsed() {
+    TokenCounter oneEach = text -> 1;
+    String token = build(Gateway.builder().tokenCounter(oneEach));
+    assertThat(gateway.tokenCounter()).isSameAs(oneEach);
+    assertThat(gateway.plan(GatewayRequest.of(Surface.CHAT_COMPLETIONS, token, LARGE)).attempts())
+        .as("3 tokens by this counter").isNotEmpty();
+    TokenCounter tenEach = text -> 10;
+    token = build(Gateway.builder().tokenCounter(tenEach));
+    assertThat(refused(token, LARGE).getMessage()).isEqualTo("Input too large: 30 tokens (max 20).");
+    assertThat(upstreamCalls).hasValue(0);
+  }
+
+  @Test
+  void aCounterThatThrows_neitherFailsNorBypassesTheLimit() {
+    String token = build(Gateway.builder().tokenCounter(text -> {
+      throw new IllegalArgumentException("broken counter");
+    }));
+    assertThat(refused(token, LARGE).getMessage()).isEqualTo("Input too large: 28 tokens (max 20).");
+    assertThat(upstreamCalls).hasValue(0);
+  }
+}
