@@ -137,6 +137,7 @@ public final class Gateway implements AutoCloseable {
       try {
         applyGatewayConfig(stored);
       } catch (RuntimeException e) {
+        closed = true; // never built: stops following the store it already listens to
         throw new IllegalStateException("The gateway configuration kept in the store cannot be applied: "
             + e.getMessage() + ". Refusing to start with other limits and account settings than the other gateways "
             + "on this store; correct or remove the stored document (PostgreSQL: the table gateway_config).", e);
