@@ -82,7 +82,8 @@ final class MultiInstanceTest {
     dev.aigateway.resource.AdminKey seen = gateways.get(1).admin().adminKeys().get(id);
     assertThat(seen.name()).isEqualTo("ops");
     assertThat(seen.digestMatches(new dev.aigateway.admin.AdminKeys().digestOf(created.token()))).isTrue();
-    assertThat(heard).contains(ResourceType.ADMIN_KEY + " " + id);
+    // the copy is updated before the listeners are told: the listener may run a moment after the key is visible
+    eventually(() -> heard.contains(ResourceType.ADMIN_KEY + " " + id), "B's listener is told");
 
     // a second key, so that the first is not the last one
     gateways.get(1).admin().adminKeys().create(dev.aigateway.admin.AdminKeyChange.builder().build());
@@ -190,7 +191,7 @@ final class MultiInstanceTest {
     report("gateway configuration", latencies);
     assertThat(latencies).as("credits enforced on every instance, ns").allSatisfy(l -> assertThat(l)
         .isLessThan(SECOND));
-    assertThat(heard).contains(ResourceType.GATEWAY_CONFIG + " gateway-config");
+    eventually(() -> heard.contains(ResourceType.GATEWAY_CONFIG + " gateway-config"), "the listener is told");
 
     // an instance started afterwards starts with it, whatever its builder says
     Gateway late = Gateway.builder().keyStore(open(true)).maxAttempts(9).build();
