@@ -122,7 +122,7 @@ async function api(method, path, body, key) {
     }
   }
   if (res.status === 401 && !key) {
-    signOut('Your admin key was not accepted any more. Sign in again.');
+    signOut('Your admin key was not accepted any more (it may have been deleted). Sign in again.');
     throw new ApiError(401, json);
   }
   if (!res.ok) throw new ApiError(res.status, json);
@@ -190,6 +190,7 @@ const PAGES = {
   providers: providersPage,
   'virtual-models': virtualModelsPage,
   usage: usagePage,
+  'admin-keys': adminKeysPage,
 };
 
 async function render() {
@@ -222,8 +223,12 @@ function go(hash) {
   return render();
 }
 
-/** A two-step delete: the first click asks, the second deletes. */
-function deleteButton(what, onConfirm) {
+/**
+ * A two-step delete: the first click asks, the second deletes. Options: `question` replaces the question asked,
+ * `afterDelete` replaces showing the page again with a status line.
+ */
+function deleteButton(what, onConfirm, options) {
+  const opts = options || {};
   const holder = h('span', {});
   const ask = h('button', { type: 'button', class: 'danger', text: 'Delete', 'aria-label': 'Delete' });
   ask.addEventListener('click', () => {
@@ -233,14 +238,22 @@ function deleteButton(what, onConfirm) {
     confirm.addEventListener('click', async () => {
       try {
         await onConfirm();
-        await render();
-        setStatus(`Deleted ${what}.`);
       } catch (e) {
-        error.textContent = e.message;
+        if (e.status !== 401) error.textContent = e.message;
+        return;
       }
+      if (opts.afterDelete) {
+        opts.afterDelete();
+        return;
+      }
+      await render();
+      setStatus(`Deleted ${what}.`);
     });
-    cancel.addEventListener('click', () => holder.replaceChildren(ask));
-    holder.replaceChildren(h('span', { text: `Delete ${what}? ` }), confirm, cancel, error);
+    cancel.addEventListener('click', () => {
+      holder.replaceChildren(ask);
+      ask.focus();
+    });
+    holder.replaceChildren(h('span', { text: opts.question || `Delete ${what}? ` }), confirm, cancel, error);
     confirm.focus();
   });
   holder.append(ask);
@@ -341,8 +354,11 @@ function accessKeyForm(key, configs, holder) {
   return form;
 }
 
-/** The new token, shown once: it is kept in this panel only, never in storage, and gone on reload. */
-function tokenPanel(created) {
+/**
+ * The new token, shown once: it is kept in this panel only, never in storage, and gone on reload or at Done.
+ * `kind` names what was created; `use` says where the token goes.
+ */
+function tokenPanel(created, kind, use) {
   const token = h('input', { type: 'text', class: 'token', readonly: true, value: created.token || '' });
   const copied = h('span', { role: 'status', class: 'muted' });
   const copy = h('button', { type: 'button', class: 'primary', text: 'Copy' });
@@ -357,15 +373,99 @@ function tokenPanel(created) {
     }
   });
   const done = h('button', { type: 'button', text: 'Done' });
-  const panel = section(`Access key ${created.name || created.id} created`,
+  const panel = section(`${kind || 'Access key'} ${created.name || created.id} created`,
     h('p', { class: 'warning', role: 'alert',
       text: 'Copy this token now: it is only shown once. The gateway keeps only a hash of it, so it cannot be shown again.' }),
+    use ? h('p', { class: 'hint', text: use }) : null,
     field('Token', token), copy, copied, h('div', {}, done));
   done.addEventListener('click', () => {
     token.value = '';
     render();
   });
   return panel;
+}
+
+// ---------------------------------------------------------------------------------------------- Admin API keys
+
+/** The id of the admin API key a token belongs to (aigak_<id>_<secret> gives aigak_<id>), or null. */
+function adminKeyIdOf(token) {
+  if (!token || !token.startsWith('aigak_')) return null;
+  const end = token.indexOf('_', 'aigak_'.length);
+  return end > 'aigak_'.length ? token.substring(0, end) : null;
+}
+
+async function adminKeysPage() {
+  const keys = await listAll('/api-keys', 'aiGatewayApiKeys');
+  const mine = adminKeyIdOf(adminKey());
+  const formHolder = h('div', {});
+  const openForm = (key) => {
+    formHolder.replaceChildren(adminKeyForm(key, formHolder));
+    formHolder.querySelector('input').focus();
+  };
+  const newButton = h('button', { type: 'button', class: 'primary', text: 'New admin API key', onclick: () => openForm(null) });
+  const rows = keys.map((k) => {
+    const label = k.name || k.id;
+    const own = k.id === mine;
+    const edit = h('button', { type: 'button', text: 'Edit', onclick: () => openForm(k) });
+    const remove = deleteButton(`admin API key ${label}`,
+      () => api('DELETE', `/api-keys/${encodeURIComponent(k.id)}`),
+      own ? {
+        question: `Delete admin API key ${label}? This page is signed in with it: you will have to sign in with another admin key. `,
+        afterDelete: () => signOut(`You deleted admin API key ${label}, the key this page was signed in with. Sign in with another admin key.`),
+      } : null);
+    return h('tr', {},
+      h('td', {}, k.name || '(no name)', own ? h('span', { class: 'muted', text: ' (signed in with this key)' }) : null),
+      h('td', { text: k.description || '' }),
+      h('td', { class: 'mono', text: k.keyRedacted || '' }),
+      h('td', { class: 'nowrap', text: fmtTime(k.createdAt) }),
+      h('td', { class: 'nowrap', text: fmtTime(k.lastUsed) }),
+      h('td', {}, edit, remove));
+  });
+  return section('Admin API keys',
+    h('p', { class: 'hint', text: 'Admin API keys sign in to this dashboard and authorize the management API '
+      + '(Authorization: Bearer). The last admin API key cannot be deleted unless the server also has a configured '
+      + 'admin key: to rotate, create a new key, sign in with it, then delete the old one.' }),
+    newButton, formHolder,
+    keys.length === 0 ? h('p', { class: 'muted', text: 'No admin API keys yet: this page is signed in with a configured admin key.' })
+      : h('table', { 'aria-label': 'Admin API keys' },
+        h('thead', {}, h('tr', {}, ['Name', 'Description', 'Key', 'Created', 'Last used', ''].map((t) => h('th', { text: t })))),
+        h('tbody', {}, rows)));
+}
+
+function adminKeyForm(key, holder) {
+  const name = h('input', { type: 'text', value: key ? key.name || '' : '', 'data-path': 'name' });
+  const description = h('input', { type: 'text', value: key ? key.description || '' : '', 'data-path': 'description' });
+  const error = formError();
+  const title = key ? `Edit admin API key ${key.name || key.id}` : 'New admin API key';
+  const form = h('form', { 'aria-label': title },
+    h('h3', { text: title }),
+    field('Name', name), field('Description', description),
+    h('button', { type: 'submit', class: 'primary', text: key ? 'Save' : 'Create admin API key' }),
+    h('button', { type: 'button', text: 'Cancel', onclick: () => holder.replaceChildren() }),
+    error);
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    clearFieldErrors(form);
+    error.textContent = '';
+    const body = { name: name.value.trim() || null, description: description.value.trim() || null };
+    try {
+      if (key) {
+        await api('PATCH', `/api-keys/${encodeURIComponent(key.id)}`, body);
+        await render();
+        setStatus(`Saved admin API key ${body.name || key.id}.`);
+      } else {
+        if (!body.name) delete body.name;
+        if (!body.description) delete body.description;
+        const created = await api('POST', '/api-keys', body);
+        holder.replaceChildren(tokenPanel(created, 'Admin API key',
+          'Sign in to this dashboard with it, or send it as Authorization: Bearer to the management API.'));
+        holder.querySelector('button.primary').focus();
+      }
+    } catch (e) {
+      if (e.status !== 401) showApiError(form, error, e);
+    }
+  });
+  return form;
 }
 
 // ---------------------------------------------------------------------------------------------- errors at fields

@@ -16,7 +16,9 @@ import com.microsoft.playwright.options.AriaRole;
 import com.sun.net.httpserver.HttpServer;
 import dev.aigateway.Gateway;
 import dev.aigateway.admin.AccessKeyChange;
+import dev.aigateway.admin.AdminKeyChange;
 import dev.aigateway.admin.AdminKeys;
+import dev.aigateway.admin.CreatedAdminKey;
 import dev.aigateway.admin.ProviderKeyChange;
 import dev.aigateway.config.ConfigurationJson;
 import dev.aigateway.resource.ProviderKey;
@@ -200,10 +202,34 @@ final class DashboardBrowserTest {
   }
 
   private void signIn() {
+    signIn(adminToken);
+  }
+
+  private void signIn(String token) {
     page.navigate(base + "/dashboard/");
-    label("Admin key").fill(adminToken);
+    label("Admin key").fill(token);
     button("Sign in").click();
     PlaywrightAssertions.assertThat(region("Keys")).isVisible();
+  }
+
+  /**
+   * The management API without a configured admin token, as a server whose only way in is the admin API keys in
+   * its store; answers a first stored key, named {@code initial}.
+   */
+  private CreatedAdminKey storedAdminKeysOnly() {
+    CreatedAdminKey initial = gateway.admin().adminKeys().create(AdminKeyChange.builder().name("initial").build());
+    server.removeContext("/");
+    server.createContext("/", GatewayHttpHandler.wrap(gateway, AdminHttpHandler.create(gateway, new AdminKeys(), null)));
+    return initial;
+  }
+
+  private int adminStatus(String token) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create(base + "/api-keys")).header("Authorization", "Bearer " + token)
+        .build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+  }
+
+  private Locator rowButton(Locator row, String name) {
+    return row.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName(name).setExact(true));
   }
 
   private void screenshot(String name) throws IOException {
@@ -248,7 +274,9 @@ final class DashboardBrowserTest {
       forms.add(Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8)));
       forms.add(URLEncoder.encode(s, StandardCharsets.UTF_8));
       // a provider key's random part, or an access key token's secret (its public part is the key's id)
-      String body = s.startsWith("sk-canary-") ? s.substring("sk-canary-".length()) : s.substring(s.lastIndexOf('-') + 1);
+      // (an admin token's public part is aigak_ and its key's id, its secret follows the last underscore)
+      String body = s.startsWith("sk-canary-") ? s.substring("sk-canary-".length())
+          : s.startsWith("aigak_") ? s.substring(s.lastIndexOf('_') + 1) : s.substring(s.lastIndexOf('-') + 1);
       for (int i = 0; i + 8 <= body.length(); i++) {
         forms.add(body.substring(i, i + 8));
       }
@@ -328,7 +356,8 @@ final class DashboardBrowserTest {
     label("Value").fill(canaryPrimary);
     button("Create provider key").click();
     PlaywrightAssertions.assertThat(row("primary")).isVisible();
-    for (String p : new String[] {"Keys", "Configurations", "Provider keys", "Providers", "Virtual models", "Usage"}) {
+    for (String p : new String[] {"Keys", "Configurations", "Provider keys", "Providers", "Virtual models", "Usage",
+        "Admin API keys"}) {
       open(p);
       PlaywrightAssertions.assertThat(region(p)).isVisible();
       received.add(page.content());
@@ -941,6 +970,164 @@ final class DashboardBrowserTest {
     PlaywrightAssertions.assertThat(region("Virtual models")).isVisible();
     PlaywrightAssertions.assertThat(page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions()
         .setName("Virtual models").setExact(true))).hasAttribute("aria-current", "page");
+  }
+
+  @Test
+  void adminKeys_createdInThePage_signInWithTheNewToken_deleteTheOriginal_theLastOneIsRefused() throws Exception {
+    CreatedAdminKey initial = storedAdminKeysOnly();
+    assertThat(adminStatus(adminToken)).as("no configured token any more").isEqualTo(401);
+    signIn(initial.token());
+    open("Admin API keys");
+    PlaywrightAssertions.assertThat(region("Admin API keys")).isVisible();
+    PlaywrightAssertions.assertThat(row("initial")).containsText("(signed in with this key)");
+    PlaywrightAssertions.assertThat(row("initial")).containsText(initial.key().keyRedacted());
+
+    button("New admin API key").click();
+    PlaywrightAssertions.assertThat(label("Name")).isFocused();
+    label("Name").fill("ci");
+    label("Description").fill("deploys");
+    button("Create admin API key").click();
+    Locator token = label("Token");
+    PlaywrightAssertions.assertThat(token).isVisible();
+    String value = token.inputValue();
+    assertThat(value).startsWith("aigak_").hasSizeGreaterThan(40);
+    PlaywrightAssertions.assertThat(region("Admin API key ci created")).containsText("it is only shown once");
+    PlaywrightAssertions.assertThat(button("Copy")).isFocused();
+    button("Copy").click();
+    PlaywrightAssertions.assertThat(page.getByText("Copied to the clipboard.")).isVisible();
+    assertThat(page.evaluate("() => navigator.clipboard.readText()")).isEqualTo(value);
+    assertThat(adminStatus(value)).as("the new token works at once").isEqualTo(200);
+    button("Done").click();
+    PlaywrightAssertions.assertThat(label("Token")).hasCount(0);
+    PlaywrightAssertions.assertThat(row("deploys")).containsText("ci");
+    page.evaluate("() => document.activeElement.blur()");
+    screenshot("admin-api-keys");
+
+    // canary: once the panel is closed, the new token is in no page and in no answer but the create's
+    for (String p : new String[] {"Keys", "Configurations", "Provider keys", "Providers", "Virtual models", "Usage",
+        "Admin API keys"}) {
+      open(p);
+      PlaywrightAssertions.assertThat(region(p)).isVisible();
+      received.add(page.content());
+    }
+    String created = "POST " + base + "/api-keys\n";
+    assertThat(received).filteredOn(r -> r.startsWith(created)).singleElement()
+        .satisfies(r -> assertThat(r).contains(value));
+    List<String> rest = received.stream().filter(r -> !r.startsWith(created)).toList();
+    assertThat(rest).hasSizeGreaterThan(10);
+    assertNoCanaryIn(rest, value);
+    assertThat(page.evaluate("() => JSON.stringify(sessionStorage) + JSON.stringify(localStorage)").toString())
+        .doesNotContain(value.substring(value.lastIndexOf('_') + 1));
+
+    // rotation: sign in with the new token, delete the original
+    button("Sign out").click();
+    PlaywrightAssertions.assertThat(label("Admin key")).isVisible();
+    signIn(value);
+    open("Admin API keys");
+    PlaywrightAssertions.assertThat(row("deploys")).containsText("(signed in with this key)");
+    PlaywrightAssertions.assertThat(row("initial")).not().containsText("(signed in with this key)");
+    rowButton(row("initial"), "Delete").click();
+    PlaywrightAssertions.assertThat(rowButton(row("initial"), "Confirm delete")).isFocused();
+    rowButton(row("initial"), "Confirm delete").click();
+    PlaywrightAssertions.assertThat(page.getByText("Deleted admin API key initial.")).isVisible();
+    PlaywrightAssertions.assertThat(row("initial")).hasCount(0);
+    assertThat(adminStatus(initial.token())).isEqualTo(401);
+    assertThat(gateway.admin().adminKeys().list(null, 100).items()).singleElement()
+        .satisfies(k -> assertThat(k.name()).isEqualTo("ci"));
+
+    // the last one stays: the API's refusal is shown in its row, and the page stays signed in
+    Locator last = row("deploys");
+    rowButton(last, "Delete").click();
+    PlaywrightAssertions.assertThat(last.getByText("This page is signed in with it")).isVisible();
+    rowButton(last, "Confirm delete").click();
+    PlaywrightAssertions.assertThat(last.getByRole(AriaRole.ALERT)).containsText("is the last one and cannot be deleted");
+    PlaywrightAssertions.assertThat(region("Admin API keys")).isVisible();
+    assertThat(adminStatus(value)).isEqualTo(200);
+    assertThat(gateway.admin().adminKeys().list(null, 100).items()).hasSize(1);
+    rowButton(last, "Cancel").click();
+    PlaywrightAssertions.assertThat(rowButton(last, "Delete")).isFocused();
+  }
+
+  @Test
+  void adminKeys_deletingTheKeyThisPageIsSignedInWith_returnsToSignIn_andSoDoesAKeyDeletedElsewhere() throws Exception {
+    CreatedAdminKey initial = storedAdminKeysOnly();
+    CreatedAdminKey other = gateway.admin().adminKeys().create(AdminKeyChange.builder().name("other").build());
+    signIn(initial.token());
+    open("Admin API keys");
+    Locator own = row("initial");
+    rowButton(own, "Delete").click();
+    rowButton(own, "Confirm delete").click();
+    PlaywrightAssertions.assertThat(label("Admin key")).isVisible();
+    PlaywrightAssertions.assertThat(label("Admin key")).isFocused();
+    PlaywrightAssertions.assertThat(page.locator("#sign-in-error"))
+        .hasText("You deleted admin API key initial, the key this page was signed in with. Sign in with another admin key.");
+    PlaywrightAssertions.assertThat(region("Admin API keys")).hasCount(0);
+    assertThat(page.evaluate("() => sessionStorage.length")).isEqualTo(0);
+    assertThat(adminStatus(initial.token())).isEqualTo(401);
+
+    // signed in with a key that another operator then deletes: the next call answers 401, back to sign-in
+    signIn(other.token());
+    gateway.admin().adminKeys().create(AdminKeyChange.builder().name("third").build());
+    open("Admin API keys");
+    PlaywrightAssertions.assertThat(row("third")).isVisible();
+    gateway.admin().adminKeys().delete(other.key().id());
+    rowButton(row("third"), "Edit").click();
+    label("Description").fill("still here?");
+    button("Save").click();
+    PlaywrightAssertions.assertThat(label("Admin key")).isVisible();
+    PlaywrightAssertions.assertThat(page.locator("#sign-in-error")).containsText("it may have been deleted");
+    PlaywrightAssertions.assertThat(page.locator("#sign-in-error")).containsText("Sign in again");
+    assertThat(page.evaluate("() => sessionStorage.length")).isEqualTo(0);
+    assertThat(gateway.admin().adminKeys().list(null, 100).items()).singleElement()
+        .satisfies(k -> assertThat(k.description()).isNull());
+  }
+
+  @Test
+  void adminKeys_editNameAndDescription_errorsAtTheirField_andKeyboardOnly() {
+    signIn();
+    String id = gateway.admin().adminKeys().create(AdminKeyChange.builder().name("deploy").description("old")
+        .build()).key().id();
+    page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Admin API keys").setExact(true)).focus();
+    page.keyboard().press("Enter");
+    PlaywrightAssertions.assertThat(region("Admin API keys")).isVisible();
+
+    rowButton(row("deploy"), "Edit").focus();
+    page.keyboard().press("Enter");
+    PlaywrightAssertions.assertThat(label("Name")).isFocused();
+    PlaywrightAssertions.assertThat(label("Description")).hasValue("old");
+    label("Description").fill("x".repeat(256));
+    label("Description").press("Enter");
+    PlaywrightAssertions.assertThat(label("Description")).hasAttribute("aria-invalid", "true");
+    PlaywrightAssertions.assertThat(label("Description")).isFocused();
+    PlaywrightAssertions.assertThat(page.locator(".field-error")).hasCount(1);
+    PlaywrightAssertions.assertThat(page.locator(".field-error")).containsText("description");
+    assertThat(gateway.admin().adminKeys().get(id).description()).isEqualTo("old");
+
+    label("Name").fill("deploy-2");
+    label("Description").fill("");
+    label("Description").press("Enter");
+    PlaywrightAssertions.assertThat(page.getByText("Saved admin API key deploy-2.")).isVisible();
+    assertThat(gateway.admin().adminKeys().get(id).name()).isEqualTo("deploy-2");
+    assertThat(gateway.admin().adminKeys().get(id).description()).as("an emptied field clears it").isNull();
+
+    // created and deleted with the keyboard alone
+    button("New admin API key").focus();
+    page.keyboard().press("Enter");
+    PlaywrightAssertions.assertThat(label("Name")).isFocused();
+    page.keyboard().type("Keyboard admin");
+    page.keyboard().press("Enter");
+    PlaywrightAssertions.assertThat(button("Copy")).isFocused();
+    page.keyboard().press("Tab");
+    PlaywrightAssertions.assertThat(button("Done")).isFocused();
+    page.keyboard().press("Enter");
+    PlaywrightAssertions.assertThat(label("Token")).hasCount(0);
+    rowButton(row("Keyboard admin"), "Delete").focus();
+    page.keyboard().press("Enter");
+    PlaywrightAssertions.assertThat(rowButton(row("Keyboard admin"), "Confirm delete")).isFocused();
+    page.keyboard().press("Enter");
+    PlaywrightAssertions.assertThat(page.getByText("Deleted admin API key Keyboard admin.")).isVisible();
+    assertThat(gateway.admin().adminKeys().list(null, 100).items()).singleElement()
+        .satisfies(k -> assertThat(k.id()).isEqualTo(id));
   }
 
   @Test
