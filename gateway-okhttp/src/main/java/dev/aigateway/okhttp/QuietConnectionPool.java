@@ -108,8 +108,10 @@ final class QuietConnectionPool {
     /** Called with the runner's monitor held, when a task became due earlier than the coordinator waits. */
     @Override
     public void coordinatorNotify(TaskRunner taskRunner) {
-      pending = true;
-      RECORDED.incrementAndGet();
+      if (!pending) { // under the runner's monitor, as the delivery: each recorded one is delivered once
+        pending = true;
+        RECORDED.incrementAndGet();
+      }
     }
 
     /**
@@ -156,8 +158,8 @@ final class QuietConnectionPool {
         synchronized (runner) {
           pending = false;
           runner.notify();
+          DELIVERED.incrementAndGet();
         }
-        DELIVERED.incrementAndGet();
       }
       return false;
     }

@@ -207,22 +207,28 @@ final class GatewayInterceptorTest {
   /** Regression: an app that cancelled its call while reading a stream left the provider's stream running. */
   @Test
   void appCancellation_duringAStream_endsItWithAnError_andCancelsTheProvidersStream() throws Exception {
+    OkHttpUpstreamTest.SlowEvents events = new OkHttpUpstreamTest.SlowEvents(List.of("data: one\n\n",
+        "data: two\n\n"), 5_000);
     provider.enqueue(new MockResponse.Builder().code(200).addHeader("Content-Type", "text/event-stream")
-        .body(new OkHttpUpstreamTest.SlowEvents(List.of("data: one\n\n", "data: two\n\n"), 5_000)).build());
+        .body(events).build());
     Request request = new Request.Builder().url("https://api.openai.com/v1/chat/completions")
         .header("Authorization", "Bearer " + token)
         .post(RequestBody.create("{\"model\":\"gpt-4o\",\"stream\":true}", MediaType.get("application/json")))
         .build();
     okhttp3.Call call = appClient.newCall(request);
-    try (Response r = call.execute()) {
-      okio.BufferedSource body = r.body().source();
-      assertThat(body.readUtf8Line()).isEqualTo("data: one");
-      call.cancel();
-      long t0 = System.nanoTime();
-      org.assertj.core.api.Assertions.assertThatThrownBy(() -> body.readUtf8(100))
-          .isInstanceOf(IOException.class);
-      assertThat(System.nanoTime() - t0).as("the read ended with the cancel, not with the provider")
-          .isLessThan(TimeUnit.SECONDS.toNanos(3));
+    try {
+      try (Response r = call.execute()) {
+        okio.BufferedSource body = r.body().source();
+        assertThat(body.readUtf8Line()).isEqualTo("data: one");
+        call.cancel();
+        long t0 = System.nanoTime();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> body.readUtf8(100))
+            .isInstanceOf(IOException.class);
+        assertThat(System.nanoTime() - t0).as("the read ended with the cancel, not with the provider")
+            .isLessThan(TimeUnit.SECONDS.toNanos(3));
+      }
+    } finally {
+      events.stop(); // the provider's body is not left sleeping in the server's shutdown
     }
     for (int i = 0; i < 50 && completed.isEmpty(); i++) {
       Thread.sleep(100);

@@ -270,10 +270,16 @@ final class OkHttpUpstreamTest {
   static final class SlowEvents implements MockResponseBody {
     private final List<String> events;
     private final long pauseMillis;
+    private final java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
 
     SlowEvents(List<String> events, long pauseMillis) {
       this.events = new ArrayList<>(events);
       this.pauseMillis = pauseMillis;
+    }
+
+    /** Ends the body at its next pause, so the server can shut down without waiting for it. */
+    void stop() {
+      stopped.countDown();
     }
 
     @Override
@@ -286,7 +292,9 @@ final class OkHttpUpstreamTest {
       for (int i = 0; i < events.size(); i++) {
         if (i > 0) {
           try {
-            Thread.sleep(pauseMillis);
+            if (stopped.await(pauseMillis, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+              return;
+            }
           } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return;

@@ -83,16 +83,23 @@ final class PoolWakeUpsTest {
 
   @Test
   void heldBackNotifications_areDeliveredWithinTicks_soIdleConnectionsStillClose() throws Exception {
-    chat();
     long[] before = QuietConnectionPool.notifications();
     chat();
+    // a release asks for a cleanup unless one is already due (it is while the coordinator has not yet run the
+    // last one): after a pause, the next release asks
+    for (int i = 0; i < 20 && QuietConnectionPool.notifications()[0] == before[0]; i++) {
+      Thread.sleep(50);
+      chat();
+    }
+    // each one asked for is delivered at a tick
     long deadline = System.nanoTime() + 2_000_000_000L;
     long[] after = QuietConnectionPool.notifications();
-    while (after[1] == before[1] && System.nanoTime() < deadline) {
+    while (after[1] < after[0] && System.nanoTime() < deadline) {
       Thread.sleep(5);
       after = QuietConnectionPool.notifications();
     }
-    assertThat(after[1]).as("the watchdog delivered the release's notification").isGreaterThan(before[1]);
+    assertThat(after[0]).as("the releases asked for a cleanup").isGreaterThan(before[0]);
+    assertThat(after[1]).as("the watchdog delivered every notification held back").isEqualTo(after[0]);
     upstream.ownedClient().connectionPool().evictAll();
     assertThat(upstream.ownedClient().connectionPool().connectionCount()).isZero();
     chat(); // a new connection after eviction still works through the quiet pool
