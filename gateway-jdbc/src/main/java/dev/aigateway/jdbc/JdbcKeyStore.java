@@ -297,7 +297,7 @@ public final class JdbcKeyStore implements KeyStore, AutoCloseable {
   }
 
   /**
-   * Writes the document to the one row of {@code gateway_config} (the database keeps it as {@code jsonb}: its
+   * Writes the document to the one row of {@code gateway_config} (the database keeps it in a binary JSON column: its
    * whitespace and member order may change); every instance on the schema applies it. Answers true.
    *
    * @throws IllegalArgumentException when {@code json} is not a JSON object
