@@ -420,9 +420,23 @@ public final class Gateway implements AutoCloseable {
       return false;
     }
     // the store reported it (applied by onStoreChange); a store that reports later is followed then
-    String stored = store.gatewayConfig();
-    applyGatewayConfig(stored != null ? stored : GatewayConfigCodec.document(newLimits, settings));
+    applyStoredGatewayConfig(GatewayConfigCodec.document(newLimits, settings));
     return true;
+  }
+
+  /**
+   * Applies the document the store holds now (or {@code otherwise} when it holds none). The store is read
+   * under the lock, so the last apply is always of the newest document: a follower thread that read an older
+   * one cannot apply it after a newer one.
+   */
+  private void applyStoredGatewayConfig(@Nullable String otherwise) {
+    synchronized (configLock) {
+      String stored = store.gatewayConfig();
+      String document = stored != null ? stored : otherwise;
+      if (document != null) {
+        applyGatewayConfig(document);
+      }
+    }
   }
 
   /** Reads a stored document over the values in force and applies it; throws when it does not apply. */
@@ -462,14 +476,11 @@ public final class Gateway implements AutoCloseable {
       return; // the management API follows admin keys itself; routing does not use them
     }
     if (type == ResourceType.GATEWAY_CONFIG) {
-      String stored = store.gatewayConfig();
-      if (stored != null) {
-        try {
-          applyGatewayConfig(stored);
-        } catch (RuntimeException e) {
-          LOG.warn("The gateway configuration the store reported cannot be applied; the one in force is kept: {}",
-              e.getMessage());
-        }
+      try {
+        applyStoredGatewayConfig(null);
+      } catch (RuntimeException e) {
+        LOG.warn("The gateway configuration the store reported cannot be applied; the one in force is kept: {}",
+            e.getMessage());
       }
       return;
     }

@@ -35,14 +35,12 @@ public final class Usage {
   private static final int STOP = 4;
   private static final int SLOTS = 5;
 
-  /** The member names looked for, each with its slot; earlier names win over later ones for a slot. */
+  /** The member names looked for, each with its slot. */
   private static final byte[][] KEYS = {
       ascii("\"prompt_tokens\""), ascii("\"input_tokens\""), ascii("\"completion_tokens\""),
       ascii("\"output_tokens\""), ascii("\"cached_tokens\""), ascii("\"cache_read_input_tokens\""),
       ascii("\"reasoning_tokens\""), ascii("\"finish_reason\""), ascii("\"stop_reason\"")};
   private static final int[] SLOT = {INPUT, INPUT, OUTPUT, OUTPUT, CACHE_READ, CACHE_READ, REASONING, STOP, STOP};
-  /** Each slot's first-named key: once found, the slot is final. */
-  private static final int[] FIRST = {0, 2, 4, 6, 7};
 
   /** How far before the token counts the other fields are looked for. */
   private static final int WINDOW = 4096;
@@ -52,7 +50,7 @@ public final class Usage {
 
   public static Usage scan(byte[] b, int from, int to) {
     long[] numbers = {-1, -1, -1, -1};
-    int[] rank = {Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE, Integer.MAX_VALUE};
+    boolean[] done = new boolean[SLOTS];
     String stop = null;
     int found = 0;
     int stopAt = from;
@@ -62,8 +60,9 @@ public final class Usage {
       }
       for (int k = 0; k < KEYS.length; k++) {
         int slot = SLOT[k];
-        // the last occurrence of a slot's first-named key wins; a later-named key fills the slot until then
-        if (rank[slot] <= k) {
+        // the last occurrence of any of a slot's names wins: a provider's usage comes after the content, so a
+        // count-like member inside the content (a tool call's raw JSON input) cannot override it
+        if (done[slot]) {
           continue;
         }
         byte[] key = KEYS[k];
@@ -75,18 +74,18 @@ public final class Usage {
           String value = word(b, j, to);
           if (value != null) {
             stop = value;
-            rank[slot] = k;
+            done[slot] = true;
           }
         } else {
           long v = number(b, j, to);
           if (v >= 0) {
             numbers[slot] = v;
-            rank[slot] = k;
+            done[slot] = true;
           }
         }
-        if (rank[slot] == FIRST[slot]) {
+        if (done[slot]) {
           found++;
-          if (stopAt == from && rank[INPUT] == FIRST[INPUT] && rank[OUTPUT] == FIRST[OUTPUT]) {
+          if (stopAt == from && done[INPUT] && done[OUTPUT]) {
             // the details sit beside the counts (and a stop reason just before them): a bounded look further
             // back, so that a large body without them is not read to its start
             stopAt = Math.max(from, i - WINDOW);

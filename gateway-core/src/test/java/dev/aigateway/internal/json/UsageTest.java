@@ -34,11 +34,15 @@ final class UsageTest {
     assertThat(u.stopReason).isEqualTo("end_turn");
   }
 
+  /** Regression: a tool call's raw JSON input naming prompt_tokens overrode the usage the provider reported. */
   @Test
-  void promptTokens_winOverInputTokens_wherever_theyAppear() {
-    // OpenAI's responses API names input_tokens; a chat body naming both keeps the old precedence
-    Usage u = scan("{\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":1},\"x\":{\"input_tokens\":99}}");
-    assertThat(u.input).isEqualTo(5);
+  void countsInsideTheContent_cannotOverrideTheReportedUsage() {
+    Usage u = scan("{\"type\":\"message\",\"content\":[{\"type\":\"tool_use\",\"name\":\"t\",\"input\":"
+        + "{\"prompt_tokens\":1,\"completion_tokens\":0,\"finish_reason\":\"x\",\"cached_tokens\":99}}],"
+        + "\"stop_reason\":\"tool_use\",\"usage\":{\"input_tokens\":5000,\"output_tokens\":4000}}");
+    assertThat(u.input).isEqualTo(5000);
+    assertThat(u.output).isEqualTo(4000);
+    assertThat(u.stopReason).isEqualTo("tool_use");
   }
 
   @Test
