@@ -37,7 +37,7 @@ final class Cors {
   private Cors() {}
 
   /**
-   * The value of {@code Access-Control-Allow-Origin} for {@code origin} ({@code *} or the origin itself), or
+   * The value of {@code Access-Control-Allow-Origin} for {@code origin} ({@code *} or the matching entry), or
    * null when it is not allowed (or CORS is off: {@code allowed} empty).
    */
   static @Nullable String allowOrigin(List<String> allowed, @Nullable String origin) {
@@ -49,8 +49,8 @@ final class Cors {
       if (a.equals(CorsOrigins.ANY)) {
         return CorsOrigins.ANY;
       }
-      if (a.equalsIgnoreCase(origin)) {
-        return origin;
+      if (a.equals(origin)) { // entries are lower-cased ASCII, as browsers serialize an origin
+        return a;
       }
     }
     return null;

@@ -197,4 +197,13 @@ final class GatewayFrontCorsTest {
     assertThat(front.route("OPTIONS", "/v1/chat/completions", GatewayFront.MAX_HEADER_BYTES + 1,
         preflight(APP, "POST", "")).reply().status()).isEqualTo(431);
   }
+
+  /** Regression: a case-insensitive match let an origin with a dotless i (which upper-cases to I) match. */
+  @Test
+  void anOriginMatchesOnlyExactly_notByUnicodeCaseFolding() {
+    List<String> allowed = List.of("https://admin.example.com");
+    assertThat(Cors.allowOrigin(allowed, "https://admin.example.com")).isEqualTo("https://admin.example.com");
+    assertThat(Cors.allowOrigin(allowed, "https://adm\u0131n.example.com")).isNull();
+    assertThat(Cors.allowOrigin(allowed, "https://ADMIN.example.com")).isNull();
+  }
 }
