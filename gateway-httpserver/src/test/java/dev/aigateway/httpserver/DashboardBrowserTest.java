@@ -147,6 +147,8 @@ final class DashboardBrowserTest {
     });
   }
 
+  private volatile boolean closing;
+
   @AfterEach
   void tearDown() throws IOException {
     try {
@@ -157,6 +159,7 @@ final class DashboardBrowserTest {
   }
 
   private void closeEverything() throws IOException {
+    closing = true; // responses still arriving while the browser closes are not read (their target is gone)
     if (browser != null) {
       browser.close();
     }
@@ -170,11 +173,17 @@ final class DashboardBrowserTest {
   }
 
   private void record(Response r) {
-    try {
-      received.add(r.request().method() + " " + r.url() + "\n" + r.allHeaders() + "\n" + r.text());
-    } catch (RuntimeException e) {
-      received.add(r.request().method() + " " + r.url() + "\n" + r.allHeaders()); // 204 has no body
+    if (closing) {
+      return;
     }
+    String line = r.request().method() + " " + r.url();
+    try {
+      line += "\n" + r.allHeaders();
+      line += "\n" + r.text();
+    } catch (RuntimeException e) {
+      // a 204 has no body; a response whose page has just closed has neither headers nor body any more
+    }
+    received.add(line);
   }
 
   private static String random() {
