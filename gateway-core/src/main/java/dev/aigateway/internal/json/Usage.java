@@ -49,8 +49,11 @@ public final class Usage {
   private static final int MAX_STOP_REASON = 64;
 
   public static Usage scan(byte[] b, int from, int to) {
-    long[] numbers = {-1, -1, -1, -1};
-    boolean[] done = new boolean[SLOTS];
+    long input = -1; // no array: this runs on every response
+    long output = -1;
+    long cacheRead = -1;
+    long reasoning = -1;
+    int done = 0; // a bit per slot filled
     String stop = null;
     int found = 0;
     int stopAt = from;
@@ -62,7 +65,7 @@ public final class Usage {
         int slot = SLOT[k];
         // the last occurrence of any of a slot's names wins: a provider's usage comes after the content, so a
         // count-like member inside the content (a tool call's raw JSON input) cannot override it
-        if (done[slot]) {
+        if ((done & (1 << slot)) != 0) {
           continue;
         }
         byte[] key = KEYS[k];
@@ -74,18 +77,23 @@ public final class Usage {
           String value = word(b, j, to);
           if (value != null) {
             stop = value;
-            done[slot] = true;
+            done |= 1 << slot;
           }
         } else {
           long v = number(b, j, to);
           if (v >= 0) {
-            numbers[slot] = v;
-            done[slot] = true;
+            switch (slot) {
+              case INPUT -> input = v;
+              case OUTPUT -> output = v;
+              case CACHE_READ -> cacheRead = v;
+              default -> reasoning = v;
+            }
+            done |= 1 << slot;
           }
         }
-        if (done[slot]) {
+        if ((done & (1 << slot)) != 0) {
           found++;
-          if (stopAt == from && done[INPUT] && done[OUTPUT]) {
+          if (stopAt == from && (done & (1 << INPUT)) != 0 && (done & (1 << OUTPUT)) != 0) {
             // the details sit beside the counts (and a stop reason just before them): a bounded look further
             // back, so that a large body without them is not read to its start
             stopAt = Math.max(from, i - WINDOW);
@@ -94,12 +102,12 @@ public final class Usage {
         break;
       }
     }
-    if (numbers[INPUT] < 0 && numbers[OUTPUT] < 0 && numbers[CACHE_READ] < 0 && numbers[REASONING] < 0
+    if (input < 0 && output < 0 && cacheRead < 0 && reasoning < 0
         && stop == null) {
       return NONE;
     }
-    return new Usage(Math.max(numbers[INPUT], 0), Math.max(numbers[OUTPUT], 0), Math.max(numbers[CACHE_READ], 0),
-        Math.max(numbers[REASONING], 0), stop);
+    return new Usage(Math.max(input, 0), Math.max(output, 0), Math.max(cacheRead, 0),
+        Math.max(reasoning, 0), stop);
   }
 
   /** Combines what two parts of a stream reported (its head and its tail): the later part wins. */
