@@ -193,6 +193,8 @@ const PAGES = {
   'admin-keys': adminKeysPage,
 };
 
+let renderGeneration = 0;
+
 async function render() {
   if (!adminKey()) {
     showSignIn('');
@@ -208,10 +210,15 @@ async function render() {
     else a.removeAttribute('aria-current');
   }
   const target = document.getElementById('page');
+  // Pages load asynchronously: only the latest navigation may replace the page, so a slow earlier one cannot
+  // show a page the user has already left.
+  const generation = ++renderGeneration;
   try {
     const content = await page(rest.map(decodeURIComponent));
+    if (generation !== renderGeneration) return;
     target.replaceChildren(content);
   } catch (e) {
+    if (generation !== renderGeneration) return;
     if (e instanceof ApiError && e.status === 401) return;
     target.replaceChildren(h('p', { class: 'error', role: 'alert', text: `Could not load this page: ${e.message}` }));
   }

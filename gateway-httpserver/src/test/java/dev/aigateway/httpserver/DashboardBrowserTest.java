@@ -208,6 +208,8 @@ final class DashboardBrowserTest {
 
   private void open(String pageName) {
     page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName(pageName).setExact(true)).click();
+    // the page loads after the click: wait for it, so the next step cannot act on the page being left
+    PlaywrightAssertions.assertThat(region(pageName)).isVisible();
   }
 
   private void signIn() {
@@ -526,10 +528,28 @@ final class DashboardBrowserTest {
       assertThat(page.locator("#page img").count()).as(p).isZero();
     }
     open("Keys");
-    page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Edit").setExact(true)).click();
+    region("Keys").getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Edit").setExact(true)).click();
     PlaywrightAssertions.assertThat(label("Name")).hasValue(XSS);
     assertThat(page.locator("img").count()).isZero();
     assertThat(dialogOpened).as("no script from data ran").isFalse();
+  }
+
+  @Test
+  void slowPageLoad_leftBeforeItArrives_neverReplacesThePageNavigatedTo() throws Exception {
+    signIn();
+    open("Providers");
+    List<Route> held = new ArrayList<>();
+    Pattern accessKeys = Pattern.compile(".*/access-keys(\\?.*)?$");
+    page.route(accessKeys, held::add);
+    page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Keys").setExact(true)).click();
+    page.waitForCondition(() -> !held.isEmpty());
+    open("Virtual models");
+    page.unroute(accessKeys);
+    page.waitForResponse(r -> accessKeys.matcher(r.url()).matches(), () -> held.forEach(Route::resume));
+    // the slow load has its data now; give its rendering a moment to (not) replace the page
+    page.evaluate("() => new Promise((done) => setTimeout(done, 300))");
+    PlaywrightAssertions.assertThat(region("Virtual models")).isVisible();
+    PlaywrightAssertions.assertThat(region("Keys")).hasCount(0);
   }
 
   @Test
