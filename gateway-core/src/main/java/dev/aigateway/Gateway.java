@@ -27,6 +27,7 @@ import dev.aigateway.internal.json.BodyScanner;
 import dev.aigateway.internal.json.GatewayConfigCodec;
 import dev.aigateway.internal.limit.BudgetCost;
 import dev.aigateway.internal.limit.KeyLimiter;
+import dev.aigateway.internal.limit.TokenEstimate;
 import dev.aigateway.internal.plan.CompiledConfiguration;
 import dev.aigateway.internal.auth.Ids;
 import dev.aigateway.internal.plan.ModelResolver;
@@ -129,7 +130,7 @@ public final class Gateway implements AutoCloseable {
         clock, cooldowns, events, b.bufferedResponseBytes, b.responseHeaders,
         new KeyLimiter(limitCounters, new BudgetCost(b.usagePricing != null ? b.usagePricing
             : (provider, model, in, out) -> cost(provider, model, true, in, out)),
-            clock));
+            clock, new TokenEstimate(tokens)));
     this.upstream = b.upstream;
     this.store.addListener(this::onStoreChange);
     String stored = store.gatewayConfig();

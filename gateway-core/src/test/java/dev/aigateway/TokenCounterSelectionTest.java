@@ -5,8 +5,14 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.aigateway.admin.AccessKeyChange;
 import dev.aigateway.admin.ProviderKeyChange;
+import dev.aigateway.config.ConfigurationJson;
+import dev.aigateway.spi.LimitAdmission;
+import dev.aigateway.spi.LimitDemand;
 import dev.aigateway.spi.TokenCounter;
 import dev.aigateway.spi.Upstream;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -80,5 +86,25 @@ final class TokenCounterSelectionTest {
     }));
     assertThat(refused(token, LARGE).getMessage()).isEqualTo("Input too large: 28 tokens (max 20).");
     assertThat(upstreamCalls).hasValue(0);
+  }
+
+  @Test
+  void tokensPerMinuteReservation_countsWithTheGatewaysCounter_notBodyBytes() {
+    List<LimitDemand> demands = new CopyOnWriteArrayList<>();
+    gateway = Gateway.builder().upstream(upstream).tokenCounter(text -> 10).limitCounters(demand -> {
+      demands.add(demand);
+      return LimitAdmission.refused(LimitAdmission.Refusal.TOKENS_PER_MINUTE, Duration.ofSeconds(7));
+    }).build();
+    gateway.admin().providerKeys().create(ProviderKeyChange.builder().providerId("openai").name("mine")
+        .value("sk-test-0123456789").build());
+    String config = gateway.admin().configurations().create(ConfigurationJson.parseCreate(
+        "{\"name\":\"limited\",\"limits\":{\"tokensPerMinute\":100000}}")).id();
+    String token = gateway.admin().accessKeys().create(AccessKeyChange.builder().configurationId(config).build())
+        .token();
+    RequestRejectedException e = refused(token, SMALL);
+    assertThat(e.code()).isEqualTo(ErrorCode.ACCESS_KEY_RATE_LIMITED);
+    assertThat(upstreamCalls).hasValue(0);
+    // three string values at 10 tokens each (not the body's 64 bytes / 4), plus the default output reserve
+    assertThat(demands).singleElement().extracting(LimitDemand::estimatedTokens).isEqualTo(30L + 1024);
   }
 }

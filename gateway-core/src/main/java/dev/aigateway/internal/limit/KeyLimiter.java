@@ -28,11 +28,13 @@ public final class KeyLimiter {
   private final LimitCounters counters;
   private final BudgetCost cost;
   private final Clock clock;
+  private final TokenEstimate estimate;
 
-  public KeyLimiter(LimitCounters counters, BudgetCost cost, Clock clock) {
+  public KeyLimiter(LimitCounters counters, BudgetCost cost, Clock clock, TokenEstimate estimate) {
     this.counters = counters;
     this.cost = cost;
     this.clock = clock;
+    this.estimate = estimate;
   }
 
   /**
@@ -50,10 +52,10 @@ public final class KeyLimiter {
     if (limits == null || limits.isEmpty()) {
       return Held.NONE;
     }
-    long estimate = limits.tokensPerMinute() == null ? 0 : TokenEstimate.of(body);
+    long tokens = limits.tokensPerMinute() == null ? 0 : estimate.of(body);
     LimitAdmission admission;
     try {
-      admission = counters.admit(new LimitDemand(plan.accessKeyId(), limits, estimate, clock.now()));
+      admission = counters.admit(new LimitDemand(plan.accessKeyId(), limits, tokens, clock.now()));
     } catch (RuntimeException e) {
       LOG.warn("LimitCounters.admit threw; request {} is refused as limits_unavailable", plan.requestId(), e);
       admission = LimitAdmission.refused(LimitAdmission.Refusal.UNAVAILABLE, Duration.ofSeconds(1));

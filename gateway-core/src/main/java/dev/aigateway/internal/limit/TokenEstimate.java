@@ -1,24 +1,31 @@
 package dev.aigateway.internal.limit;
 
 import dev.aigateway.internal.json.BodyScanner;
+import dev.aigateway.internal.tokens.TokenEstimator;
 import java.util.List;
+import java.util.Objects;
 
 /**
- * The tokens reserved for a request before it runs, against {@code tokensPerMinute}: its body's bytes
- * divided by four (about four bytes per token for English text and JSON), plus the output it asks for
+ * The tokens reserved for a request before it runs, against {@code tokensPerMinute}: the tokens of its
+ * body's text, counted by the gateway's {@link dev.aigateway.spi.TokenCounter} as for {@code maxInputTokens}
+ * (o200k_base with {@code gateway-tokenizer}, else four bytes a token), plus the output it asks for
  * ({@code max_tokens}, {@code max_completion_tokens} or {@code max_output_tokens}, the largest when
  * several are given) or {@link #DEFAULT_OUTPUT_TOKENS} when none is. The real usage settles the count
- * afterwards, so the estimate only decides admission. A real tokenizer can replace this one class.
+ * afterwards, so the estimate only decides admission.
  */
 public final class TokenEstimate {
   /** The output reserved when a request names no maximum. */
   public static final long DEFAULT_OUTPUT_TOKENS = 1024;
 
-  private TokenEstimate() {}
+  private final TokenEstimator tokens;
+
+  public TokenEstimate(TokenEstimator tokens) {
+    this.tokens = Objects.requireNonNull(tokens, "tokens");
+  }
 
   /** The estimate for a body that {@link BodyScanner#scan} accepted. */
-  public static long of(byte[] body) {
-    long input = (body.length + 3L) / 4;
+  public long of(byte[] body) {
+    long input = tokens.jsonText(body, 0, body.length);
     long output = -1;
     List<BodyScanner.Member> members;
     try {

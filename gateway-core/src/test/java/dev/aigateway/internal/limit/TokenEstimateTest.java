@@ -3,6 +3,7 @@ package dev.aigateway.internal.limit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.aigateway.config.AccessKeyLimits;
+import dev.aigateway.internal.tokens.TokenEstimator;
 import dev.aigateway.spi.LimitAdmission;
 import dev.aigateway.spi.LimitCounters;
 import dev.aigateway.spi.LimitDemand;
@@ -17,33 +18,41 @@ import org.junit.jupiter.api.Test;
 
 final class TokenEstimateTest {
 
+  /** Counts one token per character of each string value, so the expected input is easy to read. */
+  private static final TokenEstimate ESTIMATE = new TokenEstimate(new TokenEstimator(String::length));
+
   private static long estimate(String body) {
-    return TokenEstimate.of(body.getBytes(StandardCharsets.UTF_8));
+    return ESTIMATE.of(body.getBytes(StandardCharsets.UTF_8));
   }
 
   @Test
-  void bodyBytesOverFour_plusTheRequestedOutput() {
-    String body = "{\"model\":\"gpt-4o\",\"max_tokens\":500,\"messages\":[]}"; // 50 bytes
-    assertThat(estimate(body)).isEqualTo(13 + 500);
+  void theTextsTokens_plusTheRequestedOutput() {
+    String body = "{\"model\":\"gpt-4o\",\"max_tokens\":500,\"messages\":[]}";
+    assertThat(estimate(body)).isEqualTo(6 + 500);
   }
 
   @Test
   void withoutAMaximum_theDefaultOutputIsReserved() {
-    assertThat(estimate("{\"model\":\"gpt-4o\"}")).isEqualTo(5 + TokenEstimate.DEFAULT_OUTPUT_TOKENS);
+    assertThat(estimate("{\"model\":\"gpt-4o\"}")).isEqualTo(6 + TokenEstimate.DEFAULT_OUTPUT_TOKENS);
   }
 
   @Test
   void aMaximumInsideAMessage_isNotTheRequestsMaximum() {
     String body = "{\"messages\":[{\"role\":\"user\",\"content\":\"x\",\"max_tokens\":1}],\"max_output_tokens\":700}";
-    assertThat(estimate(body)).isEqualTo((body.length() + 3) / 4 + 700);
+    assertThat(estimate(body)).isEqualTo(4 + 1 + 700);
+  }
+
+  @Test
+  void notJson_countsTheRestAtFourBytesAToken() {
+    assertThat(estimate("{\"model\":\"gpt\", cut")).isEqualTo(3 + (19 + 3) / 4 + TokenEstimate.DEFAULT_OUTPUT_TOKENS);
   }
 
   @Test
   void theLargestOfSeveralMaximums_andNonNumbersAreIgnored() {
     String two = "{\"max_tokens\":10,\"max_completion_tokens\":900}";
-    assertThat(estimate(two)).isEqualTo((two.length() + 3) / 4 + 900);
+    assertThat(estimate(two)).isEqualTo(900);
     String text = "{\"max_tokens\":\"lots\"}";
-    assertThat(estimate(text)).isEqualTo((text.length() + 3) / 4 + TokenEstimate.DEFAULT_OUTPUT_TOKENS);
+    assertThat(estimate(text)).isEqualTo(4 + TokenEstimate.DEFAULT_OUTPUT_TOKENS);
     assertThat(estimate("{\"max_tokens\":99999999999999999999}")).isGreaterThan(1_000_000_000_000L);
   }
 
