@@ -104,7 +104,7 @@ final class TokenCounterSelectionTest {
     RequestRejectedException e = refused(token, SMALL);
     assertThat(e.code()).isEqualTo(ErrorCode.ACCESS_KEY_RATE_LIMITED);
     assertThat(upstreamCalls).hasValue(0);
-    // three string values at 10 tokens each (not the body's 64 bytes / 4), plus the default output reserve
+    // three string values at 10 tokens each (not the body's 62 bytes / 4), plus the default output reserve
     assertThat(demands).singleElement().extracting(LimitDemand::estimatedTokens).isEqualTo(30L + 1024);
   }
 }
