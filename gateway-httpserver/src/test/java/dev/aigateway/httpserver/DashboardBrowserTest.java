@@ -101,6 +101,8 @@ final class DashboardBrowserTest {
         "the dashboard's browser tests need Chromium at /usr/bin/chromium: apt-get install -y chromium");
     playwright = Playwright.create(new Playwright.CreateOptions()
         .setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
+    // as the browser's own actions: a busy 2-core build machine can take more than the default 5 s
+    PlaywrightAssertions.setDefaultAssertionTimeout(10_000);
   }
 
   @AfterAll
