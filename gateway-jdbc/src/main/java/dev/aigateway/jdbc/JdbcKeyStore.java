@@ -55,6 +55,11 @@ import org.jspecify.annotations.Nullable;
  * notifications and, as a safety net, polls the change log every {@linkplain Builder#pollInterval poll interval};
  * the listeners are told on that thread.
  *
+ * <p><b>Concurrent changes from several instances.</b> The {@code replace*} operations are one
+ * {@code UPDATE ... WHERE id = ?}: an update never re-inserts a row another instance deleted (it answers false).
+ * {@link #deleteAdminKeyUnlessLast} runs in one transaction behind a transaction advisory lock of the schema's admin
+ * keys, so deleters on every instance take turns and the last admin key row is never deleted.
+ *
  * <p><b>Failures.</b> A change the database does not acknowledge throws {@link JdbcStoreException} and is not
  * applied in memory. While the database is unreachable, reads go on from the copy (possibly stale); the
  * background thread retries with a backoff of 100 ms doubling to 5 s and, once reconnected, applies everything
