@@ -21,6 +21,13 @@ import org.jspecify.annotations.Nullable;
  * request. The gateway reads the store only on a cache miss, so lookups may do I/O.
  *
  * <p>Mutations come from {@code GatewayAdmin}, which validates references first; a store need not.
+ *
+ * <p><b>Several processes on one store.</b> {@code GatewayAdmin} serialises its changes within one process
+ * only. So that a change made elsewhere is never undone, it updates through the {@code replace*} operations
+ * (replace only what still exists, never re-insert what another process deleted) and deletes admin API keys
+ * through {@link #deleteAdminKeyUnlessLast} (never the last one). Their defaults are built from reads and
+ * puts and are not atomic against another process's concurrent delete; a store that several processes
+ * share overrides them with atomic operations (a conditional {@code UPDATE}, a lock).
  */
 public interface KeyStore {
 
@@ -58,6 +65,22 @@ public interface KeyStore {
   /** Inserts or replaces (by id). */
   void putAccessKey(AccessKey key);
 
+  /**
+   * Replaces the access key with {@code key}'s id only when one with that id exists, and then tells the
+   * listeners as {@link #putAccessKey} does; answers whether it replaced. A missing key stays missing: an
+   * update never brings back a key deleted meanwhile.
+   *
+   * <p>Default: {@link #accessKey} then {@link #putAccessKey}, which is not atomic against a concurrent
+   * delete (by another process sharing the store); override it with one atomic operation.
+   */
+  default boolean replaceAccessKey(AccessKey key) {
+    if (accessKey(key.id()) == null) {
+      return false;
+    }
+    putAccessKey(key);
+    return true;
+  }
+
   /** Removes; answers whether it existed. */
   boolean deleteAccessKey(String id);
 
@@ -67,18 +90,69 @@ public interface KeyStore {
    */
   void putConfiguration(AccessKeyConfiguration configuration);
 
+  /**
+   * As {@link #replaceAccessKey}, for a configuration (which must have an id and no inline keys): replaces only
+   * when one with its id exists, keeping its place in creation order; answers whether it replaced. The default
+   * is not atomic against a concurrent delete.
+   */
+  default boolean replaceConfiguration(AccessKeyConfiguration configuration) {
+    String id = configuration.id();
+    if (id == null || configuration(id) == null) {
+      return false;
+    }
+    putConfiguration(configuration);
+    return true;
+  }
+
   boolean deleteConfiguration(String id);
 
   void putProviderKey(ProviderKey key);
+
+  /**
+   * As {@link #replaceAccessKey}, for a provider key (its secret value included): replaces only when one with
+   * its id exists; answers whether it replaced. The default is not atomic against a concurrent delete.
+   */
+  default boolean replaceProviderKey(ProviderKey key) {
+    if (providerKey(key.id()) == null) {
+      return false;
+    }
+    putProviderKey(key);
+    return true;
+  }
 
   boolean deleteProviderKey(String id);
 
   void putProvider(CustomProvider provider);
 
+  /**
+   * As {@link #replaceAccessKey}, for a custom provider, keyed by its provider id (not its {@code aigp_} id):
+   * replaces only when one with that provider id exists; answers whether it replaced. The default is not atomic against a concurrent
+   * delete.
+   */
+  default boolean replaceProvider(CustomProvider provider) {
+    if (provider(provider.providerId()) == null) {
+      return false;
+    }
+    putProvider(provider);
+    return true;
+  }
+
   /** Removes by {@code providerId}. */
   boolean deleteProvider(String providerId);
 
   void putVirtualModel(VirtualModel model);
+
+  /**
+   * As {@link #replaceAccessKey}, for a virtual model: replaces only when one with its id exists; answers whether
+   * it replaced. The default is not atomic against a concurrent delete.
+   */
+  default boolean replaceVirtualModel(VirtualModel model) {
+    if (virtualModel(model.id()) == null) {
+      return false;
+    }
+    putVirtualModel(model);
+    return true;
+  }
 
   boolean deleteVirtualModel(String id);
 
@@ -97,8 +171,49 @@ public interface KeyStore {
   /** Inserts or replaces (by id). */
   void putAdminKey(AdminKey key);
 
+  /**
+   * As {@link #replaceAccessKey}, for an admin API key: replaces only when one with its id exists; answers
+   * whether it replaced. The default is not atomic against a concurrent delete.
+   */
+  default boolean replaceAdminKey(AdminKey key) {
+    if (adminKey(key.id()) == null) {
+      return false;
+    }
+    putAdminKey(key);
+    return true;
+  }
+
   /** Removes; answers whether it existed. */
   boolean deleteAdminKey(String id);
+
+  /**
+   * Deletes the admin API key {@code id} only while at least one other admin API key remains in the store, so
+   * that concurrent deleters (in this process or in others sharing the store) can never leave none: of two
+   * deleting the last two keys at once, one answers {@link AdminKeyDeletion#LAST}. Tells the listeners as
+   * {@link #deleteAdminKey} does when it deleted.
+   *
+   * <p>Default: {@link #adminKey}, {@link #adminKeys} and {@link #deleteAdminKey}, which is atomic only within one
+   * process (the caller serialises); a store that several processes share overrides it with one atomic operation.
+   */
+  default AdminKeyDeletion deleteAdminKeyUnlessLast(String id) {
+    if (adminKey(id) == null) {
+      return AdminKeyDeletion.NOT_FOUND;
+    }
+    if (adminKeys(null, 2).size() < 2) {
+      return AdminKeyDeletion.LAST;
+    }
+    return deleteAdminKey(id) ? AdminKeyDeletion.DELETED : AdminKeyDeletion.NOT_FOUND;
+  }
+
+  /** What {@link #deleteAdminKeyUnlessLast} did. */
+  enum AdminKeyDeletion {
+    /** The key existed, another remains, and it is deleted. */
+    DELETED,
+    /** No admin API key has that id; nothing changed. */
+    NOT_FOUND,
+    /** It is the only admin API key in the store; nothing changed. */
+    LAST
+  }
 
   /** Records that an admin API key was used; a store may coalesce or drop these. Default: ignore. */
   default void touchAdminKey(String id, java.time.Instant when) {}

@@ -92,24 +92,25 @@ public final class DataDirectoryKeyStore implements KeyStore, AutoCloseable {
     StoreCodec codec = new StoreCodec(this::box);
     InMemoryKeyStore m = memory;
     configurations = new Kind<>("configuration", codec::configuration, codec::configuration, m::putConfiguration,
-        m::deleteConfiguration, m::configurations);
+        m::deleteConfiguration, m::configurations,
+        c -> m.configuration(Objects.requireNonNull(c.id(), "a stored configuration needs an id")) != null);
     providerKeys = new Kind<>("providerKey", codec::providerKey, codec::providerKey, m::putProviderKey,
-        m::deleteProviderKey, m::providerKeys);
+        m::deleteProviderKey, m::providerKeys, k -> m.providerKey(k.id()) != null);
     providers = new Kind<>("provider", codec::provider, codec::provider, m::putProvider, m::deleteProvider,
-        m::providers);
+        m::providers, p -> m.provider(p.providerId()) != null);
     virtualModels = new Kind<>("virtualModel", codec::virtualModel, codec::virtualModel, m::putVirtualModel,
-        m::deleteVirtualModel, m::virtualModels);
+        m::deleteVirtualModel, m::virtualModels, v -> m.virtualModel(v.id()) != null);
     accessKeys = new Kind<>("accessKey", codec::accessKey, codec::accessKey, m::putAccessKey, m::deleteAccessKey,
-        () -> m.accessKeys(null, Integer.MAX_VALUE));
+        () -> m.accessKeys(null, Integer.MAX_VALUE), k -> m.accessKey(k.id()) != null);
     adminKeys = new Kind<>("adminKey", codec::adminKey, codec::adminKey, m::putAdminKey, m::deleteAdminKey,
-        () -> m.adminKeys(null, Integer.MAX_VALUE));
+        () -> m.adminKeys(null, Integer.MAX_VALUE), k -> m.adminKey(k.id()) != null);
     gatewayConfig = new Kind<>("gatewayConfig",
         json -> JsonNodeFactory.instance.objectNode().put("id", GATEWAY_CONFIG_ID).put("document", json),
         data -> data.path("document").asText(), m::putGatewayConfig, id -> false,
         () -> {
           String json = m.gatewayConfig();
           return json == null ? List.of() : List.of(json);
-        });
+        }, json -> m.gatewayConfig() != null);
     kinds = Map.of(configurations.type(), configurations, providerKeys.type(), providerKeys, providers.type(),
         providers, virtualModels.type(), virtualModels, accessKeys.type(), accessKeys, adminKeys.type(), adminKeys,
         gatewayConfig.type(), gatewayConfig);
@@ -281,6 +282,12 @@ public final class DataDirectoryKeyStore implements KeyStore, AutoCloseable {
 
   /** @throws UncheckedIOException when the change cannot be made durable (it is then not made) */
   @Override
+  public boolean replaceAccessKey(AccessKey key) {
+    return replace(accessKeys, Objects.requireNonNull(key, "key"));
+  }
+
+  /** @throws UncheckedIOException when the change cannot be made durable (it is then not made) */
+  @Override
   public boolean deleteAccessKey(String id) {
     return delete(accessKeys, id);
   }
@@ -309,8 +316,33 @@ public final class DataDirectoryKeyStore implements KeyStore, AutoCloseable {
 
   /** @throws UncheckedIOException when the change cannot be made durable (it is then not made) */
   @Override
+  public boolean replaceAdminKey(AdminKey key) {
+    return replace(adminKeys, Objects.requireNonNull(key, "key"));
+  }
+
+  /** @throws UncheckedIOException when the change cannot be made durable (it is then not made) */
+  @Override
   public boolean deleteAdminKey(String id) {
     return delete(adminKeys, Objects.requireNonNull(id, "id"));
+  }
+
+  /**
+   * Checks and deletes under the lock that serialises every mutation of this store.
+   *
+   * @throws UncheckedIOException when the change cannot be made durable (it is then not made)
+   */
+  @Override
+  public AdminKeyDeletion deleteAdminKeyUnlessLast(String id) {
+    Objects.requireNonNull(id, "id");
+    synchronized (lock) {
+      if (memory.adminKey(id) == null) {
+        return AdminKeyDeletion.NOT_FOUND;
+      }
+      if (memory.adminKeys(null, 2).size() < 2) {
+        return AdminKeyDeletion.LAST;
+      }
+      return delete(adminKeys, id) ? AdminKeyDeletion.DELETED : AdminKeyDeletion.NOT_FOUND;
+    }
   }
 
   @Override
@@ -321,6 +353,19 @@ public final class DataDirectoryKeyStore implements KeyStore, AutoCloseable {
   @Override
   public void putConfiguration(AccessKeyConfiguration configuration) {
     put(configurations, configuration);
+  }
+
+  /** @throws UncheckedIOException when the change cannot be made durable (it is then not made) */
+  @Override
+  public boolean replaceConfiguration(AccessKeyConfiguration configuration) {
+    Objects.requireNonNull(configuration, "configuration");
+    if (configuration.id() == null) {
+      throw new IllegalArgumentException("a stored configuration needs an id");
+    }
+    if (configuration.hasInlineKeys()) {
+      throw new IllegalArgumentException("a stored configuration must reference provider keys by id");
+    }
+    return replace(configurations, configuration);
   }
 
   /** @throws UncheckedIOException when the change cannot be made durable (it is then not made) */
@@ -337,6 +382,12 @@ public final class DataDirectoryKeyStore implements KeyStore, AutoCloseable {
 
   /** @throws UncheckedIOException when the change cannot be made durable (it is then not made) */
   @Override
+  public boolean replaceProviderKey(ProviderKey key) {
+    return replace(providerKeys, Objects.requireNonNull(key, "key"));
+  }
+
+  /** @throws UncheckedIOException when the change cannot be made durable (it is then not made) */
+  @Override
   public boolean deleteProviderKey(String id) {
     return delete(providerKeys, id);
   }
@@ -349,6 +400,12 @@ public final class DataDirectoryKeyStore implements KeyStore, AutoCloseable {
 
   /** @throws UncheckedIOException when the change cannot be made durable (it is then not made) */
   @Override
+  public boolean replaceProvider(CustomProvider provider) {
+    return replace(providers, Objects.requireNonNull(provider, "provider"));
+  }
+
+  /** @throws UncheckedIOException when the change cannot be made durable (it is then not made) */
+  @Override
   public boolean deleteProvider(String providerId) {
     return delete(providers, providerId);
   }
@@ -357,6 +414,12 @@ public final class DataDirectoryKeyStore implements KeyStore, AutoCloseable {
   @Override
   public void putVirtualModel(VirtualModel model) {
     put(virtualModels, model);
+  }
+
+  /** @throws UncheckedIOException when the change cannot be made durable (it is then not made) */
+  @Override
+  public boolean replaceVirtualModel(VirtualModel model) {
+    return replace(virtualModels, Objects.requireNonNull(model, "model"));
   }
 
   /** @throws UncheckedIOException when the change cannot be made durable (it is then not made) */
@@ -393,6 +456,23 @@ public final class DataDirectoryKeyStore implements KeyStore, AutoCloseable {
       log.put(kind.type(), data);
       kind.store().accept(value);
       maybeCompact();
+    }
+  }
+
+  /**
+   * Under the lock: when the resource exists, logs and applies the change as {@link #put} does; answers whether
+   * it did. A missing one is neither logged nor stored.
+   */
+  private <T> boolean replace(Kind<T> kind, T value) {
+    ObjectNode data = kind.encode().apply(value);
+    synchronized (lock) {
+      if (!kind.exists().test(value)) {
+        return false;
+      }
+      log.put(kind.type(), data);
+      kind.store().accept(value);
+      maybeCompact();
+      return true;
     }
   }
 
@@ -468,7 +548,7 @@ public final class DataDirectoryKeyStore implements KeyStore, AutoCloseable {
 
   /** One resource kind: its type in the log, its codec, and where it lives in memory. */
   private record Kind<T>(String type, Function<T, ObjectNode> encode, Function<JsonNode, T> decode,
-      Consumer<T> store, Predicate<String> remove, Supplier<List<T>> all) {
+      Consumer<T> store, Predicate<String> remove, Supplier<List<T>> all, Predicate<T> exists) {
 
     void replayPut(JsonNode data) {
       store.accept(decode.apply(data));

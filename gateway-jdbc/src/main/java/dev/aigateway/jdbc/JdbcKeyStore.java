@@ -55,6 +55,11 @@ import org.jspecify.annotations.Nullable;
  * notifications and, as a safety net, polls the change log every {@linkplain Builder#pollInterval poll interval};
  * the listeners are told on that thread.
  *
+ * <p><b>Concurrent changes from several instances.</b> The {@code replace*} operations are one
+ * {@code UPDATE ... WHERE id = ?}: an update never re-inserts a row another instance deleted (it answers false).
+ * {@link #deleteAdminKeyUnlessLast} runs in one transaction behind a transaction advisory lock of the schema's admin
+ * keys, so deleters on every instance take turns and the last admin key row is never deleted.
+ *
  * <p><b>Failures.</b> A change the database does not acknowledge throws {@link JdbcStoreException} and is not
  * applied in memory. While the database is unreachable, reads go on from the copy (possibly stale); the
  * background thread retries with a backoff of 100 ms doubling to 5 s and, once reconnected, applies everything
@@ -187,6 +192,17 @@ public final class JdbcKeyStore implements KeyStore, AutoCloseable {
     put(Table.ACCESS_KEYS, Objects.requireNonNull(key, "key"));
   }
 
+  /**
+   * One {@code UPDATE ... WHERE id = ?}: replaces only a row that exists, and never re-inserts one another instance
+   * deleted; answers whether it replaced.
+   *
+   * @throws JdbcStoreException when the database does not acknowledge the change (it is then not applied here)
+   */
+  @Override
+  public boolean replaceAccessKey(AccessKey key) {
+    return replace(Table.ACCESS_KEYS, Objects.requireNonNull(key, "key"));
+  }
+
   /** @throws JdbcStoreException when the database does not acknowledge the change (it is then not applied here) */
   @Override
   public boolean deleteAccessKey(String id) {
@@ -227,6 +243,51 @@ public final class JdbcKeyStore implements KeyStore, AutoCloseable {
     return delete(Table.ADMIN_KEYS, id);
   }
 
+  /**
+   * As {@link #replaceAccessKey}: one {@code UPDATE ... WHERE id = ?}: replaces only a row that exists, and never re-inserts one another instance
+   * deleted; answers whether it replaced.
+   *
+   * @throws JdbcStoreException when the database does not acknowledge the change (it is then not applied here)
+   */
+  @Override
+  public boolean replaceAdminKey(AdminKey key) {
+    return replace(Table.ADMIN_KEYS, Objects.requireNonNull(key, "key"));
+  }
+
+  /**
+   * Deletes the admin API key in one transaction that takes a transaction advisory lock of the schema's admin
+   * keys, so deleters on every instance run one at a time, and deletes only while another admin key row remains:
+   * instances deleting the last keys at once never leave none.
+   *
+   * @throws JdbcStoreException when the database does not acknowledge the change (it is then not applied here)
+   */
+  @Override
+  public AdminKeyDeletion deleteAdminKeyUnlessLast(String id) {
+    Objects.requireNonNull(id, "id");
+    mirror.lock().lock();
+    try {
+      Database.AdminKeyDeleted result = db.deleteAdminKeyUnlessLast(id);
+      switch (result) {
+        case DELETED -> {
+          mirror.remove(Table.ADMIN_KEYS, id);
+          return AdminKeyDeletion.DELETED;
+        }
+        case NOT_FOUND -> {
+          mirror.removeIfPresent(Table.ADMIN_KEYS, id); // deleted elsewhere; the copy follows the database at once
+          return AdminKeyDeletion.NOT_FOUND;
+        }
+        default -> {
+          return AdminKeyDeletion.LAST;
+        }
+      }
+    } catch (SQLException e) {
+      throw new JdbcStoreException("could not delete " + Table.ADMIN_KEYS.type() + " " + id + " in schema "
+          + db.schema(), e);
+    } finally {
+      mirror.lock().unlock();
+    }
+  }
+
   /** As {@link #touchAccessKey}: in memory at once, in the database within about a second, no notification. */
   @Override
   public void touchAdminKey(String id, Instant when) {
@@ -249,6 +310,24 @@ public final class JdbcKeyStore implements KeyStore, AutoCloseable {
     put(Table.CONFIGURATIONS, configuration);
   }
 
+  /**
+   * As {@link #replaceAccessKey}: one {@code UPDATE ... WHERE id = ?}: replaces only a row that exists, and never re-inserts one another instance
+   * deleted; answers whether it replaced.
+   *
+   * @throws JdbcStoreException when the database does not acknowledge the change (it is then not applied here)
+   */
+  @Override
+  public boolean replaceConfiguration(AccessKeyConfiguration configuration) {
+    Objects.requireNonNull(configuration, "configuration");
+    if (configuration.id() == null) {
+      throw new IllegalArgumentException("a stored configuration needs an id");
+    }
+    if (configuration.hasInlineKeys()) {
+      throw new IllegalArgumentException("a stored configuration must reference provider keys by id");
+    }
+    return replace(Table.CONFIGURATIONS, configuration);
+  }
+
   /** @throws JdbcStoreException when the database does not acknowledge the change (it is then not applied here) */
   @Override
   public boolean deleteConfiguration(String id) {
@@ -259,6 +338,17 @@ public final class JdbcKeyStore implements KeyStore, AutoCloseable {
   @Override
   public void putProviderKey(ProviderKey key) {
     put(Table.PROVIDER_KEYS, Objects.requireNonNull(key, "key"));
+  }
+
+  /**
+   * As {@link #replaceAccessKey}: one {@code UPDATE ... WHERE id = ?}: replaces only a row that exists, and never re-inserts one another instance
+   * deleted; answers whether it replaced.
+   *
+   * @throws JdbcStoreException when the database does not acknowledge the change (it is then not applied here)
+   */
+  @Override
+  public boolean replaceProviderKey(ProviderKey key) {
+    return replace(Table.PROVIDER_KEYS, Objects.requireNonNull(key, "key"));
   }
 
   /** @throws JdbcStoreException when the database does not acknowledge the change (it is then not applied here) */
@@ -273,6 +363,17 @@ public final class JdbcKeyStore implements KeyStore, AutoCloseable {
     put(Table.PROVIDERS, Objects.requireNonNull(provider, "provider"));
   }
 
+  /**
+   * As {@link #replaceAccessKey}: one {@code UPDATE ... WHERE id = ?}: replaces only a row that exists, and never re-inserts one another instance
+   * deleted; answers whether it replaced.
+   *
+   * @throws JdbcStoreException when the database does not acknowledge the change (it is then not applied here)
+   */
+  @Override
+  public boolean replaceProvider(CustomProvider provider) {
+    return replace(Table.PROVIDERS, Objects.requireNonNull(provider, "provider"));
+  }
+
   /** @throws JdbcStoreException when the database does not acknowledge the change (it is then not applied here) */
   @Override
   public boolean deleteProvider(String providerId) {
@@ -283,6 +384,17 @@ public final class JdbcKeyStore implements KeyStore, AutoCloseable {
   @Override
   public void putVirtualModel(VirtualModel model) {
     put(Table.VIRTUAL_MODELS, Objects.requireNonNull(model, "model"));
+  }
+
+  /**
+   * As {@link #replaceAccessKey}: one {@code UPDATE ... WHERE id = ?}: replaces only a row that exists, and never re-inserts one another instance
+   * deleted; answers whether it replaced.
+   *
+   * @throws JdbcStoreException when the database does not acknowledge the change (it is then not applied here)
+   */
+  @Override
+  public boolean replaceVirtualModel(VirtualModel model) {
+    return replace(Table.VIRTUAL_MODELS, Objects.requireNonNull(model, "model"));
   }
 
   /** @throws JdbcStoreException when the database does not acknowledge the change (it is then not applied here) */
@@ -320,6 +432,27 @@ public final class JdbcKeyStore implements KeyStore, AutoCloseable {
     try {
       db.put(table, value);
       mirror.put(table, value);
+    } catch (SQLException e) {
+      throw new JdbcStoreException("could not store " + table.type() + " " + key + " in schema " + db.schema(), e);
+    } finally {
+      mirror.lock().unlock();
+    }
+  }
+
+  /**
+   * Replaces the row when it exists and then the copy; when the database holds no row, the copy drops the
+   * resource too (another instance deleted it, and the change may not have arrived yet).
+   */
+  private <T> boolean replace(Table<T> table, T value) {
+    String key = table.keyOf().apply(value);
+    mirror.lock().lock();
+    try {
+      if (db.replace(table, value)) {
+        mirror.put(table, value);
+        return true;
+      }
+      mirror.removeIfPresent(table, key);
+      return false;
     } catch (SQLException e) {
       throw new JdbcStoreException("could not store " + table.type() + " " + key + " in schema " + db.schema(), e);
     } finally {

@@ -13,6 +13,7 @@ import dev.aigateway.resource.SecretValue;
 import dev.aigateway.resource.SurfaceSupport;
 import dev.aigateway.resource.VirtualModel;
 import dev.aigateway.spi.KeyStore;
+import dev.aigateway.spi.KeyStore.AdminKeyDeletion;
 import dev.aigateway.spi.ResourceType;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -62,7 +63,9 @@ import org.junit.jupiter.api.Test;
  *
  * <p>The suite covers every resource type (access keys, configurations, provider keys, custom providers,
  * virtual models, admin API keys) and the gateway configuration: a value read back is equal, field by field, to the value stored (provider key secret
- * values included); a put with a known id replaces; a delete answers whether the resource existed; lists
+ * values included); a put with a known id replaces; a {@code replace*} replaces only a stored resource (it
+ * answers false and inserts nothing for a missing or deleted id); a delete answers whether the resource existed;
+ * {@code deleteAdminKeyUnlessLast} never deletes the last admin API key, concurrent deleters included; lists
  * keep creation order; access keys and admin API keys page newest first; listeners hear of every put and delete, with its
  * {@link ResourceType} and id, before the call returns; {@code touchAccessKey} and
  * {@code touchAdminKey} change nothing but {@code lastUsed}; and concurrent puts from several threads lose nothing. A store that implements
@@ -75,30 +78,33 @@ public abstract class KeyStoreContract {
   private static final Instant T0 = Instant.parse("2026-01-02T03:04:05Z");
 
   static final Kind<AccessKey> ACCESS_KEYS = new Kind<>("access key", ResourceType.ACCESS_KEY, "aigk_",
-      KeyStoreContract::accessKey, AccessKey::id, KeyStore::putAccessKey, KeyStore::accessKey,
+      KeyStoreContract::accessKey, AccessKey::id, KeyStore::putAccessKey, KeyStore::replaceAccessKey, KeyStore::accessKey,
       KeyStore::deleteAccessKey, s -> s.accessKeys(null, Integer.MAX_VALUE),
       k -> Arrays.asList(k.id(), k.name(), k.description(), k.metadata(), k.configurationId(), k.keyRedacted(),
           HexFormat.of().formatHex(k.secretDigest()), k.createdAt(), k.updatedAt(), k.lastUsed()));
   static final Kind<AccessKeyConfiguration> CONFIGURATIONS = new Kind<>("configuration",
       ResourceType.CONFIGURATION, "aigac_", KeyStoreContract::configuration, c -> Objects.requireNonNull(c.id(), "id"),
-      KeyStore::putConfiguration, KeyStore::configuration, KeyStore::deleteConfiguration,
+      KeyStore::putConfiguration, KeyStore::replaceConfiguration, KeyStore::configuration, KeyStore::deleteConfiguration,
       KeyStore::configurations, List::of);
   static final Kind<ProviderKey> PROVIDER_KEYS = new Kind<>("provider key", ResourceType.PROVIDER_KEY,
-      "aigpk_", KeyStoreContract::providerKey, ProviderKey::id, KeyStore::putProviderKey, KeyStore::providerKey,
+      "aigpk_", KeyStoreContract::providerKey, ProviderKey::id, KeyStore::putProviderKey, KeyStore::replaceProviderKey,
+      KeyStore::providerKey,
       KeyStore::deleteProviderKey, KeyStore::providerKeys,
       k -> Arrays.asList(k.id(), k.providerId(), k.name(), k.description(), k.metadata(),
           k.value() == null ? null : k.value().reveal(), k.keyRedacted(), k.createdAt(), k.updatedAt(), k.lastUsed()));
   static final Kind<CustomProvider> PROVIDERS = new Kind<>("custom provider", ResourceType.PROVIDER,
-      "provider-", KeyStoreContract::provider, CustomProvider::providerId, KeyStore::putProvider, KeyStore::provider,
+      "provider-", KeyStoreContract::provider, CustomProvider::providerId, KeyStore::putProvider, KeyStore::replaceProvider,
+      KeyStore::provider,
       KeyStore::deleteProvider, KeyStore::providers,
       p -> Arrays.asList(p.id(), p.providerId(), p.name(), p.baseUrl(), p.metadata(), p.supportedApiSurfaces(),
           p.models(), p.authHeader(), p.authValuePrefix(), p.createdAt(), p.updatedAt()));
   static final Kind<VirtualModel> VIRTUAL_MODELS = new Kind<>("virtual model", ResourceType.VIRTUAL_MODEL,
-      "aigvm_", KeyStoreContract::virtualModel, VirtualModel::id, KeyStore::putVirtualModel, KeyStore::virtualModel,
+      "aigvm_", KeyStoreContract::virtualModel, VirtualModel::id, KeyStore::putVirtualModel, KeyStore::replaceVirtualModel,
+      KeyStore::virtualModel,
       KeyStore::deleteVirtualModel, KeyStore::virtualModels,
       v -> Arrays.asList(v.id(), v.name(), v.description(), v.targets(), v.createdAt(), v.updatedAt()));
   static final Kind<AdminKey> ADMIN_KEYS = new Kind<>("admin API key", ResourceType.ADMIN_KEY, "aigak_",
-      KeyStoreContract::adminKey, AdminKey::id, KeyStore::putAdminKey, KeyStore::adminKey,
+      KeyStoreContract::adminKey, AdminKey::id, KeyStore::putAdminKey, KeyStore::replaceAdminKey, KeyStore::adminKey,
       KeyStore::deleteAdminKey, s -> s.adminKeys(null, Integer.MAX_VALUE),
       k -> Arrays.asList(k.id(), k.name(), k.description(), k.metadata(), k.keyRedacted(),
           HexFormat.of().formatHex(k.tokenDigest()), k.createdAt(), k.updatedAt(), k.lastUsed()));
@@ -168,6 +174,70 @@ public abstract class KeyStoreContract {
   @Test
   public void aPutWithAKnownId_replacesTheValue_andKeepsItsPlace() {
     KINDS.forEach(kind -> kind.replaces(store()));
+  }
+
+  @Test
+  public void aReplaceOfAMissingId_answersFalse_andInsertsNothing() {
+    KINDS.forEach(kind -> kind.replacesNothingMissing(store()));
+  }
+
+  @Test
+  public void aReplaceOfAStoredId_replacesIt_inItsPlace_andTellsTheListeners() {
+    List<String> heard = new CopyOnWriteArrayList<>();
+    store().addListener((type, id) -> heard.add(type + " " + id));
+    KINDS.forEach(kind -> kind.replacesAStoredOne(store(), heard));
+  }
+
+  @Test
+  public void deleteAdminKeyUnlessLast_refusesTheLastKey_andDeletesOtherwise() {
+    List<String> heard = new CopyOnWriteArrayList<>();
+    store().addListener((type, id) -> heard.add(type + " " + id));
+    ADMIN_KEYS.put(store(), 1, "first");
+    AdminKey second = ADMIN_KEYS.put(store(), 2, "second");
+    assertThat(store().deleteAdminKeyUnlessLast(admin(9))).as("an unknown id").isEqualTo(AdminKeyDeletion.NOT_FOUND);
+    heard.clear();
+    assertThat(store().deleteAdminKeyUnlessLast(admin(1))).as("one of two").isEqualTo(AdminKeyDeletion.DELETED);
+    assertThat(store().adminKey(admin(1))).isNull();
+    assertThat(heard).as("after deleting an admin API key").contains(ResourceType.ADMIN_KEY + " " + admin(1));
+    assertThat(store().deleteAdminKeyUnlessLast(admin(2))).as("the last one").isEqualTo(AdminKeyDeletion.LAST);
+    ADMIN_KEYS.assertStored(store(), second);
+    assertThat(store().deleteAdminKeyUnlessLast(admin(1))).as("a deleted id").isEqualTo(AdminKeyDeletion.NOT_FOUND);
+    assertThat(adminKeyIds(null, 10)).containsExactly(admin(2));
+    ADMIN_KEYS.put(store(), 3, "third");
+    assertThat(store().deleteAdminKeyUnlessLast(admin(2))).as("one of two again").isEqualTo(AdminKeyDeletion.DELETED);
+    assertThat(adminKeyIds(null, 10)).containsExactly(admin(3));
+  }
+
+  /** Two threads deleting the last two admin API keys at once, many times: one of them is always refused. */
+  @Test
+  public void concurrentDeletersOfTheLastTwoAdminKeys_neverLeaveNone() throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      for (int round = 0; round < 25; round++) {
+        String a = admin(2 * round + 1);
+        String b = admin(2 * round + 2);
+        ADMIN_KEYS.put(store(), 2 * round + 1, "round");
+        ADMIN_KEYS.put(store(), 2 * round + 2, "round");
+        CountDownLatch go = new CountDownLatch(1);
+        Future<AdminKeyDeletion> first = pool.submit(() -> {
+          go.await();
+          return store().deleteAdminKeyUnlessLast(a);
+        });
+        Future<AdminKeyDeletion> second = pool.submit(() -> {
+          go.await();
+          return store().deleteAdminKeyUnlessLast(b);
+        });
+        go.countDown();
+        List<AdminKeyDeletion> results = List.of(first.get(60, TimeUnit.SECONDS), second.get(60, TimeUnit.SECONDS));
+        assertThat(results).as("round " + round).containsExactlyInAnyOrder(AdminKeyDeletion.DELETED,
+            AdminKeyDeletion.LAST);
+        List<String> left = adminKeyIds(null, 10);
+        assertThat(left).as("round " + round).hasSize(1);
+        store().deleteAdminKey(left.get(0)); // the next round starts from none again
+      }
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   @Test
@@ -418,7 +488,7 @@ public abstract class KeyStoreContract {
    * Samples are pure: {@code sample(n, label)} answers an equal value every time.
    */
   record Kind<T>(String name, ResourceType type, String idPrefix, BiFunction<Integer, String, T> factory,
-      Function<T, String> idOf, BiConsumer<KeyStore, T> putter,
+      Function<T, String> idOf, BiConsumer<KeyStore, T> putter, BiPredicate<KeyStore, T> replacer,
       BiFunction<KeyStore, String, ? extends @Nullable T> getter, BiPredicate<KeyStore, String> deleter,
       Function<KeyStore, List<T>> lister, Function<T, List<?>> view) {
 
@@ -481,6 +551,32 @@ public abstract class KeyStoreContract {
       List<String> creationOrder = List.of(id(1), id(2));
       List<String> expected = newestFirst() ? List.of(id(2), id(1)) : creationOrder;
       assertThat(ids(store)).as(name + "s after a replacement").containsExactlyElementsOf(expected);
+    }
+
+    /** A replace of a missing id, or of a deleted one, answers false and stores nothing. */
+    void replacesNothingMissing(KeyStore store) {
+      put(store, 2, "kept");
+      assertThat(replacer.test(store, sample(1, "never"))).as("replacing an unknown " + name).isFalse();
+      assertThat(get(store, 1)).as("an unknown " + name + " after a replace").isNull();
+      put(store, 3, "deleted");
+      assertThat(delete(store, 3)).isTrue();
+      assertThat(replacer.test(store, sample(3, "revived"))).as("replacing a deleted " + name).isFalse();
+      assertThat(get(store, 3)).as("a deleted " + name + " after a replace").isNull();
+      assertThat(ids(store)).as(name + "s after replacing missing ones").containsExactly(id(2));
+    }
+
+    /** A replace of a stored id replaces it in its place, and the listeners hear of it before it returns. */
+    void replacesAStoredOne(KeyStore store, List<String> heard) {
+      put(store, 1, "before");
+      put(store, 2, "other");
+      heard.clear();
+      T after = sample(1, "after");
+      assertThat(replacer.test(store, after)).as("replacing a stored " + name).isTrue();
+      assertThat(heard).as("after a replace of a " + name).contains(type + " " + id(1));
+      assertStored(store, after);
+      List<String> expected = newestFirst() ? List.of(id(2), id(1)) : List.of(id(1), id(2));
+      assertThat(ids(store)).as(name + "s after a replace").containsExactlyElementsOf(expected);
+      heard.clear();
     }
 
     void deletes(KeyStore store) {

@@ -147,4 +147,39 @@ class ForwardingKeyStore implements KeyStore {
   public void touchAdminKey(String id, java.time.Instant when) {
     delegate.touchAdminKey(id, when);
   }
+
+  @Override
+  public boolean replaceAccessKey(AccessKey key) {
+    return delegate.replaceAccessKey(key);
+  }
+
+  @Override
+  public boolean replaceConfiguration(AccessKeyConfiguration configuration) {
+    return delegate.replaceConfiguration(configuration);
+  }
+
+  @Override
+  public boolean replaceProviderKey(ProviderKey key) {
+    return delegate.replaceProviderKey(key);
+  }
+
+  @Override
+  public boolean replaceProvider(CustomProvider provider) {
+    return delegate.replaceProvider(provider);
+  }
+
+  @Override
+  public boolean replaceVirtualModel(VirtualModel model) {
+    return delegate.replaceVirtualModel(model);
+  }
+
+  @Override
+  public boolean replaceAdminKey(AdminKey key) {
+    return delegate.replaceAdminKey(key);
+  }
+
+  @Override
+  public AdminKeyDeletion deleteAdminKeyUnlessLast(String id) {
+    return delegate.deleteAdminKeyUnlessLast(id);
+  }
 }

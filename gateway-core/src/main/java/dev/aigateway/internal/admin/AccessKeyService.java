@@ -5,6 +5,7 @@ import static dev.aigateway.admin.GatewayAdmin.MAX_NAME;
 import static dev.aigateway.internal.admin.AdminSupport.checkLimit;
 import static dev.aigateway.internal.admin.AdminSupport.found;
 import static dev.aigateway.internal.admin.AdminSupport.page;
+import static dev.aigateway.internal.admin.AdminSupport.replaced;
 import static dev.aigateway.internal.admin.AdminSupport.text;
 
 import dev.aigateway.admin.AccessKeyAdmin;
@@ -96,8 +97,7 @@ final class AccessKeyService implements AccessKeyAdmin {
           .configurationId(configId)
           .updatedAt(support.now())
           .build();
-      store.putAccessKey(updated);
-      return updated;
+      return replaced(store.replaceAccessKey(updated), updated, "access key", id);
     }
   }
 

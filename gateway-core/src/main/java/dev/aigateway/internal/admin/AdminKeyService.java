@@ -6,6 +6,7 @@ import static dev.aigateway.internal.admin.AdminSupport.checkLimit;
 import static dev.aigateway.internal.admin.AdminSupport.found;
 import static dev.aigateway.internal.admin.AdminSupport.notFound;
 import static dev.aigateway.internal.admin.AdminSupport.page;
+import static dev.aigateway.internal.admin.AdminSupport.replaced;
 import static dev.aigateway.internal.admin.AdminSupport.text;
 
 import dev.aigateway.ErrorCode;
@@ -88,8 +89,7 @@ final class AdminKeyService implements AdminKeyAdmin {
           .metadata(text(change.metadata().orElse(k.metadata()), "metadata", MAX_METADATA))
           .updatedAt(support.now())
           .build();
-      store.putAdminKey(updated);
-      return updated;
+      return replaced(store.replaceAdminKey(updated), updated, "admin API key", id);
     }
   }
 
@@ -103,18 +103,25 @@ final class AdminKeyService implements AdminKeyAdmin {
     delete(id, !Objects.requireNonNull(configured, "configured").isEmpty());
   }
 
+  /**
+   * Without a configured token, the store checks and deletes in one atomic step
+   * ({@link KeyStore#deleteAdminKeyUnlessLast}), so instances sharing a store that delete the last keys at once
+   * never leave none.
+   */
   private void delete(String id, boolean configuredTokenRemains) {
     Objects.requireNonNull(id, "id");
     synchronized (support.lock()) {
-      if (store.adminKey(id) == null) {
-        throw notFound("admin API key", id);
+      if (configuredTokenRemains) {
+        if (!store.deleteAdminKey(id)) {
+          throw notFound("admin API key", id);
+        }
+        return;
       }
-      if (!configuredTokenRemains && store.adminKeys(null, 2).size() < 2) {
-        throw new GatewayException(ErrorCode.CONFLICT, "Admin API key " + id + " is the last one and cannot be "
-            + "deleted: the management API would accept no key. Create another admin API key first.");
-      }
-      if (!store.deleteAdminKey(id)) {
-        throw notFound("admin API key", id);
+      switch (store.deleteAdminKeyUnlessLast(id)) {
+        case DELETED -> { }
+        case NOT_FOUND -> throw notFound("admin API key", id);
+        case LAST -> throw new GatewayException(ErrorCode.CONFLICT, "Admin API key " + id + " is the last one and "
+            + "cannot be deleted: the management API would accept no key. Create another admin API key first.");
       }
     }
   }

@@ -52,6 +52,18 @@ final class AdminSupport {
     }
   }
 
+  /**
+   * Answers {@code value} when the store's {@code replace*} replaced it; {@code not_found} naming {@code what}
+   * and {@code id} when the resource was deleted meanwhile (by another instance sharing the store): an update
+   * never brings a deleted resource back.
+   */
+  static <T> T replaced(boolean replaced, T value, String what, String id) {
+    if (!replaced) {
+      throw notFound(what, id);
+    }
+    return value;
+  }
+
   /** The clock's time to the millisecond, as stored. */
   Instant now() {
     return clock.now().truncatedTo(ChronoUnit.MILLIS);

@@ -3,6 +3,7 @@ package dev.aigateway.internal.admin;
 import static dev.aigateway.admin.GatewayAdmin.MAX_METADATA;
 import static dev.aigateway.admin.GatewayAdmin.MAX_NAME;
 import static dev.aigateway.internal.admin.AdminSupport.found;
+import static dev.aigateway.internal.admin.AdminSupport.notFound;
 import static dev.aigateway.internal.admin.AdminSupport.pageOf;
 import static dev.aigateway.internal.admin.AdminSupport.text;
 
@@ -59,7 +60,7 @@ final class ConfigurationService implements ConfigurationAdmin {
       checkConfigurationText(draft);
       routing.compileStrict(draft);
       Instant now = support.now();
-      AccessKeyConfiguration withKeys = createInlineKeys(draft, now);
+      AccessKeyConfiguration withKeys = createInlineKeys(draft, now, new ArrayList<>());
       AccessKeyConfiguration stored = withKeys.toBuilder()
           .id(Ids.newId(Ids.CONFIGURATION)).createdAt(now).updatedAt(now).build();
       store.putConfiguration(stored);
@@ -97,8 +98,13 @@ final class ConfigurationService implements ConfigurationAdmin {
       checkConfigurationText(draft);
       routing.compileStrict(draft);
       Instant now = support.now();
-      AccessKeyConfiguration stored = createInlineKeys(draft, now).toBuilder().updatedAt(now).build();
-      store.putConfiguration(stored);
+      List<String> created = new ArrayList<>();
+      AccessKeyConfiguration stored = createInlineKeys(draft, now, created).toBuilder().updatedAt(now).build();
+      if (!store.replaceConfiguration(stored)) {
+        // deleted meanwhile (by another instance): the update stores nothing, not even its inline keys
+        created.forEach(store::deleteProviderKey);
+        throw notFound("access key configuration", id);
+      }
       return stored;
     }
   }
@@ -139,7 +145,8 @@ final class ConfigurationService implements ConfigurationAdmin {
     text(c.metadata(), "metadata", MAX_METADATA);
   }
 
-  private AccessKeyConfiguration createInlineKeys(AccessKeyConfiguration c, Instant now) {
+  /** Stores the inline keys as provider keys (their ids added to {@code created}) and refers to them by id. */
+  private AccessKeyConfiguration createInlineKeys(AccessKeyConfiguration c, Instant now, List<String> created) {
     if (!c.hasInlineKeys()) {
       return c;
     }
@@ -160,6 +167,7 @@ final class ConfigurationService implements ConfigurationAdmin {
             ProviderKey pk = providerKeys.newProviderKey(providerId, Objects.requireNonNull(k.name()),
                 Objects.requireNonNull(k.value()), null, null, now);
             store.putProviderKey(pk);
+            created.add(pk.id());
             keys.add(StepKey.ref(pk.id(), k.weight()));
           } else {
             keys.add(k);

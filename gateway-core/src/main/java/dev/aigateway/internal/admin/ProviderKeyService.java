@@ -4,6 +4,7 @@ import static dev.aigateway.admin.GatewayAdmin.MAX_METADATA;
 import static dev.aigateway.admin.GatewayAdmin.MAX_NAME;
 import static dev.aigateway.internal.admin.AdminSupport.found;
 import static dev.aigateway.internal.admin.AdminSupport.pageOf;
+import static dev.aigateway.internal.admin.AdminSupport.replaced;
 import static dev.aigateway.internal.admin.AdminSupport.text;
 
 import dev.aigateway.ErrorCode;
@@ -119,8 +120,7 @@ final class ProviderKeyService implements ProviderKeyAdmin {
           .metadata(text(change.metadata().orElse(k.metadata()), "metadata", MAX_METADATA))
           .updatedAt(support.now())
           .build();
-      store.putProviderKey(updated);
-      return updated;
+      return replaced(store.replaceProviderKey(updated), updated, "provider key", id);
     }
   }
 
@@ -139,8 +139,7 @@ final class ProviderKeyService implements ProviderKeyAdmin {
           .value(value)
           .updatedAt(support.now())
           .build();
-      store.putProviderKey(rotated);
-      return rotated;
+      return replaced(store.replaceProviderKey(rotated), rotated, "provider key", id);
     }
   }
 

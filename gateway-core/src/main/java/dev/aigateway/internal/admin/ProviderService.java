@@ -4,6 +4,7 @@ import static dev.aigateway.admin.GatewayAdmin.MAX_METADATA;
 import static dev.aigateway.admin.GatewayAdmin.MAX_NAME;
 import static dev.aigateway.internal.admin.AdminSupport.notFound;
 import static dev.aigateway.internal.admin.AdminSupport.pageOf;
+import static dev.aigateway.internal.admin.AdminSupport.replaced;
 import static dev.aigateway.internal.admin.AdminSupport.text;
 
 import dev.aigateway.ErrorCode;
@@ -105,8 +106,7 @@ final class ProviderService implements ProviderAdmin {
         throw new ConfigurationException("providerId", "cannot be changed");
       }
       checkProvider(updated);
-      store.putProvider(updated);
-      return updated;
+      return replaced(store.replaceProvider(updated), updated, "provider", providerId);
     }
   }
 

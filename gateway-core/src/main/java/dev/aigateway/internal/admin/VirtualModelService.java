@@ -3,6 +3,7 @@ package dev.aigateway.internal.admin;
 import static dev.aigateway.admin.GatewayAdmin.MAX_NAME;
 import static dev.aigateway.internal.admin.AdminSupport.found;
 import static dev.aigateway.internal.admin.AdminSupport.pageOf;
+import static dev.aigateway.internal.admin.AdminSupport.replaced;
 import static dev.aigateway.internal.admin.AdminSupport.text;
 
 import dev.aigateway.ErrorCode;
@@ -74,8 +75,7 @@ final class VirtualModelService implements VirtualModelAdmin {
       String d = description.orElse(vm.description());
       checkVirtualModel(vm.id(), n, d, t);
       VirtualModel updated = vm.withChanges(n, d, t, support.now());
-      store.putVirtualModel(updated);
-      return updated;
+      return replaced(store.replaceVirtualModel(updated), updated, "virtual model", id);
     }
   }
 

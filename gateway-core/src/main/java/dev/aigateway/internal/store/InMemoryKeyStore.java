@@ -25,7 +25,9 @@ import org.jspecify.annotations.Nullable;
  * The in-memory {@link KeyStore}. Access keys live in a concurrent sorted map (lookups and paging
  * without locks); the other, few, resources in copy-on-write maps that keep creation order.
  *
- * <p>Thread-safety: safe for concurrent use; reads never lock, and listeners run on the mutating thread.
+ * <p>Thread-safety: safe for concurrent use; reads never lock, and listeners run on the mutating thread. The
+ * {@code replace*} operations and {@link #deleteAdminKeyUnlessLast} are atomic: a replace never re-inserts a
+ * resource deleted concurrently, and admin key changes hold one lock, so concurrent deleters never remove the last.
  */
 public final class InMemoryKeyStore implements KeyStore {
   private final ConcurrentSkipListMap<String, AccessKey> accessKeys = new ConcurrentSkipListMap<>();
@@ -35,6 +37,8 @@ public final class InMemoryKeyStore implements KeyStore {
   private final CowMap<CustomProvider> providers = new CowMap<>(CustomProvider::providerId);
   private final CowMap<VirtualModel> virtualModels = new CowMap<>(VirtualModel::id);
   private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+  /** Held by every admin key put, replace and delete, so that the last one is never deleted concurrently. */
+  private final Object adminKeyLock = new Object();
   private volatile @Nullable String gatewayConfig;
 
   @Override
@@ -115,6 +119,11 @@ public final class InMemoryKeyStore implements KeyStore {
   }
 
   @Override
+  public boolean replaceAccessKey(AccessKey key) {
+    return replace(ResourceType.ACCESS_KEY, key.id(), () -> accessKeys.replace(key.id(), key) != null);
+  }
+
+  @Override
   public boolean deleteAccessKey(String id) {
     return delete(ResourceType.ACCESS_KEY, id, () -> accessKeys.remove(id) != null);
   }
@@ -126,12 +135,50 @@ public final class InMemoryKeyStore implements KeyStore {
 
   @Override
   public void putAdminKey(AdminKey key) {
-    put(ResourceType.ADMIN_KEY, key.id(), () -> adminKeys.put(key.id(), key));
+    put(ResourceType.ADMIN_KEY, key.id(), () -> {
+      synchronized (adminKeyLock) {
+        adminKeys.put(key.id(), key);
+      }
+    });
+  }
+
+  @Override
+  public boolean replaceAdminKey(AdminKey key) {
+    return replace(ResourceType.ADMIN_KEY, key.id(), () -> {
+      synchronized (adminKeyLock) {
+        return adminKeys.replace(key.id(), key) != null;
+      }
+    });
   }
 
   @Override
   public boolean deleteAdminKey(String id) {
-    return delete(ResourceType.ADMIN_KEY, id, () -> adminKeys.remove(id) != null);
+    return delete(ResourceType.ADMIN_KEY, id, () -> {
+      synchronized (adminKeyLock) {
+        return adminKeys.remove(id) != null;
+      }
+    });
+  }
+
+  /** Checks and deletes under the lock every admin key change holds; tells the listeners when it deleted. */
+  @Override
+  public AdminKeyDeletion deleteAdminKeyUnlessLast(String id) {
+    Objects.requireNonNull(id, "id");
+    AdminKeyDeletion result;
+    synchronized (adminKeyLock) {
+      if (!adminKeys.containsKey(id)) {
+        result = AdminKeyDeletion.NOT_FOUND;
+      } else if (adminKeys.size() < 2) { // size() walks the map: admin keys are few
+        result = AdminKeyDeletion.LAST;
+      } else {
+        adminKeys.remove(id);
+        result = AdminKeyDeletion.DELETED;
+      }
+    }
+    if (result == AdminKeyDeletion.DELETED) {
+      fire(ResourceType.ADMIN_KEY, id);
+    }
+    return result;
   }
 
   @Override
@@ -151,6 +198,18 @@ public final class InMemoryKeyStore implements KeyStore {
   }
 
   @Override
+  public boolean replaceConfiguration(AccessKeyConfiguration configuration) {
+    String id = configuration.id();
+    if (id == null) {
+      throw new IllegalArgumentException("a stored configuration needs an id");
+    }
+    if (configuration.hasInlineKeys()) {
+      throw new IllegalArgumentException("a stored configuration must reference provider keys by id");
+    }
+    return replace(ResourceType.CONFIGURATION, id, () -> configurations.replace(configuration));
+  }
+
+  @Override
   public boolean deleteConfiguration(String id) {
     return delete(ResourceType.CONFIGURATION, id, () -> configurations.remove(id));
   }
@@ -158,6 +217,11 @@ public final class InMemoryKeyStore implements KeyStore {
   @Override
   public void putProviderKey(ProviderKey key) {
     put(ResourceType.PROVIDER_KEY, key.id(), () -> providerKeys.put(key));
+  }
+
+  @Override
+  public boolean replaceProviderKey(ProviderKey key) {
+    return replace(ResourceType.PROVIDER_KEY, key.id(), () -> providerKeys.replace(key));
   }
 
   @Override
@@ -171,6 +235,11 @@ public final class InMemoryKeyStore implements KeyStore {
   }
 
   @Override
+  public boolean replaceProvider(CustomProvider provider) {
+    return replace(ResourceType.PROVIDER, provider.providerId(), () -> providers.replace(provider));
+  }
+
+  @Override
   public boolean deleteProvider(String providerId) {
     return delete(ResourceType.PROVIDER, providerId, () -> providers.remove(providerId));
   }
@@ -178,6 +247,11 @@ public final class InMemoryKeyStore implements KeyStore {
   @Override
   public void putVirtualModel(VirtualModel model) {
     put(ResourceType.VIRTUAL_MODEL, model.id(), () -> virtualModels.put(model));
+  }
+
+  @Override
+  public boolean replaceVirtualModel(VirtualModel model) {
+    return replace(ResourceType.VIRTUAL_MODEL, model.id(), () -> virtualModels.replace(model));
   }
 
   @Override
@@ -215,6 +289,15 @@ public final class InMemoryKeyStore implements KeyStore {
   private void put(ResourceType type, String id, Runnable change) {
     change.run();
     fire(type, id);
+  }
+
+  /** Replaces when present, then tells the listeners when it did; answers whether it replaced. */
+  private boolean replace(ResourceType type, String id, BooleanSupplier replacement) {
+    boolean replaced = replacement.getAsBoolean();
+    if (replaced) {
+      fire(type, id);
+    }
+    return replaced;
   }
 
   /** Removes, then tells the listeners (whether or not it existed); answers whether it existed. */
@@ -258,6 +341,18 @@ public final class InMemoryKeyStore implements KeyStore {
       Map<String, T> copy = new LinkedHashMap<>(map);
       copy.put(key.apply(value), value);
       publish(copy);
+    }
+
+    /** Replaces the value with the same key, in its place; answers false (and changes nothing) when absent. */
+    synchronized boolean replace(T value) {
+      String id = key.apply(value);
+      if (!map.containsKey(id)) {
+        return false;
+      }
+      Map<String, T> copy = new LinkedHashMap<>(map);
+      copy.put(id, value);
+      publish(copy);
+      return true;
     }
 
     synchronized boolean remove(String id) {

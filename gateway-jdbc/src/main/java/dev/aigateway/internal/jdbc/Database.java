@@ -37,6 +37,8 @@ public final class Database {
   private static final ObjectReader JSON = new ObjectMapper().reader();
   /** The advisory lock class that serialises writers of changes ({@code 'AIGW'}), as in the trigger. */
   static final int CHANGE_LOCK = 1095321431;
+  /** The advisory lock class that serialises deleters of admin API keys ({@code 'AIGX'}). */
+  static final int ADMIN_KEY_LOCK = 1095321432;
   private static final String MASTER_KEY_CHECK = "master_key_check";
   private static final String CHECK_PLAINTEXT = "aigateway master key check";
 
@@ -120,6 +122,67 @@ public final class Database {
       ps.setQueryTimeout(queryTimeoutSeconds);
       table.bindUpsert(ps, value, body);
       ps.executeUpdate();
+    }
+  }
+
+  /** Replaces the row with {@code value}'s key; answers false, and inserts nothing, when there is none. */
+  public <T> boolean replace(Table<T> table, T value) throws SQLException {
+    String body = table.encode().apply(codec, value).toString();
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps = c.prepareStatement(table.replaceSql(schema))) {
+      ps.setQueryTimeout(queryTimeoutSeconds);
+      table.bindReplace(ps, value, body);
+      return ps.executeUpdate() > 0;
+    }
+  }
+
+  /** What {@link #deleteAdminKeyUnlessLast} did. */
+  public enum AdminKeyDeleted { DELETED, NOT_FOUND, LAST }
+
+  /**
+   * Deletes the admin key {@code id} only while another admin key row remains, in one read-committed transaction
+   * that first takes a transaction advisory lock of the schema's admin keys: concurrent deleters (on any instance)
+   * run one after the other, and each sees what the one before it committed, so they never leave no row.
+   */
+  public AdminKeyDeleted deleteAdminKeyUnlessLast(String id) throws SQLException {
+    String table = quoted + "." + Table.ADMIN_KEYS.name();
+    try (Connection c = dataSource.getConnection()) {
+      boolean autoCommit = c.getAutoCommit();
+      int isolation = c.getTransactionIsolation();
+      // read committed: the statement after the lock sees every deletion committed before the lock was granted
+      c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+      c.setAutoCommit(false);
+      try {
+        try (PreparedStatement lock = c.prepareStatement("select pg_advisory_xact_lock(?, hashtext(?))")) {
+          lock.setQueryTimeout(queryTimeoutSeconds);
+          lock.setInt(1, ADMIN_KEY_LOCK);
+          lock.setString(2, schema);
+          lock.execute();
+        }
+        AdminKeyDeleted result;
+        // the outer select reads the snapshot before the delete: whether the row existed
+        try (PreparedStatement ps = c.prepareStatement("with d as (delete from " + table + " where id = ? and "
+            + "exists (select 1 from " + table + " where id <> ?) returning id) "
+            + "select (select count(*) from d), (select count(*) from " + table + " where id = ?)")) {
+          ps.setQueryTimeout(queryTimeoutSeconds);
+          ps.setString(1, id);
+          ps.setString(2, id);
+          ps.setString(3, id);
+          try (ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            result = rs.getLong(1) > 0 ? AdminKeyDeleted.DELETED
+                : rs.getLong(2) > 0 ? AdminKeyDeleted.LAST : AdminKeyDeleted.NOT_FOUND;
+          }
+        }
+        c.commit();
+        return result;
+      } catch (SQLException | RuntimeException e) {
+        c.rollback();
+        throw e;
+      } finally {
+        c.setAutoCommit(autoCommit);
+        c.setTransactionIsolation(isolation);
+      }
     }
   }
 

@@ -53,6 +53,15 @@ public final class Mirror {
     return existed;
   }
 
+  /** Removes when present, and then tells the listeners; answers whether it was present. */
+  public boolean removeIfPresent(Table<?> table, String key) {
+    boolean existed = table.removeFrom().test(memory, key);
+    if (existed) {
+      fire(table.type(), key);
+    }
+    return existed;
+  }
+
   /** Replaces the whole copy (after a full reload) and tells the listeners of every resource in either. */
   public void replaceAll(InMemoryKeyStore fresh) {
     InMemoryKeyStore old = memory;

@@ -147,12 +147,51 @@ public record Table<T>(ResourceType type, String name, String key, String order,
     }
     ps.setString(i++, body);
     if (hasLastUsed()) {
-      Instant lastUsed = value instanceof AdminKey admin ? admin.lastUsed() : ((AccessKey) value).lastUsed();
-      if (lastUsed == null) {
-        ps.setNull(i, Types.TIMESTAMP_WITH_TIMEZONE);
-      } else {
-        ps.setObject(i, OffsetDateTime.ofInstant(lastUsed, ZoneOffset.UTC));
+      bindLastUsed(ps, i, value);
+    }
+  }
+
+  /**
+   * Replaces the row with the same key and inserts nothing when there is none (the row count tells which): an
+   * update never brings back a row another instance deleted. The row keeps its place in creation order.
+   */
+  String replaceSql(String schema) {
+    String q = Sql.quote(schema) + "." + name;
+    List<String> updates = new ArrayList<>();
+    for (String column : columns) {
+      if (!column.equals(key)) {
+        updates.add(column + " = " + (column.equals("configuration_id") ? "nullif(?, '')" : "?"));
       }
+    }
+    updates.add("body = ?::jsonb");
+    if (hasLastUsed()) {
+      updates.add("last_used = greatest(last_used, ?)");
+    }
+    return "update " + q + " set " + String.join(", ", updates) + " where " + key + " = ?";
+  }
+
+  /** Binds {@link #replaceSql}'s parameters. */
+  void bindReplace(PreparedStatement ps, T value, String body) throws SQLException {
+    int i = 1;
+    List<String> vals = values.apply(value);
+    for (int c = 0; c < columns.size(); c++) {
+      if (!columns.get(c).equals(key)) {
+        ps.setString(i++, vals.get(c));
+      }
+    }
+    ps.setString(i++, body);
+    if (hasLastUsed()) {
+      bindLastUsed(ps, i++, value);
+    }
+    ps.setString(i, keyOf.apply(value));
+  }
+
+  private static void bindLastUsed(PreparedStatement ps, int i, Object value) throws SQLException {
+    Instant lastUsed = value instanceof AdminKey admin ? admin.lastUsed() : ((AccessKey) value).lastUsed();
+    if (lastUsed == null) {
+      ps.setNull(i, Types.TIMESTAMP_WITH_TIMEZONE);
+    } else {
+      ps.setObject(i, OffsetDateTime.ofInstant(lastUsed, ZoneOffset.UTC));
     }
   }
 
