@@ -55,6 +55,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.UnaryOperator;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.random.RandomGenerator;
@@ -422,6 +423,34 @@ public final class Gateway implements AutoCloseable {
     }
     // the store reported it (applied by onStoreChange); a store that reports later is followed then
     applyStoredGatewayConfig(GatewayConfigCodec.document(newLimits, settings));
+    return true;
+  }
+
+  /**
+   * Changes the saved limits and account settings in one step of the store ({@link KeyStore#updateGatewayConfig}):
+   * {@code change} is given those the store holds now (this gateway's, where it holds none) and answers the new
+   * ones, which are saved and applied as by {@link #saveGatewayConfig}. On a shared store, changes made at once on
+   * different instances each apply to what the other saved, so a change of one field never undoes another's.
+   *
+   * @return false, having changed nothing, when the store does not keep a gateway configuration
+   * @throws IllegalArgumentException when the changed limits are inconsistent (nothing is saved); an exception
+   *     {@code change} throws comes out likewise
+   */
+  public boolean updateGatewayConfig(UnaryOperator<GatewayConfig> change) {
+    Objects.requireNonNull(change, "change");
+    String saved = store.updateGatewayConfig(document -> {
+      GatewayConfig current;
+      synchronized (configLock) {
+        current = document == null ? new GatewayConfig(limits, accountSettings)
+            : GatewayConfig.of(GatewayConfigCodec.read(document, limits, accountSettings));
+      }
+      GatewayConfig next = Objects.requireNonNull(change.apply(current), "the changed configuration");
+      return GatewayConfigCodec.document(checked(next.limits()), next.settings());
+    });
+    if (saved == null) {
+      return false;
+    }
+    applyStoredGatewayConfig(saved);
     return true;
   }
 
@@ -844,6 +873,21 @@ public final class Gateway implements AutoCloseable {
         throw new IllegalArgumentException(name + " must be > 0 but was " + d);
       }
       return d;
+    }
+  }
+
+  /**
+   * The limits and the account settings together: what {@code /gateway-config} holds, and what
+   * {@link #updateGatewayConfig} changes.
+   */
+  public record GatewayConfig(Limits limits, AccountSettings settings) {
+    public GatewayConfig {
+      Objects.requireNonNull(limits, "limits");
+      Objects.requireNonNull(settings, "settings");
+    }
+
+    static GatewayConfig of(GatewayConfigCodec.Config c) {
+      return new GatewayConfig(c.limits(), c.settings());
     }
   }
 

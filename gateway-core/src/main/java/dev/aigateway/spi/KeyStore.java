@@ -8,6 +8,7 @@ import dev.aigateway.resource.CustomProvider;
 import dev.aigateway.resource.ProviderKey;
 import dev.aigateway.resource.VirtualModel;
 import java.util.List;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -235,6 +236,33 @@ public interface KeyStore {
    */
   default boolean putGatewayConfig(String json) {
     return false;
+  }
+
+  /**
+   * Changes the gateway configuration document in one step: {@code change} is given the document stored now (null
+   * when none) and answers the document to keep, which is then stored and reported as {@link #putGatewayConfig}
+   * does. A store shared by several processes runs {@code change} against its newest document while no other
+   * update of it runs (on any instance), so two partial changes made at once (a {@code PATCH} of different fields
+   * on two instances) both take effect. When {@code change} throws, nothing is stored.
+   *
+   * <p>Default: {@link #gatewayConfig()}, then {@link #putGatewayConfig}, holding this store's monitor: atomic
+   * against the other updates through this store object, never across processes sharing a store. A store that does not keep the document may call
+   * {@code change} and then answers null.
+   *
+   * @return the document stored, or null when this store does not keep a gateway configuration
+   */
+  default @Nullable String updateGatewayConfig(GatewayConfigChange change) {
+    synchronized (this) {
+      String next = Objects.requireNonNull(change.apply(gatewayConfig()), "the changed document");
+      return putGatewayConfig(next) ? next : null;
+    }
+  }
+
+  /** A change of the gateway configuration document, for {@link #updateGatewayConfig}. */
+  @FunctionalInterface
+  interface GatewayConfigChange {
+    /** Answers the document to keep, given the one stored now (null when none). */
+    String apply(@Nullable String current);
   }
 
   /** The id reported with {@link ResourceType#GATEWAY_CONFIG}: there is one gateway configuration per store. */

@@ -421,6 +421,29 @@ public final class JdbcKeyStore implements KeyStore, AutoCloseable {
     return true;
   }
 
+  /**
+   * As {@link KeyStore#updateGatewayConfig}: one transaction that takes an advisory lock of the schema's gateway
+   * configuration, reads the committed document, writes {@code change}'s answer and commits; updates on other
+   * instances run before or after it, never interleaved. Answers the document written.
+   *
+   * @throws IllegalArgumentException when {@code change} answers something other than a JSON object
+   * @throws JdbcStoreException when the database refuses or cannot be reached (nothing changed)
+   */
+  @Override
+  public String updateGatewayConfig(KeyStore.GatewayConfigChange change) {
+    Objects.requireNonNull(change, "change");
+    mirror.lock().lock();
+    try {
+      String next = db.updateGatewayConfig(change);
+      mirror.put(Table.GATEWAY_CONFIG, next);
+      return next;
+    } catch (SQLException e) {
+      throw new JdbcStoreException("could not store gateway configuration in schema " + db.schema(), e);
+    } finally {
+      mirror.lock().unlock();
+    }
+  }
+
   @Override
   public void addListener(Listener listener) {
     mirror.addListener(listener);

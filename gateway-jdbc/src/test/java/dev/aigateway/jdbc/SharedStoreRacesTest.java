@@ -148,6 +148,45 @@ final class SharedStoreRacesTest {
     }
   }
 
+  /**
+   * Regression: a gateway configuration change was read from one instance's copy and written whole, so two
+   * instances changing it at once lost one change. Four threads on two instances each add one to a counter in the
+   * document, ten times: every addition must be kept.
+   */
+  @Test
+  void gatewayConfigUpdatesOnTwoInstancesAtOnce_loseNoChange() throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    CountDownLatch go = new CountDownLatch(1);
+    try {
+      List<Future<?>> done = new ArrayList<>();
+      for (JdbcKeyStore store : List.of(storeA, storeB, storeA, storeB)) {
+        done.add(pool.submit(() -> {
+          go.await();
+          for (int i = 0; i < 10; i++) {
+            store.updateGatewayConfig(current -> "{\"n\": " + (counter(current) + 1) + "}");
+          }
+          return null;
+        }));
+      }
+      go.countDown();
+      for (Future<?> f : done) {
+        f.get(60, TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    JdbcKeyStore fresh = open();
+    assertThat(counter(fresh.gatewayConfig())).isEqualTo(40);
+  }
+
+  private static int counter(String document) {
+    if (document == null) {
+      return 0;
+    }
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"n\"\\s*:\\s*(\\d+)").matcher(document);
+    return m.find() ? Integer.parseInt(m.group(1)) : 0;
+  }
+
   private static Callable<String> deleter(Gateway g, String id, CountDownLatch go) {
     return () -> {
       assertThat(go.await(30, TimeUnit.SECONDS)).isTrue();

@@ -1,6 +1,7 @@
 package dev.aigateway.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.aigateway.Surface;
 import dev.aigateway.config.AccessKeyConfiguration;
@@ -349,6 +350,63 @@ public abstract class KeyStoreContract {
         assertThat(b.accountSettings()).isEqualTo(GATEWAY_SETTINGS_2);
       }
     }
+  }
+
+  /**
+   * {@code updateGatewayConfig} hands the change the document stored now and keeps what it answers; a change that
+   * throws stores nothing; and updates from several threads at once (on one store object) each see the one before,
+   * so none is lost. A store that does not keep the document answers null and holds none.
+   */
+  @Test
+  public void updateGatewayConfig_changesTheStoredDocumentInOneStep() throws Exception {
+    List<String> heard = new CopyOnWriteArrayList<>();
+    store().addListener((type, id) -> heard.add(type + " " + id));
+    String first = store().updateGatewayConfig(current -> {
+      assertThat(current).as("nothing stored yet").isNull();
+      return "{\"n\":0}";
+    });
+    if (first == null) {
+      assertThat(store().gatewayConfig()).as("a store that does not keep it holds none").isNull();
+      return;
+    }
+    assertThat(heard).contains(ResourceType.GATEWAY_CONFIG + " " + KeyStore.GATEWAY_CONFIG_ID);
+    assertThat(counter(store().gatewayConfig())).isZero();
+    assertThatThrownBy(() -> store().updateGatewayConfig(current -> {
+      throw new IllegalStateException("refused change");
+    })).hasMessage("refused change");
+    assertThat(counter(store().gatewayConfig())).as("a change that throws stores nothing").isZero();
+
+    int threads = 4;
+    int each = 10;
+    CountDownLatch go = new CountDownLatch(1);
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      List<Future<?>> done = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        done.add(pool.submit(() -> {
+          go.await();
+          for (int i = 0; i < each; i++) {
+            store().updateGatewayConfig(current -> "{\"n\":" + (counter(current) + 1) + "}");
+          }
+          return null;
+        }));
+      }
+      go.countDown();
+      for (Future<?> f : done) {
+        f.get(60, TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(counter(store().gatewayConfig())).as("no update lost").isEqualTo(threads * each);
+  }
+
+  private static final java.util.regex.Pattern COUNTER = java.util.regex.Pattern.compile("\"n\"\\s*:\\s*(\\d+)");
+
+  /** The {@code n} of a document {@code {"n": 3}} (a store may change its whitespace), or -1. */
+  private static int counter(@org.jspecify.annotations.Nullable String document) {
+    java.util.regex.Matcher m = COUNTER.matcher(document == null ? "" : document);
+    return m.find() ? Integer.parseInt(m.group(1)) : -1;
   }
 
   static final dev.aigateway.Gateway.Limits GATEWAY_LIMITS_1 = new dev.aigateway.Gateway.Limits(1 << 20,

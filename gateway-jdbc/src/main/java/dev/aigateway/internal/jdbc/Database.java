@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.aigateway.internal.store.InMemoryKeyStore;
 import dev.aigateway.internal.store.SecretBox;
 import dev.aigateway.internal.store.StoreCodec;
+import dev.aigateway.spi.KeyStore;
 import dev.aigateway.spi.ResourceType;
 import java.sql.Array;
 import java.sql.Connection;
@@ -24,6 +25,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 
@@ -39,6 +41,8 @@ public final class Database {
   static final int CHANGE_LOCK = 1095321431;
   /** The advisory lock class that serialises deleters of admin API keys ({@code 'AIGX'}). */
   static final int ADMIN_KEY_LOCK = 1095321432;
+  /** The advisory lock class that serialises updates of the gateway configuration ({@code 'AIGY'}). */
+  static final int GATEWAY_CONFIG_LOCK = 1095321433;
   private static final String MASTER_KEY_CHECK = "master_key_check";
   private static final String CHECK_PLAINTEXT = "aigateway master key check";
 
@@ -133,6 +137,57 @@ public final class Database {
       ps.setQueryTimeout(queryTimeoutSeconds);
       table.bindReplace(ps, value, body);
       return ps.executeUpdate() > 0;
+    }
+  }
+
+  /**
+   * Changes the gateway configuration document in one read-committed transaction that first takes a transaction
+   * advisory lock of the schema's gateway configuration: {@code change} is given the document committed last (null
+   * when none), on any instance, and what it answers is written before the lock is released.
+   *
+   * @return the document written
+   */
+  public String updateGatewayConfig(KeyStore.GatewayConfigChange change) throws SQLException {
+    Table<String> table = Table.GATEWAY_CONFIG;
+    try (Connection c = dataSource.getConnection()) {
+      boolean autoCommit = c.getAutoCommit();
+      int isolation = c.getTransactionIsolation();
+      c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+      c.setAutoCommit(false);
+      try {
+        try (PreparedStatement lock = c.prepareStatement("select pg_advisory_xact_lock(?, hashtext(?))")) {
+          lock.setQueryTimeout(queryTimeoutSeconds);
+          lock.setInt(1, GATEWAY_CONFIG_LOCK);
+          lock.setString(2, schema);
+          lock.execute();
+        }
+        String current = null;
+        try (PreparedStatement ps = c.prepareStatement("select body::text from " + quoted + "." + table.name()
+            + " where id = ?")) {
+          ps.setQueryTimeout(queryTimeoutSeconds);
+          ps.setString(1, KeyStore.GATEWAY_CONFIG_ID);
+          try (ResultSet rs = ps.executeQuery()) {
+            if (rs.next()) {
+              current = rs.getString(1);
+            }
+          }
+        }
+        String next = Objects.requireNonNull(change.apply(current), "the changed document");
+        String body = table.encode().apply(codec, next).toString();
+        try (PreparedStatement ps = c.prepareStatement(table.upsertSql(schema))) {
+          ps.setQueryTimeout(queryTimeoutSeconds);
+          table.bindUpsert(ps, next, body);
+          ps.executeUpdate();
+        }
+        c.commit();
+        return next;
+      } catch (SQLException | RuntimeException e) {
+        c.rollback();
+        throw e;
+      } finally {
+        c.setAutoCommit(autoCommit);
+        c.setTransactionIsolation(isolation);
+      }
     }
   }
 
