@@ -283,7 +283,7 @@ public final class JdbcUsageLog implements UsageLog, AutoCloseable {
   private static final class Pass {
     boolean wroteSome;
     final Set<UsageEvent> setAside = Collections.newSetFromMap(new IdentityHashMap<>());
-    final Map<UsageEvent, Throwable> suspects = new IdentityHashMap<>();
+    final IdentityHashMap<UsageEvent, Throwable> suspects = new IdentityHashMap<>();
 
     Throwable firstSuspectFailure() {
       return suspects.values().iterator().next();
