@@ -220,6 +220,7 @@ public final class JdbcCreditLedger implements CreditLedger, AutoCloseable {
       boolean committing = false;
       try (Connection c = dataSource.getConnection()) {
         c.setAutoCommit(false);
+        boolean clean = true;
         try {
           try (PreparedStatement ps = c.prepareStatement("insert into " + table + " (id, type, created_at, updated_at, "
               + "amount_micro_cents, description) values (?, 'grant', ?, ?, ?, ?) on conflict (id) do nothing")) {
@@ -236,10 +237,12 @@ public final class JdbcCreditLedger implements CreditLedger, AutoCloseable {
           c.commit();
           return sum;
         } catch (SQLException | RuntimeException | Error e) {
-          rollbackQuietly(c, e);
+          clean = rollbackQuietly(c, e);
           throw e;
         } finally {
-          c.setAutoCommit(true);
+          if (clean) {
+            c.setAutoCommit(true);
+          }
         }
       } catch (SQLException e) {
         inDoubt |= committing;
@@ -355,16 +358,19 @@ public final class JdbcCreditLedger implements CreditLedger, AutoCloseable {
         sum = sum(c);
       } else {
         c.setAutoCommit(false);
+        boolean clean = true;
         try {
-          apply(c, batches);
+          apply(c, batches, retried.size());
           sum = sum(c);
           committing = true;
           c.commit();
         } catch (SQLException | RuntimeException | Error e) {
-          rollbackQuietly(c, e);
+          clean = rollbackQuietly(c, e);
           throw e;
         } finally {
-          c.setAutoCommit(true);
+          if (clean) { // never after a failed rollback: turning auto-commit on would commit what is open
+            c.setAutoCommit(true);
+          }
         }
       }
     } catch (SQLException | RuntimeException | Error e) {
@@ -413,7 +419,7 @@ public final class JdbcCreditLedger implements CreditLedger, AutoCloseable {
    * Adds the batches that have not landed yet (numbers above this writer's {@code last_batch}, read with a row
    * lock: a transaction still in doubt on another connection is waited for) and records the newest number.
    */
-  private void apply(Connection c, List<Batch> batches) throws SQLException {
+  private void apply(Connection c, List<Batch> batches, int inDoubt) throws SQLException {
     long applied = 0;
     boolean known;
     try (PreparedStatement ps = c.prepareStatement("select last_batch from " + writers
@@ -427,10 +433,10 @@ public final class JdbcCreditLedger implements CreditLedger, AutoCloseable {
         }
       }
     }
-    if (!known && batches.size() > 1) {
+    if (!known && inDoubt > 0) {
       LOG.warn("the writer row of this credit ledger in schema {} is gone (deleted by hand, or purged after 30 days "
           + "without the database); {} batches whose commit got no answer are written again and may count twice",
-          schema, batches.size() - 1);
+          schema, inDoubt);
     }
     Map<LocalDate, DayTotals> days = new TreeMap<>();
     long newest = applied;
@@ -497,11 +503,14 @@ public final class JdbcCreditLedger implements CreditLedger, AutoCloseable {
     }
   }
 
-  private static void rollbackQuietly(Connection c, Throwable failure) {
+  /** Rolls back; answers false (the failure of the rollback added to {@code failure}) when that failed. */
+  private static boolean rollbackQuietly(Connection c, Throwable failure) {
     try {
       c.rollback();
+      return true;
     } catch (SQLException | RuntimeException e) {
       failure.addSuppressed(e);
+      return false;
     }
   }
 
