@@ -15,11 +15,16 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -38,9 +43,21 @@ import org.slf4j.LoggerFactory;
  * thread. Every {@linkplain Builder#flushInterval flush interval} (default one second) a background thread
  * inserts the queued events, a few thousand rows per statement ({@code insert ... select from unnest(...)}),
  * ignoring rows already present (the key is request id and attempt number, so a batch written twice after a
- * lost answer counts once). A crash loses at most the events of the last interval; {@link #close()} writes
- * what is queued. While the database fails, the queue holds at most a million events, and later ones are
- * dropped with a warning.
+ * lost answer counts once). A crash loses at most the events of the last interval. While the database fails,
+ * the queue holds at most a million events, and later ones are dropped with a warning. A NUL character, which
+ * PostgreSQL text cannot hold, is written as U+FFFD.
+ *
+ * <p><b>One bad event does not hold up the others.</b> When a statement fails for its data (an SQL state of
+ * class 22 or 23, say a check constraint an operator added) or with an exception other than
+ * {@link SQLException}, the rows are inserted again in halves until the failing events stand alone; those are
+ * set aside, each logged once by request id and attempt number (an event holds ids and numbers, no secret),
+ * and the rest is written. An event that fails with a non-SQL exception is set aside only when other rows of
+ * the same flush were written (otherwise the failure is taken to be the connection's, and everything stays
+ * queued), and at most 100 events are set aside per flush. Any other failure keeps the unwritten events queued
+ * for the next interval, ahead of newer ones.
+ *
+ * <p><b>Closing.</b> {@link #close()} writes every event recorded before it began. Events recorded once close
+ * has begun are refused: not queued, with a warning in the log, never kept silently.
  *
  * <p><b>Reads.</b> {@link #list} and {@link #overview} first write this instance's queue, so its own events
  * show at once; events of other instances show once their batch is written (within about one interval). The
@@ -58,6 +75,8 @@ public final class JdbcUsageLog implements UsageLog, AutoCloseable {
   static final int MAX_QUEUED = 1_000_000;
   /** Rows per insert statement. */
   static final int CHUNK = 5_000;
+  /** Events one flush sets aside at most; beyond, the failure is taken as systematic and the events stay queued. */
+  static final int MAX_SET_ASIDE = 100;
   private static final long NANOS_PER_DAY = 86_400_000_000_000L;
   private static final int PURGE_CHUNK = 10_000;
   private static final Logger LOG = LoggerFactory.getLogger(JdbcUsageLog.class);
@@ -73,10 +92,16 @@ public final class JdbcUsageLog implements UsageLog, AutoCloseable {
   private final long purgeEveryNanos;
   private final int queryTimeoutSeconds;
   private final Object queueLock = new Object();
+  /** Guarded by queueLock. */
   private List<UsageEvent> queued = new ArrayList<>();
   private final Object writeLock = new Object();
+  /** Events dropped by record (the log closing or closed, or the queue full). */
+  private final AtomicLong dropped = new AtomicLong();
+  /** Events set aside by flushes, as their data could not be written. */
+  private final AtomicLong setAside = new AtomicLong();
   private long lastPurge;
   private final ScheduledExecutorService flusher;
+  /** Set under queueLock: once set, nothing more is queued. */
   private volatile boolean closed;
 
   private JdbcUsageLog(Builder b, DataSource dataSource) throws SQLException {
@@ -113,22 +138,26 @@ public final class JdbcUsageLog implements UsageLog, AutoCloseable {
   @Override
   public void record(List<UsageEvent> events) {
     List<UsageEvent> copy = List.copyOf(events);
-    if (closed) {
-      LOG.warn("the usage log is closed; {} usage events dropped", copy.size());
-      return;
-    }
+    boolean isClosed;
     synchronized (queueLock) {
-      if (queued.size() + copy.size() <= MAX_QUEUED) {
+      isClosed = closed;
+      if (!isClosed && queued.size() + copy.size() <= MAX_QUEUED) {
         queued.addAll(copy);
         return;
       }
     }
-    LOG.warn("{} usage events are waiting to be written to schema {}; {} more dropped", MAX_QUEUED, schema,
-        copy.size());
+    dropped.addAndGet(copy.size());
+    if (isClosed) {
+      LOG.warn("the usage log of schema {} is closed; {} usage events dropped", schema, copy.size());
+    } else {
+      LOG.warn("{} usage events are waiting to be written to schema {}; {} more dropped", MAX_QUEUED, schema,
+          copy.size());
+    }
   }
 
   /**
-   * Writes the queued events now; durable when this returns.
+   * Writes the queued events now; durable when this returns. Events whose data cannot be written are set aside
+   * and logged (see the class description); the others are written.
    *
    * @throws JdbcStoreException when the database does not acknowledge them (they stay queued for the next write)
    */
@@ -142,22 +171,134 @@ public final class JdbcUsageLog implements UsageLog, AutoCloseable {
       if (batch.isEmpty()) {
         return;
       }
+      Pass pass = new Pass();
       int written = 0;
-      try (Connection c = dataSource.getConnection()) {
-        while (written < batch.size()) {
-          int end = Math.min(batch.size(), written + CHUNK);
-          insert(c, batch.subList(written, end));
-          written = end;
+      try {
+        try (Connection c = dataSource.getConnection()) {
+          if (!c.getAutoCommit()) {
+            c.setAutoCommit(true); // each statement stands alone: a refused one undoes nothing else
+          }
+          while (written < batch.size()) {
+            int end = Math.min(batch.size(), written + CHUNK);
+            insertIsolating(c, batch.subList(written, end), pass);
+            written = end;
+          }
         }
-      } catch (SQLException e) {
-        List<UsageEvent> unwritten = new ArrayList<>(batch.subList(written, batch.size()));
+        if (!pass.suspects.isEmpty() && !pass.wroteSome) {
+          throw new Unwritable(pass.firstSuspectFailure());
+        }
+        for (Map.Entry<UsageEvent, Throwable> e : pass.suspects.entrySet()) {
+          setAside(e.getKey(), e.getValue());
+        }
+      } catch (SQLException | RuntimeException | Error e) {
+        Throwable cause = e instanceof Unwritable u ? u.failure : e;
+        List<UsageEvent> unwritten = new ArrayList<>();
+        for (int i = 0; i < batch.size(); i++) {
+          UsageEvent event = batch.get(i);
+          // rows of the range in progress that were written already are ignored when written again
+          if ((i >= written || pass.suspects.containsKey(event)) && !pass.setAside.contains(event)) {
+            unwritten.add(event);
+          }
+        }
+        int count = unwritten.size();
         synchronized (queueLock) { // tried again with the next batch, before what came since
           unwritten.addAll(queued);
           queued = unwritten;
         }
-        throw new JdbcStoreException("could not write " + (batch.size() - written) + " usage events to schema "
-            + schema, e);
+        if (e instanceof Error err) {
+          throw err;
+        }
+        throw new JdbcStoreException("could not write " + count + " usage events to schema "
+            + schema + (cause instanceof SQLException sql ? " (SQL state " + sql.getSQLState() + ")"
+            : " (" + cause.getClass().getName() + ")"), cause);
       }
+    }
+  }
+
+  /**
+   * Inserts {@code events}; when the statement fails for its data, or with a non-SQL exception, inserts the
+   * halves again, down to single events: one refused for its data is set aside at once, one that failed
+   * otherwise becomes a suspect, set aside at the end of the flush if anything else was written.
+   *
+   * @throws SQLException when the database fails otherwise (the connection, a timeout): nothing is set aside
+   * @throws Unwritable when more than {@link #MAX_SET_ASIDE} events would be set aside in one flush
+   */
+  private void insertIsolating(Connection c, List<UsageEvent> events, Pass pass) throws SQLException {
+    Throwable failure;
+    try {
+      insert(c, events);
+      pass.wroteSome = true;
+      return;
+    } catch (SQLException e) {
+      if (!isDataError(e)) {
+        throw e;
+      }
+      failure = e;
+    } catch (RuntimeException e) {
+      failure = e;
+    }
+    if (events.size() > 1) {
+      int half = events.size() / 2;
+      insertIsolating(c, events.subList(0, half), pass);
+      insertIsolating(c, events.subList(half, events.size()), pass);
+      return;
+    }
+    if (pass.setAside.size() + pass.suspects.size() >= MAX_SET_ASIDE) {
+      throw new Unwritable(failure);
+    }
+    UsageEvent event = events.get(0);
+    if (failure instanceof SQLException) {
+      setAside(event, failure);
+      pass.setAside.add(event);
+    } else {
+      pass.suspects.put(event, failure);
+    }
+  }
+
+  /** The statement failed for what it wrote (SQL states of class 22, data, and 23, integrity), not how. */
+  private static boolean isDataError(SQLException e) {
+    String state = e.getSQLState();
+    return state != null && (state.startsWith("22") || state.startsWith("23"));
+  }
+
+  /** Logs an event that is not written, once, by its ids (an event holds no secret; its values are not logged). */
+  private void setAside(UsageEvent event, Throwable failure) {
+    setAside.incrementAndGet();
+    LOG.error("usage event of request {} attempt {} could not be written to schema {} and is dropped: {}{}",
+        event.requestId(), event.attemptNumber(), schema, failure.getClass().getName(),
+        failure instanceof SQLException sql ? " (SQL state " + sql.getSQLState() + ")" : "");
+  }
+
+  /** Events dropped by {@link #record} (closing or closed, or the queue full). */
+  long droppedEvents() {
+    return dropped.get();
+  }
+
+  /** Events set aside by flushes because their data could not be written. */
+  long setAsideEvents() {
+    return setAside.get();
+  }
+
+  /** What one flush has written and set aside. */
+  private static final class Pass {
+    boolean wroteSome;
+    final Set<UsageEvent> setAside = Collections.newSetFromMap(new IdentityHashMap<>());
+    final IdentityHashMap<UsageEvent, Throwable> suspects = new IdentityHashMap<>();
+
+    Throwable firstSuspectFailure() {
+      return suspects.values().iterator().next();
+    }
+  }
+
+  /** Stops a flush whose failures look systematic rather than one event's; the events stay queued. */
+  private static final class Unwritable extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    @SuppressWarnings("serial") // never serialised
+    final Throwable failure;
+
+    Unwritable(Throwable failure) {
+      super(failure.getClass().getName(), failure, false, false);
+      this.failure = failure;
     }
   }
 
@@ -184,23 +325,25 @@ public final class JdbcUsageLog implements UsageLog, AutoCloseable {
     for (int i = 0; i < n; i++) {
       UsageEvent e = events.get(i);
       ts[i] = nanos(e.timestamp());
-      requestIds[i] = e.requestId();
+      requestIds[i] = text(e.requestId());
       attempts[i] = e.attemptNumber();
-      accessKeys[i] = e.accessKeyId();
+      accessKeys[i] = text(e.accessKeyId());
       finals[i] = e.isFinalAttempt();
       statuses[i] = e.statusCode();
       timedOut[i] = e.timedOut();
       streaming[i] = e.isStreaming();
-      stopReasons[i] = e.stopReason();
+      String stop = e.stopReason();
+      stopReasons[i] = stop == null ? null : text(stop);
       input[i] = e.inputTokens();
       output[i] = e.outputTokens();
       cacheRead[i] = e.cacheReadTokens();
       reasoning[i] = e.reasoningTokens();
       cost[i] = e.costMicroCents();
       sources[i] = e.keySource().json();
-      providerKeys[i] = e.providerKeyId();
-      providers[i] = e.provider();
-      models[i] = e.model();
+      String providerKey = e.providerKeyId();
+      providerKeys[i] = providerKey == null ? null : text(providerKey);
+      providers[i] = text(e.provider());
+      models[i] = text(e.model());
     }
     try (PreparedStatement ps = c.prepareStatement("insert into " + table + " (" + COLUMNS + ") select * from unnest("
         + "?::bigint[], ?::text[], ?::integer[], ?::text[], ?::boolean[], ?::integer[], ?::boolean[], ?::boolean[], "
@@ -227,10 +370,16 @@ public final class JdbcUsageLog implements UsageLog, AutoCloseable {
     }
   }
 
+  /** PostgreSQL text holds no NUL character: written as U+FFFD. */
+  private static String text(String s) {
+    return s.indexOf('\0') < 0 ? s : s.replace('\0', '\uFFFD');
+  }
+
+  /** The background thread's work: never throws, so the schedule goes on whatever failed. */
   private void background() {
     try {
       flush();
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
       LOG.warn("writing usage events to schema {} failed; retried at the next interval", schema, e);
     }
     if (System.nanoTime() - lastPurge >= purgeEveryNanos) {
@@ -382,18 +531,20 @@ public final class JdbcUsageLog implements UsageLog, AutoCloseable {
   }
 
   /**
-   * Writes what is queued and stops the background thread; later events are dropped with a warning. The
-   * {@code DataSource} is the caller's and stays open. Idempotent.
+   * Writes every event recorded before this began and stops the background thread; events recorded once it
+   * has begun are dropped with a warning. The {@code DataSource} is the caller's and stays open. Idempotent.
    *
    * @throws JdbcStoreException when the queued events cannot be written (they are then lost)
    */
   @Override
   public void close() {
     flusher.shutdownNow();
-    if (closed) {
-      return;
+    synchronized (queueLock) {
+      if (closed) {
+        return;
+      }
+      closed = true; // from now on nothing is queued: what is queued is all there is to write
     }
-    closed = true;
     flush();
   }
 

@@ -57,7 +57,8 @@ final class SchemaAndSecretsTest {
         started.add(f.get(60, TimeUnit.SECONDS));
       }
       assertThat(rows("select version, description from " + schema + ".schema_version"))
-          .containsExactly("1 resources", "2 admin keys", "3 credits usage", "4 gateway config");
+          .containsExactly("1 resources", "2 admin keys", "3 credits usage", "4 gateway config",
+              "5 ledger writers");
       Gateway gateway = Gateway.builder().keyStore(started.get(0)).build();
       CreatedAccessKey created = gateway.admin().accessKeys().create(AccessKeyChange.builder().name("m").build());
       for (JdbcKeyStore s : started) {
@@ -87,7 +88,7 @@ final class SchemaAndSecretsTest {
     }
     assertThat(rows("select version, description from " + schema + ".schema_version order by version"))
         .containsExactly("1 resources", "2 admin keys", "3 credits usage", "4 gateway config",
-            "90 from another build");
+            "5 ledger writers", "90 from another build");
     builder(schema).masterKey(KEY).build().close(); // and the key store opens it as before
   }
 
@@ -103,7 +104,7 @@ final class SchemaAndSecretsTest {
     TestDatabase.get().execute("drop table " + schema + ".admin_keys; delete from " + schema
         + ".schema_version where version = 2");
     try (JdbcKeyStore store = builder(schema).masterKey(KEY).build()) {
-      assertThat(rows("select version from " + schema + ".schema_version order by version")).containsExactly("1", "2", "3", "4");
+      assertThat(rows("select version from " + schema + ".schema_version order by version")).containsExactly("1", "2", "3", "4", "5");
       assertThat(store.accessKey(accessKeyId)).isNotNull();
       Gateway g = Gateway.builder().keyStore(store).build();
       String id = g.admin().adminKeys().create(dev.aigateway.admin.AdminKeyChange.builder().name("new").build())

@@ -40,7 +40,7 @@ public final class SchemaMigrator {
    * beyond V1.
    */
   static final List<String> SCRIPTS = List.of("V1__resources.sql", "V2__admin_keys.sql", "V3__credits_usage.sql",
-      "V4__gateway_config.sql");
+      "V4__gateway_config.sql", "V5__ledger_writers.sql");
 
   private SchemaMigrator() {}
 
