@@ -126,15 +126,17 @@ public final class DataDirectoryUsageLog implements UsageLog, AutoCloseable {
   @Override
   public void record(List<UsageEvent> events) {
     List<UsageEvent> copy = List.copyOf(events);
-    if (closed) {
-      LOG.warn("the usage log is closed; {} usage events dropped", copy.size());
-      return;
-    }
-    synchronized (queueLock) {
-      if (queued.size() + copy.size() <= MAX_QUEUED) {
+    boolean isClosed;
+    synchronized (queueLock) { // checked under the lock close() sets it under: nothing is queued after its last write
+      isClosed = closed;
+      if (!isClosed && queued.size() + copy.size() <= MAX_QUEUED) {
         queued.addAll(copy);
         return;
       }
+    }
+    if (isClosed) {
+      LOG.warn("the usage log is closed; {} usage events dropped", copy.size());
+      return;
     }
     LOG.warn("{} usage events are waiting to be written to {}; {} more dropped", MAX_QUEUED, dir, copy.size());
   }
@@ -378,10 +380,12 @@ public final class DataDirectoryUsageLog implements UsageLog, AutoCloseable {
   @Override
   public void close() {
     flusher.shutdownNow();
-    if (closed) {
-      return;
+    synchronized (queueLock) {
+      if (closed) {
+        return;
+      }
+      closed = true; // from now on nothing is queued: what is queued is all the last write has to write
     }
-    closed = true;
     flush();
   }
 
