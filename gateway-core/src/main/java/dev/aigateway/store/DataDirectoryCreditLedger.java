@@ -168,7 +168,14 @@ public final class DataDirectoryCreditLedger implements CreditLedger, AutoClosea
   /** Writes what is pending and closes the log; later grants throw {@link IllegalStateException}. Idempotent. */
   @Override
   public void close() {
-    flusher.shutdownNow();
+    // shutdown, not shutdownNow: an interrupt closes the file channel under a write in progress, and the last
+    // write with it; a write in progress ends first
+    flusher.shutdown();
+    try {
+      flusher.awaitTermination(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     synchronized (writeLock) {
       if (closed) {
         return;

@@ -379,7 +379,14 @@ public final class DataDirectoryUsageLog implements UsageLog, AutoCloseable {
   /** Writes what is queued and stops the background thread; later events are dropped with a warning. Idempotent. */
   @Override
   public void close() {
-    flusher.shutdownNow();
+    // shutdown, not shutdownNow: an interrupt closes the file channel under a write in progress, and the last
+    // write with it; a write in progress ends first
+    flusher.shutdown();
+    try {
+      flusher.awaitTermination(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     synchronized (queueLock) {
       if (closed) {
         return;

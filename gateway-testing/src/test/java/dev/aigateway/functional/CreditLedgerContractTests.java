@@ -98,6 +98,28 @@ final class CreditLedgerContractTests {
     }
   }
 
+  /**
+   * Regression: close() stopped the background flush with an interrupt, and an interrupt closes a file channel
+   * under a write in progress: close's own last write then failed ("could not write credits.log") and the pending
+   * charges were lost. The interleaving is not forced; charges are made while a 1 ms background flush runs.
+   */
+  @Test
+  void closingWhileTheBackgroundFlushWrites_losesNoCharge() throws Exception {
+    for (int round = 0; round < 40; round++) {
+      Path dir = crashDir.resolve("round-" + round);
+      DataDirectoryCreditLedger ledger = DataDirectoryCreditLedger.open(dir, FakeClock.create(), Duration.ofMillis(1));
+      ledger.grant(1, null);
+      for (int i = 0; i < 300; i++) {
+        ledger.charge(charge(2, 3, 42));
+      }
+      ledger.close();
+      try (DataDirectoryCreditLedger reader = DataDirectoryCreditLedger.open(dir, FakeClock.create(),
+          Duration.ofHours(1))) {
+        assertThat(reader.balanceMicroCents()).as("round %d", round).isEqualTo(1_000_000 - 300 * 42);
+      }
+    }
+  }
+
   @Test
   void manyUsageDays_andCompaction_keepTheBalance() throws Exception {
     FakeClock clock = FakeClock.create();
