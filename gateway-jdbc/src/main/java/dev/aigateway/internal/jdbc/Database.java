@@ -149,38 +149,57 @@ public final class Database {
    */
   public String updateGatewayConfig(KeyStore.GatewayConfigChange change) throws SQLException {
     Table<String> table = Table.GATEWAY_CONFIG;
+    return inLockedTransaction(GATEWAY_CONFIG_LOCK, c -> {
+      String current = null;
+      try (PreparedStatement ps = c.prepareStatement("select body::text from " + quoted + "." + table.name()
+          + " where id = ?")) {
+        ps.setQueryTimeout(queryTimeoutSeconds);
+        ps.setString(1, KeyStore.GATEWAY_CONFIG_ID);
+        try (ResultSet rs = ps.executeQuery()) {
+          if (rs.next()) {
+            current = rs.getString(1);
+          }
+        }
+      }
+      String next = Objects.requireNonNull(change.apply(current), "the changed document");
+      String body = table.encode().apply(codec, next).toString();
+      try (PreparedStatement ps = c.prepareStatement(table.upsertSql(schema))) {
+        ps.setQueryTimeout(queryTimeoutSeconds);
+        table.bindUpsert(ps, next, body);
+        ps.executeUpdate();
+      }
+      return next;
+    });
+  }
+
+  /** Work on one connection inside {@link #inLockedTransaction}. */
+  @FunctionalInterface
+  private interface InTransaction<T> {
+    T run(Connection c) throws SQLException;
+  }
+
+  /**
+   * Runs {@code work} in one read-committed transaction that first takes the transaction advisory lock
+   * {@code (lockClass, hashtext(schema))}: such transactions on any instance run one after the other, and each
+   * sees what the one before it committed. Rolled back when {@code work} throws.
+   */
+  private <T> T inLockedTransaction(int lockClass, InTransaction<T> work) throws SQLException {
     try (Connection c = dataSource.getConnection()) {
       boolean autoCommit = c.getAutoCommit();
       int isolation = c.getTransactionIsolation();
+      // read committed: a statement after the lock sees every change committed before the lock was granted
       c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
       c.setAutoCommit(false);
       try {
         try (PreparedStatement lock = c.prepareStatement("select pg_advisory_xact_lock(?, hashtext(?))")) {
           lock.setQueryTimeout(queryTimeoutSeconds);
-          lock.setInt(1, GATEWAY_CONFIG_LOCK);
+          lock.setInt(1, lockClass);
           lock.setString(2, schema);
           lock.execute();
         }
-        String current = null;
-        try (PreparedStatement ps = c.prepareStatement("select body::text from " + quoted + "." + table.name()
-            + " where id = ?")) {
-          ps.setQueryTimeout(queryTimeoutSeconds);
-          ps.setString(1, KeyStore.GATEWAY_CONFIG_ID);
-          try (ResultSet rs = ps.executeQuery()) {
-            if (rs.next()) {
-              current = rs.getString(1);
-            }
-          }
-        }
-        String next = Objects.requireNonNull(change.apply(current), "the changed document");
-        String body = table.encode().apply(codec, next).toString();
-        try (PreparedStatement ps = c.prepareStatement(table.upsertSql(schema))) {
-          ps.setQueryTimeout(queryTimeoutSeconds);
-          table.bindUpsert(ps, next, body);
-          ps.executeUpdate();
-        }
+        T result = work.run(c);
         c.commit();
-        return next;
+        return result;
       } catch (SQLException | RuntimeException e) {
         c.rollback();
         throw e;
@@ -201,45 +220,24 @@ public final class Database {
    */
   public AdminKeyDeleted deleteAdminKeyUnlessLast(String id) throws SQLException {
     String table = quoted + "." + Table.ADMIN_KEYS.name();
-    try (Connection c = dataSource.getConnection()) {
-      boolean autoCommit = c.getAutoCommit();
-      int isolation = c.getTransactionIsolation();
-      // read committed: the statement after the lock sees every deletion committed before the lock was granted
-      c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
-      c.setAutoCommit(false);
-      try {
-        try (PreparedStatement lock = c.prepareStatement("select pg_advisory_xact_lock(?, hashtext(?))")) {
-          lock.setQueryTimeout(queryTimeoutSeconds);
-          lock.setInt(1, ADMIN_KEY_LOCK);
-          lock.setString(2, schema);
-          lock.execute();
+    return inLockedTransaction(ADMIN_KEY_LOCK, c -> {
+      // the outer select reads the snapshot before the delete: whether the row existed
+      try (PreparedStatement ps = c.prepareStatement("with d as (delete from " + table + " where id = ? and "
+          + "exists (select 1 from " + table + " where id <> ?) returning id) "
+          + "select (select count(*) from d), (select count(*) from " + table + " where id = ?)")) {
+        ps.setQueryTimeout(queryTimeoutSeconds);
+        ps.setString(1, id);
+        ps.setString(2, id);
+        ps.setString(3, id);
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          return rs.getLong(1) > 0 ? AdminKeyDeleted.DELETED
+              : rs.getLong(2) > 0 ? AdminKeyDeleted.LAST : AdminKeyDeleted.NOT_FOUND;
         }
-        AdminKeyDeleted result;
-        // the outer select reads the snapshot before the delete: whether the row existed
-        try (PreparedStatement ps = c.prepareStatement("with d as (delete from " + table + " where id = ? and "
-            + "exists (select 1 from " + table + " where id <> ?) returning id) "
-            + "select (select count(*) from d), (select count(*) from " + table + " where id = ?)")) {
-          ps.setQueryTimeout(queryTimeoutSeconds);
-          ps.setString(1, id);
-          ps.setString(2, id);
-          ps.setString(3, id);
-          try (ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            result = rs.getLong(1) > 0 ? AdminKeyDeleted.DELETED
-                : rs.getLong(2) > 0 ? AdminKeyDeleted.LAST : AdminKeyDeleted.NOT_FOUND;
-          }
-        }
-        c.commit();
-        return result;
-      } catch (SQLException | RuntimeException e) {
-        c.rollback();
-        throw e;
-      } finally {
-        c.setAutoCommit(autoCommit);
-        c.setTransactionIsolation(isolation);
       }
-    }
+    });
   }
+
 
   public boolean delete(Table<?> table, String key) throws SQLException {
     try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(table.deleteSql(schema))) {
