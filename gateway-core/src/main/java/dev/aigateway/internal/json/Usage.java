@@ -93,6 +93,13 @@ public final class Usage {
         }
         if ((done & (1 << slot)) != 0) {
           found++;
+          if (slot == INPUT) {
+            // the cache reads and reasoning tokens sit after the input count in every usage object: whatever is
+            // further back (a tool call's raw JSON input) is content, never the provider's report
+            int details = (1 << CACHE_READ) | (1 << REASONING);
+            found += Integer.bitCount(details & ~done);
+            done |= details;
+          }
           if (stopAt == from && (done & (1 << INPUT)) != 0 && (done & (1 << OUTPUT)) != 0) {
             // the details sit beside the counts (and a stop reason just before them): a bounded look further
             // back, so that a large body without them is not read to its start

@@ -46,6 +46,27 @@ final class UsageTest {
   }
 
   @Test
+  void cacheReadsAndReasoningInsideTheContent_areNotTakenForTheReportedOnes() {
+    Usage u = scan("{\"type\":\"message\",\"content\":[{\"type\":\"tool_use\",\"name\":\"t\",\"input\":"
+        + "{\"cache_read_input_tokens\":999,\"reasoning_tokens\":555,\"cached_tokens\":77}}],"
+        + "\"stop_reason\":\"tool_use\",\"usage\":{\"input_tokens\":50,\"output_tokens\":40}}");
+    assertThat(u.input).isEqualTo(50);
+    assertThat(u.output).isEqualTo(40);
+    assertThat(u.cacheRead).as("the usage reports none").isZero();
+    assertThat(u.reasoning).as("the usage reports none").isZero();
+    assertThat(u.stopReason).isEqualTo("tool_use");
+    // where the usage does report them, after its input count, they are read
+    Usage reported = scan("{\"usage\":{\"input_tokens\":50,\"input_tokens_details\":{\"cached_tokens\":30},"
+        + "\"output_tokens\":40,\"output_tokens_details\":{\"reasoning_tokens\":12}}}");
+    assertThat(reported.cacheRead).isEqualTo(30);
+    assertThat(reported.reasoning).isEqualTo(12);
+    Usage anthropic = scan("{\"stop_reason\":\"end_turn\",\"usage\":{\"input_tokens\":9,"
+        + "\"cache_creation_input_tokens\":0,\"cache_read_input_tokens\":7,\"output_tokens\":3}}");
+    assertThat(anthropic.cacheRead).isEqualTo(7);
+    assertThat(anthropic.stopReason).isEqualTo("end_turn");
+  }
+
+  @Test
   void theLastOccurrence_wins_andNullOrOddStopReasonsAreSkipped() {
     Usage u = scan("data: {\"choices\":[{\"finish_reason\":\"stop\"}]}\n\n"
         + "data: {\"choices\":[{\"finish_reason\":null}],\"usage\":{\"prompt_tokens\":1,\"completion_tokens\":2}}\n\n"
