@@ -104,9 +104,13 @@ public final class CreditTransaction {
     return amountMicroCents;
   }
 
-  /** The amount in cents, exact (six decimal places at most). */
+  /**
+   * The amount in cents, exact: six decimal places at most, none for whole cents, never an exponent (500, not
+   * {@code 5E+2}, which JSON clients reading an integer refuse).
+   */
   public BigDecimal amountCents() {
-    return BigDecimal.valueOf(amountMicroCents, 6).stripTrailingZeros();
+    BigDecimal cents = BigDecimal.valueOf(amountMicroCents, 6).stripTrailingZeros();
+    return cents.scale() < 0 ? cents.setScale(0) : cents;
   }
 
   public @Nullable String description() {

@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -71,6 +72,18 @@ final class CreditsAdminApiTest {
     JsonNode balance = json(call("GET", "/credits/balance", null, ""));
     assertThat(balance.path("balanceCents").asLong()).isEqualTo(750);
     assertThat(balance.path("balanceMicroCents").asLong()).isEqualTo(750_000_000L);
+  }
+
+  /** Regression: whole amounts were written as {@code 5E+2}, which clients reading an integer refuse. */
+  @Test
+  void wholeCentAmounts_areWrittenAsPlainIntegers_neverWithAnExponent() throws IOException {
+    AdminResponse created = call("POST", "/credits/grants", null, "{\"amountCents\":500}");
+    assertThat(Objects.requireNonNull(created.json())).contains("\"amountCents\":500,");
+    call("POST", "/credits/grants", null, "{\"amountCents\":120}");
+    String listed = Objects.requireNonNull(call("GET", "/credits/transactions", null, "").json());
+    assertThat(listed).contains("\"amountCents\":120,").contains("\"amountCents\":500,").doesNotContain("E+");
+    JsonNode grant = json(created);
+    assertThat(grant.path("amountCents").isIntegralNumber()).as("an integer to JSON readers").isTrue();
   }
 
   @Test
