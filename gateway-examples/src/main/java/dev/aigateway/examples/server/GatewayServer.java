@@ -11,12 +11,14 @@ import dev.aigateway.Surface;
 import dev.aigateway.failover.AttemptRecord;
 import dev.aigateway.admin.AccessKeyChange;
 import dev.aigateway.admin.AdminKeys;
+import dev.aigateway.admin.ConfigurationChange;
 import dev.aigateway.admin.GatewayAdmin;
 import dev.aigateway.admin.ProviderKeyChange;
 import dev.aigateway.config.AccessKeyConfiguration;
 import dev.aigateway.okhttp.OkHttpUpstream;
 import dev.aigateway.resource.AccessKey;
 import dev.aigateway.resource.ProviderKey;
+import dev.aigateway.resource.SecretValue;
 import dev.aigateway.spi.BaseUrlGuard;
 import dev.aigateway.spi.CredentialResolver;
 import dev.aigateway.store.DataDirectorySettings;
@@ -273,32 +275,32 @@ public final class GatewayServer implements AutoCloseable {
 
   private void runDemo(DemoProviders demo, PrintStream out) {
     GatewayAdmin admin = gateway.admin();
-    // start from a clean demo each time; other resources in the data directory are left alone
+    // The demo's own resources, found by their exact names, are reused and brought back to the demo's definition
+    // (never deleted and made again), so a key of yours linked to the demo configuration stays valid; only the
+    // demo's access key is replaced, as its token is shown once. Nothing else in the data directory is touched.
+    String limited = demoProviderKey(admin, "openai", "demo-primary", "sk-demo-rate-limited-0000");
+    String healthy = demoProviderKey(admin, "openai", "demo-backup", "sk-demo-healthy-00000000");
+    demoProviderKey(admin, "anthropic", "demo-anthropic", "sk-ant-demo-healthy-0000");
+    AccessKeyConfiguration definition = ConfigurationJson.parseCreate("{\"name\":\"" + DEMO_CONFIGURATION + "\","
+        + "\"access\":{\"providers\":{\"allow\":[\"openai\",\"anthropic\"]}},"
+        + "\"router\":{\"rules\":[{\"provider\":\"openai\",\"steps\":[{\"type\":\"user\",\"keySelectionStrategy\":\"ordered\","
+        + "\"keys\":[{\"id\":\"" + limited + "\"},{\"id\":\"" + healthy + "\"}]}]}]}}");
+    String existing = null;
+    for (AccessKeyConfiguration c : gateway.keyStore().configurations()) {
+      if (DEMO_CONFIGURATION.equals(c.name())) {
+        existing = c.id();
+        break;
+      }
+    }
+    AccessKeyConfiguration saved = existing == null ? admin.configurations().create(definition)
+        : admin.configurations().update(existing, ConfigurationChange.builder().name(DEMO_CONFIGURATION)
+            .access(definition.access()).rules(definition.rules()).limits(null).build());
+    String config = Objects.requireNonNull(saved.id(), "id"); // stored, so it has one
     for (AccessKey k : gateway.keyStore().accessKeys(null, Integer.MAX_VALUE)) {
-      if ("demo".equals(k.name())) {
+      if ("demo".equals(k.name()) && config.equals(k.configurationId())) {
         admin.accessKeys().delete(k.id());
       }
     }
-    for (AccessKeyConfiguration c : gateway.keyStore().configurations()) {
-      if ("Demo: OpenAI with failover".equals(c.name())) {
-        admin.configurations().delete(Objects.requireNonNull(c.id(), "id")); // stored, so it has an id
-      }
-    }
-    for (ProviderKey k : gateway.keyStore().providerKeys()) {
-      if (k.name().startsWith("demo-")) {
-        admin.providerKeys().delete(k.id());
-      }
-    }
-    String limited = admin.providerKeys().create(ProviderKeyChange.builder().providerId("openai").name("demo-primary")
-        .value("sk-demo-rate-limited-0000").build()).id();
-    String healthy = admin.providerKeys().create(ProviderKeyChange.builder().providerId("openai").name("demo-backup")
-        .value("sk-demo-healthy-00000000").build()).id();
-    admin.providerKeys().create(ProviderKeyChange.builder().providerId("anthropic").name("demo-anthropic")
-        .value("sk-ant-demo-healthy-0000").build());
-    String config = admin.configurations().create(ConfigurationJson.parseCreate("{\"name\":\"Demo: OpenAI with failover\","
-        + "\"access\":{\"providers\":{\"allow\":[\"openai\",\"anthropic\"]}},"
-        + "\"router\":{\"rules\":[{\"provider\":\"openai\",\"steps\":[{\"type\":\"user\",\"keySelectionStrategy\":\"ordered\","
-        + "\"keys\":[{\"id\":\"" + limited + "\"},{\"id\":\"" + healthy + "\"}]}]}]}}")).id();
     String token = admin.accessKeys().create(AccessKeyChange.builder().name("demo").configurationId(config).build())
         .token();
     out.println();
@@ -328,6 +330,19 @@ public final class GatewayServer implements AutoCloseable {
     }
     out.println();
   }
+  private static final String DEMO_CONFIGURATION = "Demo: OpenAI with failover";
+
+  /** The demo's provider key of that name (its value set again), or a new one; answers its id. */
+  private String demoProviderKey(GatewayAdmin admin, String providerId, String name, String value) {
+    for (ProviderKey k : gateway.keyStore().providerKeys()) {
+      if (name.equals(k.name()) && providerId.equals(k.providerId())) {
+        return admin.providerKeys().rotate(k.id(), name, SecretValue.of(value)).id();
+      }
+    }
+    return admin.providerKeys().create(ProviderKeyChange.builder().providerId(providerId).name(name).value(value)
+        .build()).id();
+  }
+
 
   /**
    * Stops taking requests, lets those in flight finish (up to 10 s), then stops the server and writes what the

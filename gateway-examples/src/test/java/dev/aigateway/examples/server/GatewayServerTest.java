@@ -96,6 +96,49 @@ final class GatewayServerTest {
     }
   }
 
+  /**
+   * Regression: each --demo start deleted the demo's resources by name and made them again. With a key of the
+   * operator's linked to the demo configuration, the next start failed (409: the configuration is still
+   * referenced) after deleting the demo's access key; and provider keys of the operator named {@code demo-...}
+   * were deleted.
+   */
+  @Test
+  void demoRestart_withAnOwnKeyOnTheDemoConfiguration_startsAndLeavesTheOperatorsResources() throws Exception {
+    start(Map.of("AIGATEWAY_ADMIN_KEY", ADMIN), "--demo");
+    JsonNode configs = json(call("GET", "/access-key-configurations", ADMIN, null));
+    String demoConfig = null;
+    for (JsonNode c : configs.path("aiGatewayAccessKeyConfigurations")) {
+      if (c.path("name").asText().equals("Demo: OpenAI with failover")) {
+        demoConfig = c.path("id").asText();
+      }
+    }
+    assertThat(demoConfig).isNotNull();
+    HttpResponse<String> mine = call("POST", "/access-keys", ADMIN,
+        "{\"name\":\"Production web app\",\"accessKeyConfigurationId\":\"" + demoConfig + "\"}");
+    assertThat(mine.statusCode()).isEqualTo(201);
+    String myToken = json(mine).path("token").asText();
+    assertThat(call("POST", "/provider-keys", ADMIN,
+        "{\"providerId\":\"openai\",\"name\":\"demo-mine\",\"value\":\"sk-operator-own-000000\"}").statusCode())
+        .isEqualTo(201);
+    server.close();
+    printed.reset();
+
+    start(Map.of("AIGATEWAY_ADMIN_KEY", ADMIN), "--demo");
+    String out = printed.toString(StandardCharsets.UTF_8);
+    assertThat(out).contains("-> 200 succeeded").doesNotContain("error");
+    HttpResponse<String> served = call("POST", "/v1/chat/completions", myToken,
+        "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+    assertThat(served.statusCode()).as("the operator's key on the demo configuration still works").isEqualTo(200);
+    JsonNode providerKeys = json(call("GET", "/provider-keys", ADMIN, null));
+    assertThat(providerKeys.toString()).contains("demo-mine");
+    assertThat(providerKeys.findValues("name").stream().map(JsonNode::asText).filter("demo-primary"::equals))
+        .as("the demo's keys are reused, not made twice").hasSize(1);
+    JsonNode configsAgain = json(call("GET", "/access-key-configurations", ADMIN, null));
+    assertThat(configsAgain.findValues("name").stream().map(JsonNode::asText)
+        .filter("Demo: OpenAI with failover"::equals)).hasSize(1);
+    assertThat(configsAgain.toString()).contains(demoConfig);
+  }
+
   @Test
   void managementApi_acceptsTheReferenceBodiesVerbatim() throws Exception {
     start(Map.of("AIGATEWAY_ADMIN_KEY", ADMIN));
