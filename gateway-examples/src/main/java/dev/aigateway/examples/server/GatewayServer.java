@@ -41,6 +41,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.IntConsumer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.jspecify.annotations.Nullable;
@@ -74,7 +75,8 @@ public final class GatewayServer implements AutoCloseable {
         --database URL              jdbc:postgresql://HOST:PORT/DB?user=U&password=P: the store, credits and usage
                                     shared by many servers, instead of the data directory's (which keeps server.json)
         --redis URL                 redis://HOST:PORT[/DB]: per-key limits, budgets and cooldowns shared by servers
-      environment: AIGATEWAY_ADMIN_KEY (admin API key), AIGATEWAY_MASTER_KEY (base64, 32 bytes)""";
+      environment: AIGATEWAY_ADMIN_KEY (an admin token accepted as given, not listed in /api-keys),
+                   AIGATEWAY_MASTER_KEY (base64, 32 bytes: seals provider keys)""";
 
   private final Server server;
   /** Closes the store: the data directory's, or the shared PostgreSQL one ({@code --database}). */
@@ -102,23 +104,37 @@ public final class GatewayServer implements AutoCloseable {
   }
 
   public static void main(String[] args) {
-    GatewayServer s;
-    try {
-      s = start(args, System.getenv(), System.out);
-    } catch (UsageException e) {
-      System.err.println("error: " + e.getMessage());
-      System.err.println(USAGE);
-      System.exit(2);
-      return;
-    } catch (IllegalStateException | IOException | UncheckedIOException | GatewayException e) {
-      System.err.println("error: " + e.getMessage());
-      System.exit(1);
+    GatewayServer s = launch(args, System.getenv(), System.out, System.err, System::exit);
+    if (s == null) {
       return;
     }
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       System.out.println("shutting down: finishing requests in flight");
       s.close();
     }, "aigateway-shutdown"));
+  }
+
+  /**
+   * {@link #start}, or, when it cannot start, a one-line {@code error: ...} on {@code err} and {@code exit} called
+   * with 2 (bad flags, with the usage) or 1 (anything else); {@code --help} prints the usage on {@code out} and
+   * exits with 0. Answers null when it did not start.
+   */
+  static @Nullable GatewayServer launch(String[] args, Map<String, String> env, PrintStream out, PrintStream err,
+      IntConsumer exit) {
+    try {
+      return start(args, env, out);
+    } catch (HelpRequested e) {
+      out.println(USAGE);
+      exit.accept(0);
+    } catch (UsageException e) {
+      err.println("error: " + e.getMessage());
+      err.println(USAGE);
+      exit.accept(2);
+    } catch (IllegalStateException | IOException | UncheckedIOException | GatewayException e) {
+      err.println("error: " + e.getMessage());
+      exit.accept(1);
+    }
+    return null;
   }
 
   /** The gateway's base URL ({@code http://HOST:PORT}). */
@@ -145,8 +161,11 @@ public final class GatewayServer implements AutoCloseable {
     JdbcKeyStore shared = null;
     if (o.database != null) {
       // the master key seals provider secrets: the same on every server sharing the database
-      shared = JdbcKeyStore.open(o.database, env.get("AIGATEWAY_MASTER_KEY"),
-          o.data.resolve("master.key"));
+      try {
+        shared = JdbcKeyStore.open(o.database, env.get("AIGATEWAY_MASTER_KEY"), o.data.resolve("master.key"));
+      } catch (RuntimeException e) { // unreachable, refused, a bad master key: one line, never the URL (a password)
+        throw new IllegalStateException("--database: cannot open the store: " + rootMessage(e), e);
+      }
       store = shared;
       closeStore = shared;
     } else {
@@ -241,7 +260,7 @@ public final class GatewayServer implements AutoCloseable {
         server.start();
       } catch (IOException e) {
         stopQuietly(server);
-        throw e;
+        throw new IOException("cannot listen on " + o.host + ":" + o.port + " (--host, --port): " + e.getMessage(), e);
       } catch (Exception e) {
         stopQuietly(server);
         throw new IOException("cannot start the server on " + o.host + ":" + o.port + ": " + e.getMessage(), e);
@@ -378,12 +397,31 @@ public final class GatewayServer implements AutoCloseable {
     }
   }
 
+  /** The innermost cause's message (a pool's failure wraps the driver's), or its class when it has none. */
+  private static String rootMessage(Throwable e) {
+    Throwable t = e;
+    for (int i = 0; i < 10 && t.getCause() != null && t.getCause() != t; i++) {
+      t = t.getCause();
+    }
+    String m = t.getMessage();
+    return m == null || m.isBlank() ? t.getClass().getSimpleName() : m;
+  }
+
   /** A flag the server does not understand. */
-  static final class UsageException extends IllegalArgumentException {
+  static class UsageException extends IllegalArgumentException {
     private static final long serialVersionUID = 1L;
 
     UsageException(String message) {
       super(message);
+    }
+  }
+
+  /** {@code --help}: the usage, and nothing started. */
+  static final class HelpRequested extends UsageException {
+    private static final long serialVersionUID = 1L;
+
+    HelpRequested() {
+      super("help");
     }
   }
 
@@ -456,7 +494,7 @@ public final class GatewayServer implements AutoCloseable {
               throw new UsageException("--redis must be a redis:// URL");
             }
           }
-          case "--help", "-h" -> throw new UsageException("help");
+          case "--help", "-h" -> throw new HelpRequested();
           default -> throw new UsageException("unknown option '" + a + "'");
         }
       }

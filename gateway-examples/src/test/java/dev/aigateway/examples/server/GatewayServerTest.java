@@ -139,6 +139,43 @@ final class GatewayServerTest {
     assertThat(configsAgain.toString()).contains(demoConfig);
   }
 
+  /** Regression: --help was an error (exit 2, on stderr); an unreachable --database printed a stack trace. */
+  @Test
+  void help_printsTheUsageAndExitsZero_andStartFailuresAreOneLineNamingTheFlag() throws Exception {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    java.util.List<Integer> exits = new java.util.ArrayList<>();
+    assertThat(GatewayServer.launch(new String[] {"--help"}, Map.of(), new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8), exits::add)).isNull();
+    assertThat(exits).containsExactly(0);
+    assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("usage: java -jar gateway-server.jar");
+    assertThat(err.size()).isZero();
+
+    exits.clear();
+    String secret = "pw-never-printed-0123";
+    assertThat(GatewayServer.launch(new String[] {"--port", "0", "--data", data.toString(), "--database",
+        "jdbc:postgresql://127.0.0.1:1/x?user=u&password=" + secret + "&connectTimeout=2"}, Map.of(),
+        new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
+        exits::add)).isNull();
+    assertThat(exits).containsExactly(1);
+    String error = err.toString(StandardCharsets.UTF_8);
+    assertThat(error).startsWith("error: --database: cannot open the store: ").doesNotContain(secret)
+        .doesNotContain("\tat ");
+    assertThat(error.strip().lines()).hasSize(1);
+
+    // a busy port: the message names the flags
+    try (java.net.ServerSocket busy = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      err.reset();
+      exits.clear();
+      assertThat(GatewayServer.launch(new String[] {"--port", String.valueOf(busy.getLocalPort()), "--data",
+          data.resolve("other").toString()}, Map.of(), new PrintStream(out, true, StandardCharsets.UTF_8),
+          new PrintStream(err, true, StandardCharsets.UTF_8), exits::add)).isNull();
+      assertThat(exits).containsExactly(1);
+      assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("error: cannot listen on 127.0.0.1:"
+          + busy.getLocalPort() + " (--host, --port)");
+    }
+  }
+
   @Test
   void managementApi_acceptsTheReferenceBodiesVerbatim() throws Exception {
     start(Map.of("AIGATEWAY_ADMIN_KEY", ADMIN));
