@@ -20,6 +20,7 @@ import dev.aigateway.admin.GatewayAdmin;
 import dev.aigateway.catalog.Provider;
 import dev.aigateway.catalog.ProviderCatalog;
 import dev.aigateway.config.AccessKeyConfiguration;
+import dev.aigateway.config.ConfigurationException;
 import dev.aigateway.internal.auth.AccessTokens;
 import dev.aigateway.internal.admin.DefaultGatewayAdmin;
 import dev.aigateway.internal.auth.Authenticator;
@@ -428,7 +429,8 @@ public final class Gateway implements AutoCloseable {
 
   /**
    * Changes the saved limits and account settings in one step of the store ({@link KeyStore#updateGatewayConfig}):
-   * {@code change} is given those the store holds now (this gateway's, where it holds none) and answers the new
+   * {@code change} is given those the store holds now (this gateway's, where it holds none or holds a document
+   * this gateway cannot read, which the change then replaces) and answers the new
    * ones, which are saved and applied as by {@link #saveGatewayConfig}. On a shared store, changes made at once on
    * different instances each apply to what the other saved, so a change of one field never undoes another's.
    *
@@ -441,8 +443,16 @@ public final class Gateway implements AutoCloseable {
     String saved = store.updateGatewayConfig(document -> {
       GatewayConfig current;
       synchronized (configLock) {
-        current = document == null ? new GatewayConfig(limits, accountSettings)
-            : GatewayConfig.of(GatewayConfigCodec.read(document, limits, accountSettings));
+        current = new GatewayConfig(limits, accountSettings);
+        if (document != null) {
+          try {
+            current = GatewayConfig.of(GatewayConfigCodec.read(document, limits, accountSettings));
+          } catch (ConfigurationException e) {
+            // as when it was reported: not applied; the change applies to the one in force and replaces it
+            LOG.warn("The stored gateway configuration cannot be read; the change applies to the one in force and "
+                + "replaces it: {}", e.getMessage());
+          }
+        }
       }
       GatewayConfig next = Objects.requireNonNull(change.apply(current), "the changed configuration");
       return GatewayConfigCodec.document(checked(next.limits()), next.settings());

@@ -171,20 +171,30 @@ public final class DataDirectoryCreditLedger implements CreditLedger, AutoClosea
     // shutdown, not shutdownNow: an interrupt closes the file channel under a write in progress, and the last
     // write with it; a write in progress ends first
     flusher.shutdown();
+    boolean interrupted = false;
     try {
       flusher.awaitTermination(30, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+      interrupted = true;
     }
-    synchronized (writeLock) {
-      if (closed) {
-        return;
+    // an interrupted thread's file writes fail (the channel closes): the last write runs with the flag cleared,
+    // which is set again afterwards
+    interrupted |= Thread.interrupted();
+    try {
+      synchronized (writeLock) {
+        if (closed) {
+          return;
+        }
+        try {
+          flush();
+        } finally {
+          closed = true;
+          log.close();
+        }
       }
-      try {
-        flush();
-      } finally {
-        closed = true;
-        log.close();
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
       }
     }
   }

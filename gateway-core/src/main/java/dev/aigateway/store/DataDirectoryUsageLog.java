@@ -382,18 +382,28 @@ public final class DataDirectoryUsageLog implements UsageLog, AutoCloseable {
     // shutdown, not shutdownNow: an interrupt closes the file channel under a write in progress, and the last
     // write with it; a write in progress ends first
     flusher.shutdown();
+    boolean interrupted = false;
     try {
       flusher.awaitTermination(30, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+      interrupted = true;
     }
-    synchronized (queueLock) {
-      if (closed) {
-        return;
+    // an interrupted thread's file writes fail (the channel closes): the last write runs with the flag cleared,
+    // which is set again afterwards
+    interrupted |= Thread.interrupted();
+    try {
+      synchronized (queueLock) {
+        if (closed) {
+          return;
+        }
+        closed = true; // from now on nothing is queued: what is queued is all the last write has to write
       }
-      closed = true; // from now on nothing is queued: what is queued is all the last write has to write
+      flush();
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
-    flush();
   }
 
   @Override

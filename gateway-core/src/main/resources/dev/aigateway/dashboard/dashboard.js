@@ -143,7 +143,11 @@ async function listAll(path, wrapper) {
 
 // ---------------------------------------------------------------------------------------------- sign-in
 
+/** Counts the page loads begun; only the latest one, if the operator is still signed in, may fill the page. */
+let renderGeneration = 0;
+
 function showSignIn(message) {
+  renderGeneration++; // a page still loading was read with the key being signed out: it must not be shown
   document.getElementById('nav').hidden = true;
   document.getElementById('sign-out').hidden = true;
   document.getElementById('page').replaceChildren();
@@ -192,8 +196,6 @@ const PAGES = {
   usage: usagePage,
   'admin-keys': adminKeysPage,
 };
-
-let renderGeneration = 0;
 
 async function render() {
   if (!adminKey()) {

@@ -555,6 +555,31 @@ final class DashboardBrowserTest {
     PlaywrightAssertions.assertThat(region("Keys")).hasCount(0);
   }
 
+  /**
+   * Regression: signing out did not end a page load in progress, so the page that arrived afterwards (the data
+   * read with the key just signed out) was shown under the sign-in form.
+   */
+  @Test
+  void slowPageLoad_arrivingAfterSignOut_showsNothing() throws Exception {
+    signIn();
+    open("Providers");
+    List<Route> held = new ArrayList<>();
+    Pattern accessKeys = Pattern.compile(".*/access-keys(\\?.*)?$");
+    page.route(accessKeys, held::add);
+    page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Keys").setExact(true)).click();
+    page.waitForCondition(() -> !held.isEmpty());
+    button("Sign out").click();
+    PlaywrightAssertions.assertThat(label("Admin key")).isVisible();
+    // resumed before the route is removed: removing the last route can let a held request go on by itself
+    page.waitForResponse(r -> accessKeys.matcher(r.url()).matches(), () -> held.forEach(Route::resume));
+    page.unroute(accessKeys);
+    // the slow load has its data now; give its rendering a moment to (not) fill the page
+    page.evaluate("() => new Promise((done) => setTimeout(done, 300))");
+    PlaywrightAssertions.assertThat(label("Admin key")).isVisible();
+    PlaywrightAssertions.assertThat(region("Keys")).hasCount(0);
+    assertThat(page.evaluate("() => document.getElementById('page').childElementCount")).isEqualTo(0);
+  }
+
   @Test
   void editor_buildsModelRules_orderedSteps_weightedAndManagedSteps() throws Exception {
     String a = gateway.admin().providerKeys().create(ProviderKeyChange.builder().providerId("openai").name("a")

@@ -120,6 +120,30 @@ final class CreditLedgerContractTests {
     }
   }
 
+  /**
+   * Regression: close() waits for a background write now, and an interrupt during that wait was set again before
+   * close's own last write; an interrupted thread's file channel closes at once, so the pending charges were lost
+   * ("could not write"). A thread interrupted before close() lost them likewise.
+   */
+  @Test
+  void closeOnAnInterruptedThread_stillWritesThePendingCharges_andKeepsTheInterrupt() throws Exception {
+    Path dir = crashDir.resolve("interrupted");
+    DataDirectoryCreditLedger ledger = DataDirectoryCreditLedger.open(dir, FakeClock.create(), Duration.ofHours(1));
+    ledger.grant(1, null);
+    ledger.charge(charge(2, 3, 42));
+
+    Thread.currentThread().interrupt();
+    Throwable failure = org.assertj.core.api.Assertions.catchThrowable(ledger::close);
+    boolean interrupted = Thread.interrupted();
+
+    assertThat(failure).as("close").isNull();
+    assertThat(interrupted).as("the caller's interrupt is kept").isTrue();
+    try (DataDirectoryCreditLedger reader = DataDirectoryCreditLedger.open(dir, FakeClock.create(),
+        Duration.ofHours(1))) {
+      assertThat(reader.balanceMicroCents()).isEqualTo(1_000_000 - 42);
+    }
+  }
+
   @Test
   void manyUsageDays_andCompaction_keepTheBalance() throws Exception {
     FakeClock clock = FakeClock.create();

@@ -96,6 +96,30 @@ final class UsageLogContractTests {
       }
     }
 
+    /**
+     * Regression: close() waits for a background write now, and an interrupt during that wait was set again before
+     * close's own last write; an interrupted thread's file channel closes at once, so the queued events were lost.
+     */
+    @Test
+    void closeOnAnInterruptedThread_stillWritesTheQueuedEvents_andKeepsTheInterrupt() throws Exception {
+      Path roundDir = dir.resolve("interrupted");
+      DataDirectoryUsageLog log = DataDirectoryUsageLog.open(roundDir, clock(), RETENTION, Duration.ofHours(1));
+      log.record(served(clock().now(), "rq_1", "aigk_1", "openai"));
+
+      Thread.currentThread().interrupt();
+      Throwable failure = org.assertj.core.api.Assertions.catchThrowable(log::close);
+      boolean interrupted = Thread.interrupted();
+
+      assertThat(failure).as("close").isNull();
+      assertThat(interrupted).as("the caller's interrupt is kept").isTrue();
+      DataDirectoryUsageLog reopened = DataDirectoryUsageLog.open(roundDir, clock(), RETENTION, Duration.ofHours(1));
+      try {
+        assertThat(count(reopened)).isEqualTo(1);
+      } finally {
+        reopened.close();
+      }
+    }
+
     private long count(UsageLog log) {
       long n = 0;
       UsageLog.Query q = new UsageLog.Query(null, null, null, true, null, UsageLog.MAX_PAGE);

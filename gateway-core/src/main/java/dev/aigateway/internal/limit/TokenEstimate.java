@@ -8,7 +8,8 @@ import java.util.Objects;
 /**
  * The tokens reserved for a request before it runs, against {@code tokensPerMinute}: the tokens of its
  * body's text, counted by the gateway's {@link dev.aigateway.spi.TokenCounter} as for {@code maxInputTokens}
- * (o200k_base with {@code gateway-tokenizer}, else four bytes a token), plus the output it asks for
+ * (o200k_base with {@code gateway-tokenizer}, else four bytes a token; beyond the first {@link #EXACT_CHARS}
+ * characters of text, at their rate), plus the output it asks for
  * ({@code max_tokens}, {@code max_completion_tokens} or {@code max_output_tokens}, the largest when
  * several are given) or {@link #DEFAULT_OUTPUT_TOKENS} when none is. The real usage settles the count
  * afterwards, so the estimate only decides admission.
@@ -16,6 +17,11 @@ import java.util.Objects;
 public final class TokenEstimate {
   /** The output reserved when a request names no maximum. */
   public static final long DEFAULT_OUTPUT_TOKENS = 1024;
+  /**
+   * The characters of string text counted exactly, at most; the rest at their rate. Every request of a limited key
+   * is estimated before admission, so the estimate's cost must not grow with a hostile body's size.
+   */
+  public static final int EXACT_CHARS = 1 << 16;
 
   private final TokenEstimator tokens;
 
@@ -25,7 +31,7 @@ public final class TokenEstimate {
 
   /** The estimate for a body that {@link BodyScanner#scan} accepted. */
   public long of(byte[] body) {
-    long input = tokens.jsonText(body, 0, body.length);
+    long input = tokens.jsonTextSampled(body, 0, body.length, EXACT_CHARS);
     long output = -1;
     List<BodyScanner.Member> members;
     try {

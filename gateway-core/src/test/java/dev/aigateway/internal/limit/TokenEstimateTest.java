@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 final class TokenEstimateTest {
@@ -45,6 +46,38 @@ final class TokenEstimateTest {
   @Test
   void notJson_countsTheRestAtFourBytesAToken() {
     assertThat(estimate("{\"model\":\"gpt\", cut")).isEqualTo(3 + (19 + 3) / 4 + TokenEstimate.DEFAULT_OUTPUT_TOKENS);
+  }
+
+  /**
+   * Regression: every request of a key with {@code tokensPerMinute} had its whole body counted by the token counter
+   * before admission, even when the key was over its limit. {@code o200k_base} takes about 2.5 s per million
+   * characters of some text (a run of punctuation), so one body of 8 MiB (the most the parser reads) cost close to
+   * 20 s of CPU. Only a bounded sample is counted exactly; the rest is counted at the sample's rate.
+   */
+  @Test
+  void aHugeBody_isCountedExactlyOnlyUpToABoundedSample_andTheRestAtTheSamplesRate() {
+    AtomicLong counted = new AtomicLong();
+    TokenEstimate estimate = new TokenEstimate(new TokenEstimator(text -> {
+      counted.addAndGet(text.length());
+      return text.length(); // one token a character
+    }));
+    // seven messages of a million characters: within the parser's limits (1 Mi characters a string, 8 MiB a body)
+    String message = "{\"role\":\"user\",\"content\":\"" + "!".repeat(1_000_000) + "\"}";
+    byte[] body = ("{\"messages\":[" + String.join(",", java.util.Collections.nCopies(7, message))
+        + "],\"max_tokens\":10}").getBytes(StandardCharsets.UTF_8);
+
+    long tokens = estimate.of(body);
+
+    assertThat(counted.get()).as("characters given to the counter").isLessThanOrEqualTo(TokenEstimate.EXACT_CHARS);
+    assertThat(tokens).as("the sample's rate, one token a character, over all the text")
+        .isEqualTo(7 * (4 + 1_000_000L) + 10);
+  }
+
+  @Test
+  void aBodyWithinTheSample_isCountedExactly() {
+    String text = "x".repeat(TokenEstimate.EXACT_CHARS - 10);
+    assertThat(estimate("{\"role\":\"user\",\"content\":\"" + text + "\"}"))
+        .isEqualTo(4 + text.length() + TokenEstimate.DEFAULT_OUTPUT_TOKENS);
   }
 
   @Test
