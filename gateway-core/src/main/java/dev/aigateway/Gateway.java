@@ -192,7 +192,7 @@ public final class Gateway implements AutoCloseable {
       }
       Long maxInput = account.maxInputTokens();
       if (maxInput != null && body.length > maxInput) { // a token is at least one byte: smaller bodies fit
-        long estimate = tokens.jsonText(body, 0, body.length);
+        long estimate = tokens.jsonTextBounded(body, 0, body.length); // bounded cost, whatever the body
         if (estimate > maxInput) {
           throw new GatewayException(ErrorCode.REQUEST_TOO_LARGE, "Input too large: " + estimate + " tokens (max "
               + maxInput + ").");

@@ -107,4 +107,25 @@ final class TokenCounterSelectionTest {
     // three string values at 10 tokens each (not the body's 62 bytes / 4), plus the default output reserve
     assertThat(demands).singleElement().extracting(LimitDemand::estimatedTokens).isEqualTo(30L + 1024);
   }
+
+  /**
+   * Regression: maxInputTokens counted a body's whole text; with o200k_base a hostile body of a few megabytes cost
+   * seconds of CPU per request. The counter now sees a bounded sample; the rest is counted at its rate.
+   */
+  @Test
+  void maxInputTokens_countsABoundedSample_ofAHugeBody() {
+    java.util.concurrent.atomic.AtomicLong counted = new java.util.concurrent.atomic.AtomicLong();
+    String token = build(Gateway.builder().tokenCounter(text -> {
+      counted.addAndGet(text.length());
+      return (text.length() + 3) / 4;
+    }));
+    String huge = "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\""
+        + "word ".repeat(400_000) + "\"}]}";
+    RequestRejectedException e = refused(token, huge);
+    assertThat(e.code()).isEqualTo(ErrorCode.REQUEST_TOO_LARGE);
+    // 2,000,000 characters at 4 a token: the estimate still covers the whole text
+    assertThat(e.getMessage()).matches("Input too large: 5000\\d\\d tokens \\(max 20\\)\\.");
+    assertThat(counted.get()).as("characters given to the counter").isLessThanOrEqualTo(1 << 16);
+    assertThat(upstreamCalls).hasValue(0);
+  }
 }

@@ -48,8 +48,8 @@ public final class CreditCharger {
     long in;
     long out;
     if (usage == Usage.NONE) {
-      in = tokens.jsonText(requestBody, 0, requestBody.length);
-      out = response != null ? tokens.jsonText(response, 0, response.length)
+      in = tokens.jsonTextBounded(requestBody, 0, requestBody.length);
+      out = response != null ? tokens.jsonTextBounded(response, 0, response.length)
           : TokenEstimator.bytes(responseBytes);
     } else {
       in = usage.input;
@@ -69,7 +69,7 @@ public final class CreditCharger {
     if (!s.creditsEnforced()) {
       return;
     }
-    long in = seen.input > 0 ? seen.input : tokens.jsonText(requestBody, 0, requestBody.length);
+    long in = seen.input > 0 ? seen.input : tokens.jsonTextBounded(requestBody, 0, requestBody.length);
     long out = Math.max(seen.output, TokenEstimator.bytes(responseBytes));
     charge(s, plan, a, provider, in, out);
   }

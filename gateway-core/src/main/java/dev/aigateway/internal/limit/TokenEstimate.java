@@ -21,7 +21,7 @@ public final class TokenEstimate {
    * The characters of string text counted exactly, at most; the rest at their rate. Every request of a limited key
    * is estimated before admission, so the estimate's cost must not grow with a hostile body's size.
    */
-  public static final int EXACT_CHARS = 1 << 16;
+  public static final int EXACT_CHARS = TokenEstimator.SAMPLE_CHARS;
 
   private final TokenEstimator tokens;
 

@@ -81,6 +81,18 @@ public final class TokenEstimator {
   }
 
   /**
+   * The characters of string text a bounded count gives the counter, at most ({@link #jsonTextBounded}): every
+   * estimate a client's body can cause (admission, {@code maxInputTokens}, a charge without usage) must not cost
+   * more as a hostile body grows.
+   */
+  public static final int SAMPLE_CHARS = 1 << 16;
+
+  /** {@link #jsonTextSampled} with {@link #SAMPLE_CHARS}: exact for bodies within it, at its rate beyond. */
+  public long jsonTextBounded(byte[] body, int offset, int length) {
+    return jsonTextSampled(body, offset, length, SAMPLE_CHARS);
+  }
+
+  /**
    * As {@link #jsonText}, at a bounded cost: the counter is given at most the first {@code maxChars} characters of
    * the body's string values, and the string text beyond them is counted at the rate of those (tokens per
    * character, rounded up). A counter such as {@code o200k_base} takes up to a few microseconds a character, so an
