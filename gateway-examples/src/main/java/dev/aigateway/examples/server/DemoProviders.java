@@ -61,18 +61,40 @@ final class DemoProviders implements AutoCloseable {
     if (stream) {
       e.getResponseHeaders().set("Content-Type", "text/event-stream");
       e.sendResponseHeaders(200, 0);
+      // as the providers stream: Anthropic names the input tokens first and the output and stop reason last;
+      // OpenAI names the finish reason last, and the usage in a chunk of its own when asked for it
+      boolean includeUsage = body.replaceAll("\\s", "").contains("\"include_usage\":true");
+      StringBuilder events = new StringBuilder();
+      if (anthropic) {
+        events.append("event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_demo\","
+            + "\"type\":\"message\",\"role\":\"assistant\",\"model\":\"").append(model).append("\",\"content\":[],"
+            + "\"usage\":{\"input_tokens\":12,\"output_tokens\":1}}}\n\n")
+            .append("event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":0,"
+            + "\"content_block\":{\"type\":\"text\",\"text\":\"\"}}\n\n");
+      }
       try (OutputStream out = e.getResponseBody()) {
+        out.write(events.toString().getBytes(StandardCharsets.UTF_8));
         for (String word : new String[] {"Hello", " from", " the", " demo", " provider", "!"}) {
           String event = anthropic
               ? "event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":0,\"delta\":"
                   + "{\"type\":\"text_delta\",\"text\":\"" + word + "\"}}\n\n"
               : "data: {\"id\":\"chatcmpl-demo\",\"object\":\"chat.completion.chunk\",\"model\":\"" + model
-                  + "\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"" + word + "\"}}]}\n\n";
+                  + "\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"" + word + "\"},\"finish_reason\":null}]}\n\n";
           out.write(event.getBytes(StandardCharsets.UTF_8));
           out.flush();
         }
-        out.write((anthropic ? "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n" : "data: [DONE]\n\n")
-            .getBytes(StandardCharsets.UTF_8));
+        String end = anthropic
+            ? "event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":0}\n\n"
+                + "event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\"},"
+                + "\"usage\":{\"output_tokens\":7}}\n\n"
+                + "event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n"
+            : "data: {\"id\":\"chatcmpl-demo\",\"object\":\"chat.completion.chunk\",\"model\":\"" + model
+                + "\",\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n"
+                + (includeUsage ? "data: {\"id\":\"chatcmpl-demo\",\"object\":\"chat.completion.chunk\",\"model\":\""
+                    + model + "\",\"choices\":[],\"usage\":{\"prompt_tokens\":12,\"completion_tokens\":7,"
+                    + "\"total_tokens\":19}}\n\n" : "")
+                + "data: [DONE]\n\n";
+        out.write(end.getBytes(StandardCharsets.UTF_8));
       }
       return;
     }

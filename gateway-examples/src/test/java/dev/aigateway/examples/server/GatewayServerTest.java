@@ -340,6 +340,38 @@ final class GatewayServerTest {
         .isEmpty();
   }
 
+  /** The demo's streams report their usage as the providers do, so a streamed request's usage event has it. */
+  @Test
+  void demoStreams_reportUsageAndStopReason_asTheProvidersDo() throws Exception {
+    start(Map.of("AIGATEWAY_ADMIN_KEY", ADMIN), "--demo");
+    Matcher m = Pattern.compile("access key \\(shown once\\): (ng-\\S+)").matcher(printed.toString(StandardCharsets.UTF_8));
+    assertThat(m.find()).isTrue();
+    HttpResponse<String> openai = call("POST", "/v1/chat/completions", m.group(1), "{\"model\":\"gpt-4o\",\"stream\":true,"
+        + "\"stream_options\":{\"include_usage\":true},\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+    assertThat(openai.body()).contains("\"finish_reason\":\"stop\"").contains("\"total_tokens\":19").endsWith("data: [DONE]\n\n");
+    HttpResponse<String> anthropic = call("POST", "/v1/messages", m.group(1), "{\"model\":\"claude-sonnet-4-6\","
+        + "\"max_tokens\":20,\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+    assertThat(anthropic.body()).contains("event: message_start").contains("\"stop_reason\":\"end_turn\"");
+    for (String id : List.of(openai.headers().firstValue("AIG-Request-Id").orElseThrow(),
+        anthropic.headers().firstValue("AIG-Request-Id").orElseThrow())) {
+      JsonNode event = null;
+      for (int i = 0; i < 100 && event == null; i++) { // a stream's event is recorded when it ends
+        for (JsonNode e : json(call("GET", "/usage", ADMIN, null)).get("items")) {
+          if (e.path("requestId").asText().equals(id)) {
+            event = e;
+          }
+        }
+        if (event == null) {
+          Thread.sleep(20);
+        }
+      }
+      assertThat(event).as("the usage event of %s", id).isNotNull();
+      assertThat(event.path("inputTokens").asLong()).isEqualTo(12);
+      assertThat(event.path("outputTokens").asLong()).isEqualTo(7);
+      assertThat(event.path("stopReason").asText()).isIn("stop", "end_turn");
+    }
+  }
+
   @Test
   void usageEvents_ofTheDemoFailover_areServed_andSurviveARestart() throws Exception {
     start(Map.of("AIGATEWAY_ADMIN_KEY", ADMIN), "--demo"); // the demo's first request fails over: 429, then 200
