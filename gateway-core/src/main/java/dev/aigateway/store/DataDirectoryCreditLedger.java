@@ -7,6 +7,7 @@ import dev.aigateway.internal.store.AppendLog;
 import dev.aigateway.internal.store.CreditBook;
 import dev.aigateway.internal.json.Json;
 import dev.aigateway.internal.auth.Ids;
+import dev.aigateway.internal.store.BackgroundWrites;
 import dev.aigateway.spi.Clock;
 import dev.aigateway.spi.CreditLedger;
 import dev.aigateway.spi.CreditTransaction;
@@ -168,18 +169,8 @@ public final class DataDirectoryCreditLedger implements CreditLedger, AutoClosea
   /** Writes what is pending and closes the log; later grants throw {@link IllegalStateException}. Idempotent. */
   @Override
   public void close() {
-    // shutdown, not shutdownNow: an interrupt closes the file channel under a write in progress, and the last
-    // write with it; a write in progress ends first
-    flusher.shutdown();
-    boolean interrupted = false;
-    try {
-      flusher.awaitTermination(30, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      interrupted = true;
-    }
-    // an interrupted thread's file writes fail (the channel closes): the last write runs with the flag cleared,
-    // which is set again afterwards
-    interrupted |= Thread.interrupted();
+    // the last write runs with the interrupt flag cleared (it would close the file channel), set again afterwards
+    boolean interrupted = BackgroundWrites.stopForLastWrite(flusher);
     try {
       synchronized (writeLock) {
         if (closed) {

@@ -3,6 +3,7 @@ package dev.aigateway.store;
 import dev.aigateway.internal.usage.OverviewSums;
 import dev.aigateway.internal.usage.UsageEventCodec;
 import dev.aigateway.internal.usage.UsageKey;
+import dev.aigateway.internal.store.BackgroundWrites;
 import dev.aigateway.spi.Clock;
 import dev.aigateway.spi.UsageEvent;
 import dev.aigateway.spi.UsageLog;
@@ -379,18 +380,8 @@ public final class DataDirectoryUsageLog implements UsageLog, AutoCloseable {
   /** Writes what is queued and stops the background thread; later events are dropped with a warning. Idempotent. */
   @Override
   public void close() {
-    // shutdown, not shutdownNow: an interrupt closes the file channel under a write in progress, and the last
-    // write with it; a write in progress ends first
-    flusher.shutdown();
-    boolean interrupted = false;
-    try {
-      flusher.awaitTermination(30, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      interrupted = true;
-    }
-    // an interrupted thread's file writes fail (the channel closes): the last write runs with the flag cleared,
-    // which is set again afterwards
-    interrupted |= Thread.interrupted();
+    // the last write runs with the interrupt flag cleared (it would close the file channel), set again afterwards
+    boolean interrupted = BackgroundWrites.stopForLastWrite(flusher);
     try {
       synchronized (queueLock) {
         if (closed) {
