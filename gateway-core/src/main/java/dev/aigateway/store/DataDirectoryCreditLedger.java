@@ -112,6 +112,10 @@ public final class DataDirectoryCreditLedger implements CreditLedger, AutoClosea
   @Override
   public void charge(Charge charge) {
     Objects.requireNonNull(charge, "charge");
+    if (closed) { // never kept where no write will take it; close the gateway before its ledger
+      LOG.warn("the credit ledger in {} is closed; the charge of request {} is dropped", dir, charge.requestId());
+      return;
+    }
     book.charge(charge, clock.now());
   }
 

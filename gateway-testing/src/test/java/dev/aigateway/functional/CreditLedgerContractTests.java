@@ -144,6 +144,21 @@ final class CreditLedgerContractTests {
     }
   }
 
+  /** Regression: a charge after close() was kept in memory, where no write would ever take it, without a word. */
+  @Test
+  void aChargeAfterClose_isDropped_notKeptUnwritten() throws Exception {
+    DataDirectoryCreditLedger ledger = DataDirectoryCreditLedger.open(crashDir, FakeClock.create(),
+        Duration.ofHours(1));
+    ledger.grant(1, null);
+    ledger.close();
+    ledger.charge(charge(2, 3, 42));
+    assertThat(ledger.balanceMicroCents()).as("what the closed ledger shows is what it wrote").isEqualTo(1_000_000);
+    try (DataDirectoryCreditLedger reader = DataDirectoryCreditLedger.open(crashDir, FakeClock.create(),
+        Duration.ofHours(1))) {
+      assertThat(reader.balanceMicroCents()).isEqualTo(1_000_000);
+    }
+  }
+
   @Test
   void manyUsageDays_andCompaction_keepTheBalance() throws Exception {
     FakeClock clock = FakeClock.create();
