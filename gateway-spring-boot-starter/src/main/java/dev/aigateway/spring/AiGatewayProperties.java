@@ -51,8 +51,8 @@ public class AiGatewayProperties {
   private Store store = Store.DATA_DIR;
   private final Redis redis = new Redis();
   /**
-   * Browser origins allowed to call /v1 (CORS): scheme://host[:port] each, or *. Used until PATCH
-   * /gateway-config saves a list in the data directory.
+   * Browser origins allowed to call /v1 (CORS): scheme://host[:port] each, or *. Used until a PATCH of
+   * /gateway-config (of any field) saves the configuration in the store, whose list then wins.
    */
   private List<String> corsAllowedOrigins = new ArrayList<>();
 
